@@ -1,0 +1,68 @@
+import type { ContainerState, Environment } from './schema.js';
+import { tierOrder } from './tier-order.js';
+
+/** Everything dockstack needs to run one container, derived from the environment file. */
+export interface ContainerSpec {
+  name: string;
+  service: string;
+  host: string;
+  /** Position of the service in the tier order (0 = first to start). */
+  tier: number;
+  /** Image reference: `[registry/]service[:tag|@digest]`; the image name is the service name. */
+  image: string;
+  hostname: string;
+  domain: string;
+  /** DNS server handed to the container (`common.dnsServer`). */
+  dns: string;
+  ipaddress?: string;
+  gateway?: string;
+  macAddress?: string;
+  state: ContainerState;
+}
+
+/** The image a container of `service` runs, following the seed's rule: image name = service name. */
+export function imageReference(
+  service: string,
+  pin: { tag?: string | undefined; digest?: string | undefined },
+  registry?: string,
+): string {
+  const name = registry === undefined ? service : `${registry}/${service}`;
+  if (pin.digest !== undefined) return `${name}@${pin.digest}`;
+  return `${name}:${pin.tag ?? 'latest'}`;
+}
+
+/**
+ * The containers the environment asks for, in tier order, then by service and name.
+ * Expects a validated environment (every service is in the tier order).
+ */
+export function containerSpecs(env: Environment): ContainerSpec[] {
+  const order = tierOrder(env);
+  const specs: ContainerSpec[] = [];
+  for (const [service, containers] of Object.entries(env.services)) {
+    const tier = order.indexOf(service);
+    for (const [name, c] of Object.entries(containers ?? {})) {
+      const spec: ContainerSpec = {
+        name,
+        service,
+        host: c.host,
+        tier,
+        image: imageReference(service, c, env.registry),
+        hostname: name,
+        domain: env.common.domain,
+        dns: env.common.dnsServer,
+        state: c.state ?? 'running',
+      };
+      if (c.ipaddress !== undefined) spec.ipaddress = c.ipaddress;
+      if (c.gateway !== undefined) spec.gateway = c.gateway;
+      if (c.macAddress !== undefined) spec.macAddress = c.macAddress;
+      specs.push(spec);
+    }
+  }
+  return specs.sort(
+    (a, b) => a.tier - b.tier || compare(a.service, b.service) || compare(a.name, b.name),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,169 @@
+/**
+ * The environment file's schema: the single source of truth for its shape.
+ *
+ * The seed's format (`common`, `registered_services`, `services`) is accepted unchanged; everything
+ * else here is an optional extension. Cross-field rules (unique names, addresses inside their subnet,
+ * hosts that resolve, ...) live in `check-semantics.ts`, which runs on the value this schema returns.
+ * `schema/environment.schema.json` is generated from this file (`npm run schema`).
+ */
+import { z } from 'zod';
+
+import {
+  DNS_NAME,
+  DOCKER_DIGEST,
+  DOCKER_TAG,
+  IPV4,
+  IPV4_CIDR,
+  MAC_ADDRESS,
+  RFC1123_LABEL,
+  REGISTRY,
+} from './patterns.js';
+
+const label = (what: string) =>
+  z
+    .string()
+    .regex(RFC1123_LABEL, `${what} must be an RFC 1123 label: a-z, 0-9 and '-', 63 at most, no leading or trailing '-'`)
+    .describe(`${what}: an RFC 1123 label (lowercase letters, digits, '-')`);
+
+export const ServiceName = label('a service name');
+export const ContainerName = label('a container name');
+
+export const Ipv4 = z.string().regex(IPV4, 'expected an IPv4 address such as 10.0.0.1');
+export const Ipv4Cidr = z
+  .string()
+  .regex(IPV4_CIDR, 'expected an IPv4 address with its prefix length, such as 10.0.0.1/16');
+export const MacAddress = z
+  .string()
+  .regex(MAC_ADDRESS, 'expected a MAC address of six hex pairs separated by colons, such as de:ad:be:ef:ba:11');
+export const DnsName = z
+  .string()
+  .max(253)
+  .regex(DNS_NAME, 'expected a DNS name of RFC 1123 labels separated by dots, such as endor.lab');
+
+/** A password, token or user name: any characters, but written as a string so YAML keeps it whole. */
+const Secret = z.string({ error: 'expected a string: quote the value so YAML keeps it exactly' });
+
+export const Common = z
+  .strictObject({
+    dnsServer: Ipv4.describe('address every container uses as its DNS server (the dns service)'),
+    domain: DnsName.describe('DNS domain of the containers; node names are NAME.DOMAIN'),
+    puppetServer: z.string().optional().describe('name of the puppet master container or host'),
+    vip: Ipv4.optional().describe('virtual IP held by keepalived on the haproxy containers'),
+    vip_mask: z.int().min(0).max(32).optional().describe('prefix length of the VIP'),
+    vip_name: z.string().optional().describe('DNS name of the VIP'),
+    galera_password: Secret.optional(),
+    haproxy_password: Secret.optional(),
+    haproxy_user: Secret.optional(),
+    keystone_admin_password: Secret.optional(),
+    keystone_admin_tenant: Secret.optional(),
+    keystone_admin_token: Secret.optional(),
+    keystone_admin_user: Secret.optional(),
+    parameters: z
+      .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('further settings for the Puppet modules, passed through as they are'),
+  })
+  .describe('settings shared by every container, read by the Puppet modules');
+
+export const ContainerState = z.enum(['running', 'stopped']);
+
+export const Container = z
+  .strictObject({
+    host: z.string().min(1).describe('Docker host: a key of `hosts`, an IP address or a hostname'),
+    ipaddress: Ipv4Cidr.optional().describe('static address with prefix length, e.g. 10.0.0.1/16'),
+    gateway: Ipv4.optional().describe('default gateway, inside the subnet of ipaddress'),
+    macAddress: MacAddress.optional().describe('static MAC address (unicast)'),
+    state: ContainerState.optional().describe('running (the default) or stopped'),
+    tag: z
+      .string()
+      .regex(DOCKER_TAG, 'expected a Docker image tag such as 2.1 or latest')
+      .optional()
+      .describe('image tag; the image name is the service name'),
+    digest: z
+      .string()
+      .regex(DOCKER_DIGEST, 'expected an image digest such as sha256:<64 hex digits>')
+      .optional()
+      .describe('image digest, pinning the exact image'),
+  })
+  .describe('one container of a service');
+
+export const Service = z
+  .record(ContainerName, Container)
+  .nullable()
+  .describe('the containers of a service, by name');
+
+export const TlsFiles = z.strictObject({
+  ca: z.string().min(1).describe('path of the CA certificate (PEM)'),
+  cert: z.string().min(1).describe('path of the client certificate (PEM)'),
+  key: z.string().min(1).describe('path of the client key (PEM)'),
+});
+
+export const HostEndpoint = z
+  .strictObject({
+    docker: z
+      .string()
+      .regex(
+        /^(unix:\/\/\/[^\s]+|tcp:\/\/[^\s/]+|ssh:\/\/[^\s/]+)$/,
+        'expected unix:///path, tcp://HOST:PORT or ssh://USER@HOST',
+      )
+      .describe('Docker Engine API endpoint'),
+    tls: TlsFiles.optional().describe('TLS client files for a tcp:// endpoint'),
+  })
+  .describe('how to reach one Docker host');
+
+export const ExternalNode = z
+  .strictObject({
+    ipaddress: Ipv4Cidr.optional(),
+    macAddress: MacAddress.optional(),
+  })
+  .nullable()
+  .describe('a node dockstack does not run (a compute node, say): rendered into site.pp only');
+
+export const Environment = z
+  .strictObject({
+    common: Common,
+    registered_services: z
+      .record(ServiceName, z.array(ContainerName).nullable())
+      .nullable()
+      .optional()
+      .describe('what runs now, per service: written back by dockstack'),
+    services: z.record(ServiceName, Service).describe('the desired containers, per service'),
+    hosts: z
+      .record(z.string().min(1), HostEndpoint)
+      .optional()
+      .describe('Docker endpoint per host value used in services; default tcp://HOST:2376 with TLS'),
+    order: z
+      .array(ServiceName)
+      .optional()
+      .describe('tier order of the services, replacing the default dns, puppet, haproxy, ...'),
+    external: z
+      .record(ServiceName, z.record(ContainerName, ExternalNode).nullable())
+      .optional()
+      .describe('nodes outside dockstack (by role), rendered into site.pp but never run'),
+    registry: z
+      .string()
+      .regex(REGISTRY, 'expected a registry address such as registry.example:5000')
+      .optional()
+      .describe('registry that images are pulled from when a host lacks them'),
+  })
+  .describe('a dockstack environment: which containers run on which Docker hosts');
+
+export type Common = z.infer<typeof Common>;
+export type Container = z.infer<typeof Container>;
+export type ContainerState = z.infer<typeof ContainerState>;
+export type HostEndpoint = z.infer<typeof HostEndpoint>;
+export type ExternalNode = z.infer<typeof ExternalNode>;
+export type Environment = z.infer<typeof Environment>;
+
+/** Keys of `common` that hold secrets: never rendered, logged or reported. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'galera_password',
+  'haproxy_password',
+  'keystone_admin_password',
+  'keystone_admin_token',
+]);
+
+/** True for a `common`/`parameters` key whose value must stay out of every output. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key) || /(pass(word)?|secret|token|key)$/i.test(key);
+}
