@@ -22,7 +22,10 @@ import {
 const label = (what: string) =>
   z
     .string()
-    .regex(RFC1123_LABEL, `${what} must be an RFC 1123 label: a-z, 0-9 and '-', 63 at most, no leading or trailing '-'`)
+    .regex(
+      RFC1123_LABEL,
+      `${what} must be an RFC 1123 label: a-z, 0-9 and '-', 63 at most, no leading or trailing '-'`,
+    )
     .describe(`${what}: an RFC 1123 label (lowercase letters, digits, '-')`);
 
 export const ServiceName = label('a service name');
@@ -34,7 +37,10 @@ export const Ipv4Cidr = z
   .regex(IPV4_CIDR, 'expected an IPv4 address with its prefix length, such as 10.0.0.1/16');
 export const MacAddress = z
   .string()
-  .regex(MAC_ADDRESS, 'expected a MAC address of six hex pairs separated by colons, such as de:ad:be:ef:ba:11');
+  .regex(
+    MAC_ADDRESS,
+    'expected a MAC address of six hex pairs separated by colons, such as de:ad:be:ef:ba:11',
+  );
 export const DnsName = z
   .string()
   .max(253)
@@ -131,7 +137,9 @@ export const Environment = z
     hosts: z
       .record(z.string().min(1), HostEndpoint)
       .optional()
-      .describe('Docker endpoint per host value used in services; default tcp://HOST:2376 with TLS'),
+      .describe(
+        'Docker endpoint per host value used in services; default tcp://HOST:2376 with TLS',
+      ),
     order: z
       .array(ServiceName)
       .optional()
