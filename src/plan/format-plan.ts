@@ -1,0 +1,114 @@
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { countSteps } from './count-steps.js';
+import { isEmpty, type Plan, type PlanTier, type Step, type StepAction } from './plan.js';
+
+export interface FormatOptions {
+  /** Colour the symbols with ANSI escapes, for a terminal. */
+  color: boolean;
+}
+
+const SYMBOL: Record<StepAction, string> = {
+  create: '+',
+  recreate: '-/+',
+  start: '~',
+  stop: '~',
+  remove: '-',
+  conflict: '!',
+};
+
+const ANSI: Record<StepAction, string> = {
+  create: '\u001b[32m',
+  recreate: '\u001b[35m',
+  start: '\u001b[33m',
+  stop: '\u001b[33m',
+  remove: '\u001b[31m',
+  conflict: '\u001b[1;31m',
+};
+const RESET = '\u001b[0m';
+const BOLD = '\u001b[1m';
+
+export const NO_CHANGES = 'No changes. The hosts match the environment.';
+
+/**
+ * A terraform-like summary of the plan, per tier and host: `+` create, `-` remove, `-/+` recreate,
+ * `~` start or stop, `!` blocked by a container dockstack does not manage. Ends with the counts.
+ */
+export function formatPlan(plan: Plan, options: FormatOptions = { color: false }): string {
+  if (isEmpty(plan)) return `${NO_CHANGES}\n`;
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
+  const lines: string[] = [];
+  for (const phase of ['remove', 'deploy'] as const) {
+    const tiers = plan.tiers.filter((tier) => tier.phase === phase);
+    if (tiers.length === 0) continue;
+    lines.push(phase === 'remove' ? 'Remove, last tier first:' : 'Deploy, tier by tier:', '');
+    for (const tier of tiers) {
+      lines.push(`  ${tierTitle(tier)}`);
+      for (const [host, steps] of byHost(tier.steps)) {
+        lines.push(`    on ${host}`);
+        const width = Math.max(...steps.map((step) => step.name.length));
+        for (const step of steps) {
+          const symbol = paint(ANSI[step.action], SYMBOL[step.action].padStart(3));
+          const details = [step.name.padEnd(width), ...detailsOf(step)].join('  ');
+          lines.push(`    ${symbol} ${details}  # ${step.reason}`);
+        }
+      }
+      lines.push('');
+    }
+  }
+  lines.push(paint(BOLD, summary(plan)));
+  return `${lines.join('\n')}\n`;
+}
+
+function tierTitle(tier: PlanTier): string {
+  if (tier.tier === null) return 'services outside the tier order';
+  return `tier ${tier.tier + 1}: ${tier.service ?? '?'}`;
+}
+
+function byHost(steps: readonly Step[]): Map<string, Step[]> {
+  const hosts = new Map<string, Step[]>();
+  for (const step of steps) {
+    const members = hosts.get(step.host);
+    if (members === undefined) hosts.set(step.host, [step]);
+    else members.push(step);
+  }
+  return hosts;
+}
+
+function detailsOf(step: Step): string[] {
+  switch (step.action) {
+    case 'remove':
+      return [
+        `id ${shortId(step.id)}`,
+        ...(step.dockerName === undefined ? [] : [`docker name ${step.dockerName}`]),
+      ];
+    case 'conflict':
+      return ['blocked'];
+    case 'start':
+    case 'stop':
+      return [step.action, ...addresses(step.spec)];
+    case 'create':
+    case 'recreate':
+      return [step.spec.image, ...addresses(step.spec), ...(step.start ? [] : ['not started'])];
+  }
+}
+
+function addresses(spec: ContainerSpec): string[] {
+  const found: string[] = [];
+  if (spec.ipaddress !== undefined) found.push(`ip ${spec.ipaddress}`);
+  if (spec.macAddress !== undefined) found.push(`mac ${spec.macAddress}`);
+  return found;
+}
+
+/** `Plan: N to create, N to recreate, N to start, N to stop, N to remove.`, plus `N blocked`. */
+function summary(plan: Plan): string {
+  const { total } = countSteps(plan);
+  const blocked = total.conflict > 0 ? `, ${total.conflict} blocked` : '';
+  return (
+    `Plan: ${total.create} to create, ${total.recreate} to recreate, ${total.start} to start, ` +
+    `${total.stop} to stop, ${total.remove} to remove${blocked}.`
+  );
+}
+
+function shortId(id: string): string {
+  return id.slice(0, 12);
+}

@@ -1,0 +1,23 @@
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { specHash } from './spec-hash.js';
+
+/** The label keys dockstack puts on every container it creates: they mark what it owns. */
+export const LABELS = {
+  /** `true` on every container dockstack created; a container without it is never touched. */
+  managed: 'org.dockstack.managed',
+  service: 'org.dockstack.service',
+  /** The container's name in the environment file. */
+  container: 'org.dockstack.container',
+  /** specHash() of the spec the container was created from. */
+  specHash: 'org.dockstack.spec-hash',
+} as const;
+
+/** The labels of the container created from `spec`. */
+export function labelsFor(spec: ContainerSpec): Record<string, string> {
+  return {
+    [LABELS.managed]: 'true',
+    [LABELS.service]: spec.service,
+    [LABELS.container]: spec.name,
+    [LABELS.specHash]: specHash(spec),
+  };
+}

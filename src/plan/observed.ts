@@ -1,0 +1,31 @@
+import { LABELS } from './labels.js';
+
+/** A container as found on a Docker host, in dockstack's own terms. */
+export interface ObservedContainer {
+  host: string;
+  /** Docker's name for it, without the leading '/'. */
+  name: string;
+  id: string;
+  running: boolean;
+  labels: Record<string, string>;
+}
+
+/** True when dockstack created the container, and so may change or remove it. */
+export function isManaged(container: ObservedContainer): boolean {
+  return container.labels[LABELS.managed] === 'true';
+}
+
+/** The environment's name for a managed container: its container label, else its Docker name. */
+export function managedName(container: ObservedContainer): string {
+  return container.labels[LABELS.container] ?? container.name;
+}
+
+/** The service a managed container was created for, when labelled. */
+export function serviceOf(container: ObservedContainer): string | undefined {
+  return container.labels[LABELS.service];
+}
+
+/** The spec hash a managed container was created with, when labelled. */
+export function specHashOf(container: ObservedContainer): string | undefined {
+  return container.labels[LABELS.specHash];
+}
