@@ -1,0 +1,25 @@
+/**
+ * Why a call to a Docker host failed, in dockstack's terms:
+ * - unreachable: no connection, or the host did not answer before the deadline (retry later)
+ * - conflict: the engine refused because of existing state (a name in use, ...)
+ * - not-found: the container or image does not exist
+ * - image-unavailable: the image is not on the host and could not be pulled
+ * - engine: any other refusal by the engine
+ */
+export type HostErrorKind = 'unreachable' | 'conflict' | 'not-found' | 'image-unavailable' | 'engine';
+
+export class HostError extends Error {
+  constructor(
+    readonly host: string,
+    readonly kind: HostErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostError';
+  }
+
+  /** True when trying again later may succeed without anyone changing anything. */
+  get retryable(): boolean {
+    return this.kind === 'unreachable';
+  }
+}
