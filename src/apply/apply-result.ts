@@ -1,0 +1,25 @@
+import type { StepAction } from '../plan/plan.js';
+
+/**
+ * - done: the step did what it said
+ * - failed: it did not; `error` says why (the other steps went on)
+ */
+export type StepOutcome = 'done' | 'failed';
+
+export interface StepResult {
+  action: StepAction;
+  host: string;
+  name: string;
+  service?: string;
+  outcome: StepOutcome;
+  /** Wall time of the step, including waiting for the container to be up. */
+  durationMs: number;
+  error?: string;
+}
+
+export interface ApplyResult {
+  /** True when every step is done. */
+  converged: boolean;
+  steps: StepResult[];
+  durationMs: number;
+}

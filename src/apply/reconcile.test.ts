@@ -1,0 +1,259 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
+import { Environment } from '../environment/schema.js';
+import { DEFAULT_ORDER } from '../environment/tier-order.js';
+import { LABELS } from '../plan/labels.js';
+import type { Clock } from '../util/clock.js';
+import { reconcile } from './reconcile.js';
+
+const seedText = readFileSync(
+  new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
+  'utf8',
+);
+
+function seed(edit: (env: Environment) => void = () => undefined): Environment {
+  const env = Environment.parse(parse(seedText));
+  edit(env);
+  return env;
+}
+
+/** Time that passes only when someone sleeps. */
+function virtualClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+function setup(names: string[] = ['192.168.99.2']) {
+  const log: string[] = [];
+  const hosts = new Map(names.map((n) => [n, new FakeDockerHost(n, log)]));
+  for (const host of hosts.values())
+    for (const service of DEFAULT_ORDER) host.images.add(`${service}:latest`);
+  const options = { hosts, clock: virtualClock(), pollMs: 100, readyTimeoutMs: 5_000 };
+  return { log, hosts, options, host: (n: string) => hosts.get(n) as FakeDockerHost };
+}
+
+const seedTiers = [
+  ['dns1', 'dns2'],
+  ['puppet1', 'puppet2'],
+  ['ha1', 'ha2'],
+  ['gal1'],
+  ['os1'],
+  ['cas1'],
+  ['conf1'],
+  ['col1'],
+  ['ctrl1'],
+  ['webui1'],
+];
+
+describe('reconcile', () => {
+  it('deploys the seed environment tier by tier, each tier after the one before is up', async () => {
+    const { log, options } = setup();
+    const { result } = await reconcile(seed(), options);
+    expect(result.converged).toBe(true);
+    expect(result.steps).toHaveLength(13);
+
+    const starts = log.filter((l) => l.includes(' start ')).map((l) => l.split(' ').at(-1));
+    expect(starts).toEqual(seedTiers.flat());
+    for (let t = 1; t < seedTiers.length; t++) {
+      const firstStart = Math.min(
+        ...(seedTiers[t] ?? []).map((n) => log.indexOf(`192.168.99.2 start ${n}`)),
+      );
+      for (const before of seedTiers[t - 1] ?? []) {
+        expect(log.indexOf(`192.168.99.2 status ${before}`)).toBeLessThan(firstStart);
+      }
+    }
+    const lastCreate = Math.max(...log.flatMap((l, i) => (l.includes(' create ') ? [i] : [])));
+    expect(lastCreate).toBeLessThan(log.indexOf('192.168.99.2 start dns1') + 13);
+  });
+
+  it('labels what it creates and changes nothing when applied again', async () => {
+    const { host, options } = setup();
+    await reconcile(seed(), options);
+    const dns1 = [...host('192.168.99.2').containers.values()].find((c) => c.name === 'dns1');
+    expect(dns1?.labels).toMatchObject({
+      [LABELS.managed]: 'true',
+      [LABELS.service]: 'dns',
+      [LABELS.container]: 'dns1',
+    });
+
+    host('192.168.99.2').calls.length = 0;
+    const again = await reconcile(seed(), options);
+    expect(again.result.steps).toEqual([]);
+    expect(again.result.converged).toBe(true);
+    expect(host('192.168.99.2').writes()).toEqual([]);
+    expect(host('192.168.99.2').calls).toEqual(['list']);
+  });
+
+  it('fails the containers of a dead host and converges the others', async () => {
+    const { host, options } = setup(['192.168.99.2', '192.168.99.3']);
+    const env = seed((e) => {
+      (e.services.webui ?? {}).webui2 = { host: '192.168.99.3' };
+      (e.services.galera ?? {}).gal2 = { host: '192.168.99.3' };
+    });
+    host('192.168.99.3').down = true;
+    const { result, unreachable } = await reconcile(env, options);
+    expect(result.converged).toBe(false);
+    expect(unreachable).toEqual([
+      {
+        host: '192.168.99.3',
+        error: 'Docker host 192.168.99.3 did not answer',
+        containers: ['gal2', 'webui2'],
+      },
+    ]);
+    expect(result.steps.every((s) => s.outcome === 'done' && s.host === '192.168.99.2')).toBe(true);
+    expect(result.steps).toHaveLength(13);
+  });
+
+  it('pulls a missing image once and fails only the containers whose image cannot be had', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    h.images.delete('haproxy:latest');
+    h.registry.add('haproxy:latest');
+    h.images.delete('webui:latest');
+    const { result } = await reconcile(seed(), options);
+    expect(h.calls.filter((c) => c.startsWith('pull'))).toEqual([
+      'pull haproxy:latest',
+      'pull webui:latest',
+    ]);
+    const failed = result.steps.filter((s) => s.outcome === 'failed');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        name: 'webui1',
+        action: 'create',
+        error: 'image webui:latest not found in the registry',
+      }),
+    ]);
+    expect(result.steps.filter((s) => s.outcome === 'done')).toHaveLength(12);
+  });
+
+  it('never touches a container it does not own that holds a name', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    const foreign = h.add({ name: 'webui1', image: 'nginx:latest', running: true, labels: {} });
+    const { result } = await reconcile(seed(), options);
+    const step = result.steps.find((s) => s.name === 'webui1');
+    expect(step).toMatchObject({ action: 'conflict', outcome: 'failed' });
+    expect(step?.error).toContain('does not manage');
+    expect(h.containers.get(foreign)).toMatchObject({ image: 'nginx:latest', running: true });
+    expect(h.writes().filter((c) => c.endsWith('webui1'))).toEqual([]);
+  });
+
+  it('recreates on an image change, pulling before the old container is removed', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    await reconcile(seed(), options);
+    h.calls.length = 0;
+    h.registry.add('webui:2');
+    const { result } = await reconcile(
+      seed((e) => ((e.services.webui ?? {}).webui1 = { host: '192.168.99.2', tag: '2' })),
+      options,
+    );
+    expect(result.steps).toEqual([
+      expect.objectContaining({ action: 'recreate', name: 'webui1', outcome: 'done' }),
+    ]);
+    expect(h.writes()).toEqual([
+      'pull webui:2',
+      'stop webui1',
+      'remove webui1',
+      'create webui1',
+      'start webui1',
+    ]);
+  });
+
+  it('keeps the old container when the new image cannot be had', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    await reconcile(seed(), options);
+    const { result } = await reconcile(
+      seed((e) => ((e.services.webui ?? {}).webui1 = { host: '192.168.99.2', tag: '3' })),
+      options,
+    );
+    expect(result.steps).toEqual([
+      expect.objectContaining({ action: 'recreate', outcome: 'failed' }),
+    ]);
+    expect([...h.containers.values()].find((c) => c.name === 'webui1')).toMatchObject({
+      image: 'webui:latest',
+      running: true,
+    });
+  });
+
+  it('stops and starts containers as state: asks', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    await reconcile(seed(), options);
+    h.calls.length = 0;
+    const stopped = seed(
+      (e) => ((e.services.webui ?? {}).webui1 = { host: '192.168.99.2', state: 'stopped' }),
+    );
+    await reconcile(stopped, options);
+    expect(h.writes()).toEqual(['stop webui1']);
+    h.calls.length = 0;
+    await reconcile(seed(), options);
+    expect(h.writes()).toEqual(['start webui1']);
+  });
+
+  it('removes containers in reverse tier order', async () => {
+    const { host, options } = setup();
+    const h = host('192.168.99.2');
+    await reconcile(seed(), options);
+    h.calls.length = 0;
+    const { result } = await reconcile(
+      seed((e) => {
+        delete e.services.webui;
+        delete (e.services.dns ?? {}).dns2;
+        delete (e.services.galera ?? {}).gal1;
+      }),
+      options,
+    );
+    expect(result.converged).toBe(true);
+    expect(h.writes()).toEqual([
+      'stop webui1',
+      'remove webui1',
+      'stop gal1',
+      'remove gal1',
+      'stop dns2',
+      'remove dns2',
+    ]);
+  });
+
+  it('waits for a health check to pass before starting the next tier', async () => {
+    const { host, log, options } = setup();
+    host('192.168.99.2').healthOf.set('dns:latest', ['starting', 'starting', 'healthy']);
+    const { result } = await reconcile(seed(), options);
+    expect(result.converged).toBe(true);
+    const healthy = log.lastIndexOf('192.168.99.2 status dns2');
+    expect(log.filter((l) => l === '192.168.99.2 status dns1')).toHaveLength(3);
+    expect(log.indexOf('192.168.99.2 start puppet1')).toBeGreaterThan(healthy);
+  });
+
+  it('fails an unhealthy container and goes on with the next tiers', async () => {
+    const { host, options } = setup();
+    host('192.168.99.2').healthOf.set('galera:latest', ['starting', 'unhealthy']);
+    const { result } = await reconcile(seed(), options);
+    expect(result.converged).toBe(false);
+    expect(result.steps.filter((s) => s.outcome === 'failed')).toEqual([
+      expect.objectContaining({ name: 'gal1', error: 'its health check failed' }),
+    ]);
+    expect(result.steps.find((s) => s.name === 'webui1')?.outcome).toBe('done');
+  });
+
+  it('gives up on a container that is not healthy by the deadline', async () => {
+    const { host, options } = setup();
+    host('192.168.99.2').healthOf.set('webui:latest', ['starting']);
+    const { result } = await reconcile(seed(), options);
+    expect(result.steps.find((s) => s.name === 'webui1')).toMatchObject({
+      outcome: 'failed',
+      error: 'not healthy 5 s after it started',
+    });
+  });
+});
