@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { compareState } from './compare-state.js';
+import { labelsFor } from './labels.js';
+import type { ObservedContainer } from './observed.js';
+
+function spec(name: string, extra: Partial<ContainerSpec> = {}): ContainerSpec {
+  return { name, service: 'webui', host: 'h1', tier: 9, image: 'webui:latest', hostname: name, domain: 'lab', dns: '10.0.0.1', state: 'running', ...extra };
+}
+
+function running(s: ContainerSpec, extra: Partial<ObservedContainer> = {}): ObservedContainer {
+  return { host: s.host, name: s.name, id: `id-${s.name}`, running: true, labels: labelsFor(s), ...extra };
+}
+
+describe('compareState', () => {
+  it('tells running, stopped, missing, drifted, blocked and extra apart', () => {
+    const ok = spec('ok1');
+    const stopped = spec('stop1');
+    const wantStopped = spec('idle1', { state: 'stopped' });
+    const missing = spec('miss1');
+    const drifted = spec('drift1');
+    const blocked = spec('block1');
+    const extra = spec('gone1');
+    const states = compareState(
+      [ok, stopped, wantStopped, missing, drifted, blocked],
+      [
+        running(ok),
+        running(stopped, { running: false }),
+        running(wantStopped, { running: false }),
+        running(drifted, { labels: labelsFor({ ...drifted, image: 'webui:old' }) }),
+        { host: 'h1', name: 'block1', id: 'x', running: true, labels: {} },
+        running(extra),
+        { host: 'h1', name: 'unrelated', id: 'y', running: true, labels: {} },
+      ],
+    );
+    expect(states.map((s) => [s.name, s.desired, s.observed, s.drifted, s.ok])).toEqual([
+      ['block1', 'running', 'blocked', false, false],
+      ['drift1', 'running', 'running', true, false],
+      ['gone1', 'absent', 'running', false, false],
+      ['idle1', 'stopped', 'stopped', false, true],
+      ['miss1', 'running', 'missing', false, false],
+      ['ok1', 'running', 'running', false, true],
+      ['stop1', 'running', 'stopped', false, false],
+    ]);
+  });
+
+  it('counts a managed container on the wrong host as missing here and extra there', () => {
+    const moved = spec('web1', { host: 'h2' });
+    const states = compareState([moved], [running({ ...moved, host: 'h1' })]);
+    expect(states.map((s) => [s.host, s.name, s.desired, s.observed])).toEqual([
+      ['h1', 'web1', 'absent', 'running'],
+      ['h2', 'web1', 'running', 'missing'],
+    ]);
+  });
+});

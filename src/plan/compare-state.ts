@@ -1,0 +1,57 @@
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { isManaged, managedName, serviceOf, specHashOf, type ObservedContainer } from './observed.js';
+import { specHash } from './spec-hash.js';
+
+/**
+ * One container's desired and observed state:
+ * - desired: what the environment asks (`absent` for a managed container it no longer names)
+ * - observed: what runs; `blocked` when a container dockstack does not manage holds the name
+ * - drifted: it exists but was created from another spec (image, address, ...)
+ */
+export interface ContainerState {
+  host: string;
+  name: string;
+  service: string | null;
+  desired: 'running' | 'stopped' | 'absent';
+  observed: 'running' | 'stopped' | 'missing' | 'blocked';
+  drifted: boolean;
+  /** True when nothing needs doing for it. */
+  ok: boolean;
+}
+
+/** Desired against observed, container by container, sorted by host and name. */
+export function compareState(desired: readonly ContainerSpec[], observed: readonly ObservedContainer[]): ContainerState[] {
+  const onHost = new Map<string, ObservedContainer>();
+  for (const container of observed) onHost.set(`${container.host}\u0000${container.name}`, container);
+  const wanted = new Set(desired.map((spec) => `${spec.host}\u0000${spec.name}`));
+  const states: ContainerState[] = [];
+
+  for (const spec of desired) {
+    const found = onHost.get(`${spec.host}\u0000${spec.name}`);
+    const base = { host: spec.host, name: spec.name, service: spec.service, desired: spec.state };
+    if (found === undefined || (isManaged(found) && managedName(found) !== spec.name)) {
+      states.push({ ...base, observed: 'missing', drifted: false, ok: false });
+    } else if (!isManaged(found)) {
+      states.push({ ...base, observed: 'blocked', drifted: false, ok: false });
+    } else {
+      const drifted = specHashOf(found) !== specHash(spec);
+      const run = found.running ? 'running' : 'stopped';
+      states.push({ ...base, observed: run, drifted, ok: !drifted && run === spec.state });
+    }
+  }
+  for (const container of observed) {
+    if (!isManaged(container)) continue;
+    const name = managedName(container);
+    if (container.name === name && wanted.has(`${container.host}\u0000${name}`)) continue;
+    states.push({
+      host: container.host,
+      name: container.name,
+      service: serviceOf(container) ?? null,
+      desired: 'absent',
+      observed: container.running ? 'running' : 'stopped',
+      drifted: false,
+      ok: false,
+    });
+  }
+  return states.sort((a, b) => (a.host === b.host ? (a.name < b.name ? -1 : 1) : a.host < b.host ? -1 : 1));
+}
