@@ -1,0 +1,12 @@
+# The Contrail compute role: its peers are every member of the compute service.
+class contrail::compute (
+  Hash[String, Array[String]] $members = $dockstack_members,
+) {
+  require contrail::common
+
+  $peers = join($members.get('compute', []), ' ')
+  file { '/etc/contrail/compute.conf':
+    ensure  => file,
+    content => "[compute]\npeers=${peers}\n",
+  }
+}
