@@ -6,11 +6,29 @@ import { labelsFor } from './labels.js';
 import type { ObservedContainer } from './observed.js';
 
 function spec(name: string, extra: Partial<ContainerSpec> = {}): ContainerSpec {
-  return { name, service: 'webui', host: 'h1', tier: 9, image: 'webui:latest', hostname: name, domain: 'lab', dns: '10.0.0.1', state: 'running', ...extra };
+  return {
+    name,
+    service: 'webui',
+    host: 'h1',
+    tier: 9,
+    image: 'webui:latest',
+    hostname: name,
+    domain: 'lab',
+    dns: '10.0.0.1',
+    state: 'running',
+    ...extra,
+  };
 }
 
 function running(s: ContainerSpec, extra: Partial<ObservedContainer> = {}): ObservedContainer {
-  return { host: s.host, name: s.name, id: `id-${s.name}`, running: true, labels: labelsFor(s), ...extra };
+  return {
+    host: s.host,
+    name: s.name,
+    id: `id-${s.name}`,
+    running: true,
+    labels: labelsFor(s),
+    ...extra,
+  };
 }
 
 describe('compareState', () => {

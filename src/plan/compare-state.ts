@@ -1,5 +1,11 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
-import { isManaged, managedName, serviceOf, specHashOf, type ObservedContainer } from './observed.js';
+import {
+  isManaged,
+  managedName,
+  serviceOf,
+  specHashOf,
+  type ObservedContainer,
+} from './observed.js';
 import { specHash } from './spec-hash.js';
 
 /**
@@ -20,9 +26,13 @@ export interface ContainerState {
 }
 
 /** Desired against observed, container by container, sorted by host and name. */
-export function compareState(desired: readonly ContainerSpec[], observed: readonly ObservedContainer[]): ContainerState[] {
+export function compareState(
+  desired: readonly ContainerSpec[],
+  observed: readonly ObservedContainer[],
+): ContainerState[] {
   const onHost = new Map<string, ObservedContainer>();
-  for (const container of observed) onHost.set(`${container.host}\u0000${container.name}`, container);
+  for (const container of observed)
+    onHost.set(`${container.host}\u0000${container.name}`, container);
   const wanted = new Set(desired.map((spec) => `${spec.host}\u0000${spec.name}`));
   const states: ContainerState[] = [];
 
@@ -53,5 +63,7 @@ export function compareState(desired: readonly ContainerSpec[], observed: readon
       ok: false,
     });
   }
-  return states.sort((a, b) => (a.host === b.host ? (a.name < b.name ? -1 : 1) : a.host < b.host ? -1 : 1));
+  return states.sort((a, b) =>
+    a.host === b.host ? (a.name < b.name ? -1 : 1) : a.host < b.host ? -1 : 1,
+  );
 }
