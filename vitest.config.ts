@@ -2,8 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'cli', include: ['test/cli/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'docker',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/cli/**'],
+          globalSetup: ['./test/testbed/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

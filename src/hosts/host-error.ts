@@ -6,7 +6,8 @@
  * - image-unavailable: the image is not on the host and could not be pulled
  * - engine: any other refusal by the engine
  */
-export type HostErrorKind = 'unreachable' | 'conflict' | 'not-found' | 'image-unavailable' | 'engine';
+export type HostErrorKind =
+  'unreachable' | 'conflict' | 'not-found' | 'image-unavailable' | 'engine';
 
 export class HostError extends Error {
   constructor(

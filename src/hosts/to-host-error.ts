@@ -1,0 +1,85 @@
+import { HostError, type HostErrorKind } from './host-error.js';
+import { DeadlineError } from './with-deadline.js';
+
+/** What one call was doing, for the message and for the kind of an engine refusal. */
+export interface CallContext {
+  host: string;
+  /** The endpoint as describeEndpoint writes it. */
+  endpoint: string;
+  /** What was being done, e.g. `create container dns1`. */
+  action: string;
+  /** The kind of an HTTP 404 from the engine; `not-found` unless given. */
+  notFound?: HostErrorKind;
+  /** The kind of any other refusal by the engine; `engine` unless given (409 is always conflict). */
+  refused?: HostErrorKind;
+}
+
+/**
+ * A failed call as a HostError: no answer or no connection is `unreachable`; an engine's refusal
+ * keeps the engine's own message. Messages name the host and carry no request data.
+ */
+export function toHostError(error: unknown, context: CallContext): HostError {
+  if (error instanceof HostError) return error;
+  const { host, endpoint, action } = context;
+  if (error instanceof DeadlineError) {
+    return new HostError(
+      host,
+      'unreachable',
+      `Docker host ${host} (${endpoint}) did not answer within ${seconds(error.ms)} s: ${action}`,
+    );
+  }
+  const status = statusCodeOf(error);
+  if (status === undefined) {
+    return new HostError(
+      host,
+      'unreachable',
+      `Docker host ${host} (${endpoint}) is unreachable: ${transportReason(error)} (${action})`,
+    );
+  }
+  const kind: HostErrorKind =
+    status === 404
+      ? (context.notFound ?? 'not-found')
+      : status === 409
+        ? 'conflict'
+        : (context.refused ?? 'engine');
+  return new HostError(
+    host,
+    kind,
+    `Docker host ${host} could not ${action}: ${engineMessage(error) ?? `HTTP ${status}`}`,
+  );
+}
+
+/** The HTTP status of a dockerode error, when the engine answered. */
+export function statusCodeOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
+  return typeof error.statusCode === 'number' ? error.statusCode : undefined;
+}
+
+/** The engine's own words: its JSON answer, or for a streamed request the body dockerode quotes. */
+function engineMessage(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ('json' in error) {
+    const json = error.json;
+    if (typeof json === 'object' && json !== null && 'message' in json) {
+      if (typeof json.message === 'string') return json.message.trim();
+    }
+  }
+  if (!(error instanceof Error)) return undefined;
+  const quoted = /^\(HTTP code \d+\) .*? - (.+)$/s.exec(error.message)?.[1]?.trim();
+  return quoted === '' ? undefined : quoted;
+}
+
+/** The first line of a transport error, with its system code (ECONNREFUSED, ...). */
+function transportReason(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : undefined;
+  const reason = code === undefined || message.includes(code) ? message : `${code}: ${message}`;
+  return reason.slice(0, 200) || 'no connection';
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
