@@ -114,6 +114,14 @@ export const HostEndpoint = z
       )
       .describe('Docker Engine API endpoint'),
     tls: TlsFiles.optional().describe('TLS client files for a tcp:// endpoint'),
+    network: z
+      .string()
+      .regex(
+        /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/,
+        'expected a Docker network name such as bridge or none',
+      )
+      .optional()
+      .describe('Docker network the containers on this host join (default bridge)'),
   })
   .describe('how to reach one Docker host');
 

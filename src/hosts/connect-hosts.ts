@@ -22,9 +22,13 @@ export function connectHosts(
   options: DockerodeHostOptions = {},
 ): Map<string, DockerHost> {
   return new Map(
-    hostNames(env).map((name) => [
-      name,
-      createDockerodeHost(name, resolveEndpoint(name, env.hosts, processEnv), options),
-    ]),
+    hostNames(env).map((name) => {
+      const network = env.hosts?.[name]?.network;
+      const hostOptions = network === undefined ? options : { ...options, networkMode: network };
+      return [
+        name,
+        createDockerodeHost(name, resolveEndpoint(name, env.hosts, processEnv), hostOptions),
+      ];
+    }),
   );
 }

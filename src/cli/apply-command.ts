@@ -1,0 +1,58 @@
+import { reconcile, type Reconciliation } from '../apply/reconcile.js';
+import { formatProblem } from '../environment/problem.js';
+import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
+import { EXIT, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+import { describeResult, progressReporter } from './progress.js';
+import { readEnvironment } from './read-environment.js';
+
+export interface ApplyCommandOptions {
+  env: string;
+  json?: boolean;
+}
+
+/** `dockstack apply`: converge every host to the environment file, once, without git. */
+export async function applyCommand(
+  options: ApplyCommandOptions,
+  out: Output,
+  connect: ConnectHosts,
+): Promise<ExitCode> {
+  const loaded = readEnvironment(options.env);
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
+    return EXIT.invalid;
+  }
+  const hosts = connectOrExplain(connect, loaded.env);
+  let reconciliation: Reconciliation;
+  try {
+    reconciliation = await reconcile(loaded.env, {
+      hosts,
+      ...(options.json === true ? {} : { onEvent: progressReporter(out) }),
+    });
+  } finally {
+    for (const host of hosts.values()) host.close();
+  }
+  const { result, unreachable } = reconciliation;
+  if (options.json === true) {
+    out.stdout(
+      `${JSON.stringify({ environment: options.env, ...result, unreachable }, null, 2)}\n`,
+    );
+  } else {
+    for (const host of unreachable) {
+      const which =
+        host.containers.length > 0 ? ` (${host.containers.join(', ')} left as they are)` : '';
+      out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
+    }
+    const failed = result.steps.filter((s) => s.outcome === 'failed');
+    if (failed.length > 0) {
+      out.stderr(`\n${failed.length} step${failed.length === 1 ? '' : 's'} failed:\n`);
+      for (const step of failed) out.stderr(`  ${describeResult(step)}\n`);
+    }
+    const done = result.steps.length - failed.length;
+    const verdict = result.converged ? 'converged' : 'NOT converged';
+    out.stdout(
+      `${verdict}: ${done} step${done === 1 ? '' : 's'} done, ${failed.length} failed, ${unreachable.length} host${unreachable.length === 1 ? '' : 's'} unreachable, in ${(result.durationMs / 1000).toFixed(1)} s\n`,
+    );
+  }
+  return result.converged ? EXIT.ok : EXIT.failed;
+}

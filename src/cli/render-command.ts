@@ -1,0 +1,55 @@
+import { containerSpecs } from '../environment/container-spec.js';
+import { formatProblem } from '../environment/problem.js';
+import { dnsmasqEntries } from '../render/dnsmasq-entries.js';
+import { registeredServices } from '../render/registered-services.js';
+import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
+import { renderSitePp } from '../render/render-site-pp.js';
+import { writeRegisteredServices } from '../render/write-registered-services.js';
+import { EXIT, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+import { readEnvironment } from './read-environment.js';
+
+export const RENDER_TARGETS = [
+  'site.pp',
+  'dnsmasq-dhcp-hosts',
+  'dnsmasq-hosts',
+  'registered-services',
+] as const;
+
+/**
+ * `dockstack render WHAT`: one of the files dockstack writes back, rendered from the environment
+ * as if every container ran as the file asks, to stdout.
+ */
+export function renderCommand(what: string, options: { env: string }, out: Output): ExitCode {
+  const loaded = readEnvironment(options.env);
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
+    return EXIT.invalid;
+  }
+  const specs = containerSpecs(loaded.env);
+  switch (what) {
+    case 'site.pp':
+      out.stdout(renderSitePp(loaded.env));
+      break;
+    case 'dnsmasq-dhcp-hosts':
+      out.stdout(renderDhcpHosts(dnsmasqEntries(specs)));
+      break;
+    case 'dnsmasq-hosts':
+      out.stdout(renderAddnHosts(dnsmasqEntries(specs)));
+      break;
+    case 'registered-services':
+      out.stdout(
+        writeRegisteredServices(
+          loaded.text,
+          registeredServices(specs, Object.keys(loaded.env.services)),
+        ),
+      );
+      break;
+    default:
+      out.stderr(
+        `dockstack: nothing to render called '${what}'; choose one of ${RENDER_TARGETS.join(', ')}\n`,
+      );
+      return EXIT.invalid;
+  }
+  return EXIT.ok;
+}

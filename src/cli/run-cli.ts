@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+
+import { Argument, Command, CommanderError } from 'commander';
+
+import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
+import { connectHosts } from '../hosts/connect-hosts.js';
+import { applyCommand } from './apply-command.js';
+import type { ConnectHosts } from './connect-or-explain.js';
+import { EXIT, ExitError, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+import { planCommand } from './plan-command.js';
+import { renderCommand, RENDER_TARGETS } from './render-command.js';
+import { statusCommand } from './status-command.js';
+import { validateCommand } from './validate-command.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success (valid, converged, nothing to report)
+  1  a step failed (a host, a container, git)
+  2  invalid input (the environment file or the command line)`;
+
+/** Runs the dockstack command line and returns its exit code; never calls process.exit. */
+export async function runCli(
+  argv: readonly string[],
+  out: Output,
+  connect: ConnectHosts = (env) => connectHosts(env, process.env),
+): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  const program = new Command('dockstack')
+    .description(
+      'GitOps for plain Docker hosts: converge Docker hosts to an environment file in Git.',
+    )
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check an environment file; print every problem as FILE:LINE:COL: message')
+    .argument('[file]', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((file: string, options: { json?: boolean }) => {
+      code = validateCommand(file, options, out);
+    });
+
+  program
+    .command('render')
+    .description('render a file dockstack writes back to the env repo, to stdout')
+    .addArgument(new Argument('<what>', 'what to render').choices(RENDER_TARGETS))
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .addHelpText(
+      'after',
+      `\nTargets:\n${RENDER_TARGETS.map((t: string) => `  ${t}`).join('\n')}\n${EXIT_CODES_HELP}`,
+    )
+    .action((what: string, options: { env: string }) => {
+      code = renderCommand(what, options, out);
+    });
+
+  program
+    .command('plan')
+    .description('show what dockstack would do to make the hosts match the environment')
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--offline', 'plan against hosts with nothing running (no Docker calls)')
+    .option('--json', 'print the plan as JSON')
+    .option('--color', 'colour the plan (default: when stdout is a terminal)')
+    .option('--no-color', 'never colour the plan')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
+      code = planCommand(options, out);
+    });
+
+  program
+    .command('apply')
+    .description('converge every Docker host to the environment file, once (no git)')
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--json', 'print the result as JSON (no progress)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (options: { env: string; json?: boolean }) => {
+      code = await applyCommand(options, out, connect);
+    });
+
+  program
+    .command('status')
+    .description('desired against observed, per host: missing, extra, drifted, running, stopped')
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--json', 'print the status as JSON')
+    .addHelpText(
+      'after',
+      EXIT_CODES_HELP.replace(
+        'a step failed (a host, a container, git)',
+        'out of sync, or a host unreachable',
+      ),
+    )
+    .action(async (options: { env: string; json?: boolean }) => {
+      code = await statusCommand(options, out, connect);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+      return benign.includes(error.code) ? EXIT.ok : EXIT.invalid;
+    }
+    if (error instanceof ExitError) {
+      if (error.message !== '') out.stderr(`dockstack: ${error.message}\n`);
+      return error.code;
+    }
+    throw error;
+  }
+  return code;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -1,0 +1,29 @@
+import { formatProblem } from '../environment/problem.js';
+import { EXIT, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+import { readEnvironment } from './read-environment.js';
+
+export interface ValidateOptions {
+  json?: boolean;
+}
+
+/** `dockstack validate [FILE]`: 0 when valid, 2 with every problem listed when not. */
+export function validateCommand(file: string, options: ValidateOptions, out: Output): ExitCode {
+  const result = readEnvironment(file);
+  if (options.json === true) {
+    const problems = result.ok ? [] : result.problems;
+    out.stdout(`${JSON.stringify({ file, valid: result.ok, problems }, null, 2)}\n`);
+  } else if (result.ok) {
+    const containers = Object.values(result.env.services).reduce(
+      (n, s) => n + Object.keys(s ?? {}).length,
+      0,
+    );
+    out.stdout(`${file}: valid (${containers} containers)\n`);
+  } else {
+    for (const problem of result.problems) out.stderr(`${formatProblem(problem)}\n`);
+    out.stderr(
+      `${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`,
+    );
+  }
+  return result.ok ? EXIT.ok : EXIT.invalid;
+}
