@@ -1,6 +1,7 @@
-import { containerSpecs } from '../environment/container-spec.js';
+import { containerSpecs, environmentName } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
+import { asSeenBy } from '../plan/observed.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/plan.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
@@ -30,7 +31,11 @@ export async function reconcile(env: Environment, options: ApplyOptions): Promis
   const reachable = new Set(
     specs.filter((spec) => !unreachable.has(spec.host) && options.hosts.has(spec.host)),
   );
-  const plan = planChanges([...reachable], observed, tierOrder(env));
+  const plan = planChanges(
+    [...reachable],
+    asSeenBy(environmentName(env), observed),
+    tierOrder(env),
+  );
   const result = await applyPlan(plan, options);
 
   const skipped = new Map<string, UnreachableHost>();

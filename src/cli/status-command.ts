@@ -1,7 +1,8 @@
 import { observeHosts } from '../apply/observe-hosts.js';
-import { containerSpecs } from '../environment/container-spec.js';
+import { containerSpecs, environmentName } from '../environment/container-spec.js';
 import { formatProblem } from '../environment/problem.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
+import { asSeenBy } from '../plan/observed.js';
 import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
@@ -33,7 +34,7 @@ export async function statusCommand(
   const specs = containerSpecs(loaded.env).filter(
     (spec) => !observation.unreachable.has(spec.host),
   );
-  const states = compareState(specs, observation.observed);
+  const states = compareState(specs, asSeenBy(environmentName(loaded.env), observation.observed));
   const unreachable = [...observation.unreachable].map(([host, error]) => ({ host, error }));
   const inSync = unreachable.length === 0 && states.every((s) => s.ok);
 

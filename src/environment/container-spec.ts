@@ -3,6 +3,8 @@ import { tierOrder } from './tier-order.js';
 
 /** Everything dockstack needs to run one container, derived from the environment file. */
 export interface ContainerSpec {
+  /** The environment the container belongs to (its `name:`, or `default`). */
+  environment: string;
   name: string;
   service: string;
   host: string;
@@ -18,6 +20,13 @@ export interface ContainerSpec {
   gateway?: string;
   macAddress?: string;
   state: ContainerState;
+}
+
+export const DEFAULT_ENVIRONMENT_NAME = 'default';
+
+/** The environment's name, which scopes the containers it owns. */
+export function environmentName(env: Pick<Environment, 'name'>): string {
+  return env.name ?? DEFAULT_ENVIRONMENT_NAME;
 }
 
 /** The image a container of `service` runs, following the seed's rule: image name = service name. */
@@ -42,6 +51,7 @@ export function containerSpecs(env: Environment): ContainerSpec[] {
     const tier = order.indexOf(service);
     for (const [name, c] of Object.entries(containers ?? {})) {
       const spec: ContainerSpec = {
+        environment: environmentName(env),
         name,
         service,
         host: c.host,

@@ -27,6 +27,7 @@ describe('environmentJsonSchema', () => {
       required: string[];
     };
     expect(Object.keys(schema.properties)).toEqual([
+      'name',
       'common',
       'registered_services',
       'services',

@@ -135,6 +135,13 @@ export const ExternalNode = z
 
 export const Environment = z
   .strictObject({
+    name: z
+      .string()
+      .regex(RFC1123_LABEL, 'the environment name must be an RFC 1123 label, such as prod or endor')
+      .optional()
+      .describe(
+        "the environment's name (default: default): dockstack changes only containers labelled with it, so several environments can share hosts",
+      ),
     common: Common,
     registered_services: z
       .record(ServiceName, z.array(ContainerName).nullable())

@@ -4,6 +4,7 @@ import type { ContainerSpec } from '../environment/container-spec.js';
 import { createOptions } from './create-options.js';
 
 const spec: ContainerSpec = {
+  environment: 'default',
   name: 'dns1',
   service: 'dns',
   host: '192.168.99.2',

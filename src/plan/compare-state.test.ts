@@ -7,6 +7,7 @@ import type { ObservedContainer } from './observed.js';
 
 function spec(name: string, extra: Partial<ContainerSpec> = {}): ContainerSpec {
   return {
+    environment: 'default',
     name,
     service: 'webui',
     host: 'h1',

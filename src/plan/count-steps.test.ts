@@ -8,6 +8,7 @@ function step(action: 'remove' | 'conflict', host: string, name: string): Step {
     return { action, host, name, id: name, running: false, reason: 'gone' };
   }
   const spec = {
+    environment: 'default',
     name,
     service: 'dns',
     host,

@@ -18,6 +18,7 @@ describe('LABELS', () => {
   it('uses the org.dockstack namespace', () => {
     expect(LABELS).toEqual({
       managed: 'org.dockstack.managed',
+      environment: 'org.dockstack.environment',
       service: 'org.dockstack.service',
       container: 'org.dockstack.container',
       specHash: 'org.dockstack.spec-hash',
@@ -27,10 +28,11 @@ describe('LABELS', () => {
 
 describe('labelsFor', () => {
   it.each(containerSpecs(seed).map((spec) => ({ name: spec.name, spec })))(
-    'marks $name as managed, with its service, name and spec hash',
+    'marks $name as managed, with its environment, service, name and spec hash',
     ({ spec }) => {
       expect(labelsFor(spec)).toEqual({
         'org.dockstack.managed': 'true',
+        'org.dockstack.environment': 'default',
         'org.dockstack.service': spec.service,
         'org.dockstack.container': spec.name,
         'org.dockstack.spec-hash': specHash(spec),

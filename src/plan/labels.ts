@@ -5,6 +5,8 @@ import { specHash } from './spec-hash.js';
 export const LABELS = {
   /** `true` on every container dockstack created; a container without it is never touched. */
   managed: 'org.dockstack.managed',
+  /** The environment that owns it; environments sharing a host leave each other's alone. */
+  environment: 'org.dockstack.environment',
   service: 'org.dockstack.service',
   /** The container's name in the environment file. */
   container: 'org.dockstack.container',
@@ -16,6 +18,7 @@ export const LABELS = {
 export function labelsFor(spec: ContainerSpec): Record<string, string> {
   return {
     [LABELS.managed]: 'true',
+    [LABELS.environment]: spec.environment,
     [LABELS.service]: spec.service,
     [LABELS.container]: spec.name,
     [LABELS.specHash]: specHash(spec),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  asSeenBy,
   isManaged,
   managedName,
   serviceOf,
@@ -55,5 +56,39 @@ describe('serviceOf and specHashOf', () => {
     const bare = container({ 'org.dockstack.managed': 'true' });
     expect(serviceOf(bare)).toBeUndefined();
     expect(specHashOf(bare)).toBeUndefined();
+  });
+});
+
+describe('asSeenBy', () => {
+  const mine = {
+    host: 'h',
+    name: 'a',
+    id: '1',
+    running: true,
+    labels: {
+      'org.dockstack.managed': 'true',
+      'org.dockstack.environment': 'prod',
+      'org.dockstack.container': 'a',
+      other: 'x',
+    },
+  };
+  const theirs = {
+    ...mine,
+    name: 'b',
+    id: '2',
+    labels: { ...mine.labels, 'org.dockstack.environment': 'lab', 'org.dockstack.container': 'b' },
+  };
+  const foreign = { host: 'h', name: 'c', id: '3', running: false, labels: { owner: 'someone' } };
+
+  it("keeps this environment's containers and foreign ones as they are", () => {
+    const [a, , c] = asSeenBy('prod', [mine, theirs, foreign]);
+    expect(a).toBe(mine);
+    expect(c).toBe(foreign);
+  });
+
+  it("makes another environment's containers foreign, keeping their other labels", () => {
+    const [, b] = asSeenBy('prod', [mine, theirs, foreign]);
+    expect(b).toEqual({ ...theirs, labels: { other: 'x' } });
+    expect(isManaged(b!)).toBe(false);
   });
 });

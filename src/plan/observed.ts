@@ -15,6 +15,25 @@ export function isManaged(container: ObservedContainer): boolean {
   return container.labels[LABELS.managed] === 'true';
 }
 
+/**
+ * The containers as one environment sees them: a container another environment manages is foreign
+ * to this one (its ownership labels are dropped), so it is never changed or removed, and a name it
+ * holds is a conflict.
+ */
+export function asSeenBy(
+  environment: string,
+  observed: readonly ObservedContainer[],
+): ObservedContainer[] {
+  return observed.map((container) => {
+    if (!isManaged(container) || container.labels[LABELS.environment] === environment)
+      return container;
+    const labels = Object.fromEntries(
+      Object.entries(container.labels).filter(([key]) => !key.startsWith('org.dockstack.')),
+    );
+    return { ...container, labels };
+  });
+}
+
 /** The environment's name for a managed container: its container label, else its Docker name. */
 export function managedName(container: ObservedContainer): string {
   return container.labels[LABELS.container] ?? container.name;

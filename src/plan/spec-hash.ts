@@ -11,6 +11,7 @@ import { canonicalJson } from './canonical-json.js';
  * here before the code compiles.
  */
 const FIELD_EFFECT = {
+  environment: 'identity',
   name: 'identity',
   service: 'recreate',
   host: 'move',

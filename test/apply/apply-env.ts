@@ -24,7 +24,15 @@ export const TEST_HOSTS = {
 
 export type Services = Record<string, Record<string, Record<string, unknown>>>;
 
+/**
+ * The environment's name: one per process, so that a test run and a benchmark sharing the engines
+ * never remove each other's containers.
+ */
+export const ENVIRONMENT_NAME = `apply-test-${String(process.pid)}`;
+
 export interface Extras {
+  /** The environment's name; ENVIRONMENT_NAME unless given. */
+  name?: string;
   hosts?: Record<string, unknown>;
   /**
    * Where missing images are pulled from. Tests only ever name a registry on loopback: an image
@@ -36,6 +44,7 @@ export interface Extras {
 /** An environment file in the seed's format over the test hosts. */
 export function environmentText(services: Services, extras: Extras = {}): string {
   return stringify({
+    name: extras.name ?? ENVIRONMENT_NAME,
     common: { dnsServer: '10.0.0.1', domain: 'endor.lab', galera_password: 'secret' },
     registered_services: {},
     services,

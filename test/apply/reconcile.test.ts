@@ -207,6 +207,23 @@ describe('reconcile against real Docker engines', () => {
     expect(info.State.Status).toBe('created');
   });
 
+  it('leaves the containers of another environment alone, even where a name clashes', async () => {
+    const theirs = `${PREFIX}-other-webui1`;
+    await apply({ webui: { [theirs]: { host: 'local' } } }, { name: 'someone-else' });
+    const mine = await apply({ dns: { [`${PREFIX}-other-dns1`]: { host: 'local' } } });
+    expect(mine.result.steps).toEqual([
+      expect.objectContaining({ action: 'create', outcome: 'done' }),
+    ]);
+    const clash = await apply({ webui: { [theirs]: { host: 'local' } } });
+    expect(clash.result.steps.map((s) => [s.action, s.name, s.outcome])).toEqual([
+      ['remove', `${PREFIX}-other-dns1`, 'done'],
+      ['conflict', theirs, 'failed'],
+    ]);
+    const left = (await testContainers()).find((c) => c.name === theirs);
+    expect(left?.labels[LABELS.environment]).toBe('someone-else');
+    expect(left?.running).toBe(true);
+  });
+
   it('fails a container whose image cannot be had and deploys the rest', async () => {
     // Nothing listens on 127.0.0.1:1, so the pull fails at once without leaving the machine; the
     // dns image is there under the registry's name and needs no pull.

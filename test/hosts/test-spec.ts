@@ -14,6 +14,7 @@ export function containerNames(suite: string): () => string {
 /** A container spec as the environment would give it, on the seed's dns service. */
 export function testSpec(name: string, overrides: Partial<ContainerSpec> = {}): ContainerSpec {
   return {
+    environment: 'default',
     name,
     service: 'dns',
     host: 'test',
