@@ -1,0 +1,125 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { LABELS } from '../../src/plan/labels.js';
+import { ROOT } from '../cli/run-dockstack.js';
+import { useTestbed } from '../testbed/use-testbed.js';
+import {
+  ENVIRONMENT_NAME,
+  PREFIX,
+  removeTestContainers,
+  seedServices,
+  testContainers,
+  writeEnvironment,
+  type Services,
+} from './apply-env.js';
+
+const CLI = ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
+
+/**
+ * Runs `dockstack apply` and kills it with SIGKILL once its progress output has `lines` lines, or
+ * `afterMs` after its first line: a crash at that point of the apply.
+ */
+function applyAndKill(file: string, point: { lines?: number; afterMs?: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, 'apply', '--env', file], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => child.kill('SIGKILL');
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (output === '' && point.afterMs !== undefined) timer = setTimeout(kill, point.afterMs);
+      output += chunk.toString();
+      if (point.lines !== undefined && output.split('\n').length > point.lines) kill();
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
+}
+
+function applyToEnd(file: string): { code: number | null; output: string } {
+  const run = spawnSync(process.execPath, [...CLI, 'apply', '--env', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Every container of `services` exists exactly once, on its host, running, and nothing else does. */
+async function expectConverged(services: Services, tag: string): Promise<void> {
+  const wanted = Object.values(services).flatMap((containers) =>
+    Object.entries(containers).map(([name, c]) => [name, c.host === 'local' ? 'local' : 'h2']),
+  );
+  const found = (await testContainers()).filter((c) => c.name.startsWith(`${PREFIX}-${tag}-`));
+  expect(found.map((c) => [c.name, c.engine]).sort()).toEqual(wanted.sort());
+  for (const c of found) {
+    expect(c.running, `${c.name} runs`).toBe(true);
+    expect(c.labels[LABELS.environment]).toBe(ENVIRONMENT_NAME);
+    expect(c.labels[LABELS.container]).toBe(c.name);
+  }
+}
+
+describe('apply killed with SIGKILL and applied again', () => {
+  useTestbed({ setup: removeTestContainers, teardown: removeTestContainers });
+  afterEach(removeTestContainers);
+
+  const points = [
+    { lines: 1 },
+    { lines: 4 },
+    { lines: 9 },
+    { lines: 16 },
+    { afterMs: 0 },
+    { afterMs: 150 },
+    { afterMs: 600 },
+  ];
+
+  it.each(points)('converges a first deployment after a kill at %o', async (point) => {
+    const services = seedServices(2, 'first');
+    const file = writeEnvironment(services);
+    const killed = await applyAndKill(file, point);
+    expect(killed, 'killed before it finished').not.toContain('converged');
+    const again = applyToEnd(file);
+    expect(again.code, again.output).toBe(0);
+    await expectConverged(services, 'first');
+    expect(applyToEnd(file).output).toContain('converged: 0 steps done');
+  });
+
+  it.each(points.slice(1, 6))(
+    'converges a change (moves, recreates, removals, additions) after a kill at %o',
+    async (point) => {
+      const before = seedServices(2, 'change');
+      const after: Services = structuredClone(before);
+      for (const [service, containers] of Object.entries(after)) {
+        for (const [name, c] of Object.entries(containers)) {
+          if (service === 'webui') c.tag = '2';
+          else if (name.endsWith('1') && ['galera', 'config', 'control'].includes(service))
+            c.host = c.host === 'local' ? 'h2' : 'local';
+          else if (name.endsWith('2') && ['puppet', 'collector'].includes(service))
+            Reflect.deleteProperty(containers, name);
+        }
+      }
+      (after.cassandra ?? {})[`${PREFIX}-change-cassandra3`] = { host: 'h2' };
+      (after.haproxy ?? {})[`${PREFIX}-change-haproxy3`] = { host: 'local' };
+
+      const first = applyToEnd(writeEnvironment(before));
+      expect(first.code, first.output).toBe(0);
+      const file = writeEnvironment(after);
+      await applyAndKill(file, point);
+      const again = applyToEnd(file);
+      expect(again.code, again.output).toBe(0);
+      await expectConverged(after, 'change');
+      const webui = (await testContainers()).filter((c) => c.name.includes('-change-webui'));
+      expect(webui.map((c) => c.image)).toEqual(['webui:2', 'webui:2']);
+    },
+  );
+});
