@@ -102,6 +102,18 @@ describe('reconcile against real Docker engines', () => {
     expect(requests.map((r) => `${r.host} ${r.method}`).sort()).toEqual(['h2 list', 'local list']);
   });
 
+  it('makes only read calls, one list per host, when 200 running containers match', async () => {
+    const services = seedServices(20, 'noop');
+    const first = await apply(services);
+    expect(first.result.converged).toBe(true);
+    expect((await testContainers()).filter((c) => c.running)).toHaveLength(200);
+    const requests: HostRequest[] = [];
+    const again = await apply(services, {}, (r) => requests.push(r));
+    expect(again.result.steps).toEqual([]);
+    expect(requests.filter((r) => r.write)).toEqual([]);
+    expect(requests.map((r) => `${r.host} ${r.method}`).sort()).toEqual(['h2 list', 'local list']);
+  }, 120_000);
+
   it('adds and removes a container', async () => {
     const base: Services = { webui: { [`${PREFIX}-add-webui1`]: { host: 'local' } } };
     await apply(base);
