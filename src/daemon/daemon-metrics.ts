@@ -1,0 +1,62 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The daemon's Prometheus metrics, on a registry of its own (no global state). */
+export interface DaemonMetrics {
+  registry: Registry;
+  reconcileDuration: Histogram<'result'>;
+  lastAppliedCommit: Gauge<'commit'>;
+  lastAppliedTimestamp: Gauge;
+  containers: Gauge<'host' | 'state'>;
+  errors: Counter<'kind'>;
+  invalidCommits: Counter;
+  degraded: Gauge;
+}
+
+export function createDaemonMetrics(): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dockstack_' });
+  const registers = [registry];
+  return {
+    registry,
+    reconcileDuration: new Histogram({
+      name: 'dockstack_reconcile_duration_seconds',
+      help: 'Time of one reconcile pass: fetch, plan, apply, write-back.',
+      labelNames: ['result'],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    lastAppliedCommit: new Gauge({
+      name: 'dockstack_last_applied_commit_info',
+      help: 'The env repo commit applied last (value 1, the commit as label).',
+      labelNames: ['commit'],
+      registers,
+    }),
+    lastAppliedTimestamp: new Gauge({
+      name: 'dockstack_last_applied_timestamp_seconds',
+      help: 'When the last commit was applied (Unix time); its age is time() minus this.',
+      registers,
+    }),
+    containers: new Gauge({
+      name: 'dockstack_containers',
+      help: 'Containers of the environment by host and state (running, stopped, missing, blocked, extra).',
+      labelNames: ['host', 'state'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'dockstack_errors_total',
+      help: 'Errors by kind: git, host, step, invalid, write-back.',
+      labelNames: ['kind'],
+      registers,
+    }),
+    invalidCommits: new Counter({
+      name: 'dockstack_invalid_commits_total',
+      help: 'Commits whose environment file was invalid and so applied nothing.',
+      registers,
+    }),
+    degraded: new Gauge({
+      name: 'dockstack_degraded',
+      help: '1 while the daemon cannot reach git or a Docker host, or the last pass failed.',
+      registers,
+    }),
+  };
+}

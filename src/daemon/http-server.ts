@@ -1,0 +1,108 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+import type { Logger } from 'pino';
+
+import type { DaemonMetrics } from './daemon-metrics.js';
+
+export interface HttpHandlers {
+  metrics: DaemonMetrics;
+  log: Logger;
+  /** The JSON served at /api/status. */
+  status: () => unknown;
+  /** Null when ready; the reason otherwise. */
+  notReady: () => string | null;
+  /** Asks for a reconcile now (the push webhook). */
+  trigger: (reason: string) => void;
+  /** The bearer token POST /webhooks/push requires; the endpoint is off without one. */
+  webhookToken?: string;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * The daemon's listener: /healthz (the process answers), /readyz (the last pass reached git and
+ * the hosts), /metrics (Prometheus), /api/status (JSON), POST /webhooks/push (a push happened:
+ * reconcile now; authenticated with a bearer token; the body is not used).
+ */
+export function createHttpServer(handlers: HttpHandlers): Server {
+  return createServer((req, res) => {
+    route(req, res, handlers).catch((error: unknown) => {
+      handlers.log.error({ err: error, path: req.url }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    });
+  });
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, h: HttpHandlers): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && path === '/healthz') {
+    send(res, 200, { status: 'ok' });
+    return;
+  }
+  if (req.method === 'GET' && path === '/readyz') {
+    const reason = h.notReady();
+    send(
+      res,
+      reason === null ? 200 : 503,
+      reason === null ? { status: 'ready' } : { status: 'not ready', reason },
+    );
+    return;
+  }
+  if (req.method === 'GET' && path === '/metrics') {
+    res.writeHead(200, { 'content-type': h.metrics.registry.contentType });
+    res.end(await h.metrics.registry.metrics());
+    return;
+  }
+  if (req.method === 'GET' && path === '/api/status') {
+    send(res, 200, h.status());
+    return;
+  }
+  if (path === '/webhooks/push') {
+    if (req.method !== 'POST') {
+      send(res, 405, { error: 'use POST' });
+      return;
+    }
+    if (h.webhookToken === undefined) {
+      send(res, 404, { error: 'no webhook token is configured' });
+      return;
+    }
+    if (!authorized(req.headers.authorization, h.webhookToken)) {
+      req.resume();
+      send(res, 401, { error: 'missing or wrong bearer token' });
+      return;
+    }
+    if (!(await drain(req))) {
+      send(res, 413, { error: `body over ${MAX_BODY} bytes` });
+      return;
+    }
+    h.trigger('webhook');
+    send(res, 202, { status: 'queued' });
+    return;
+  }
+  send(res, 404, { error: 'not found' });
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') === true ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Reads and drops the body; false when it is over the limit. */
+async function drain(req: IncomingMessage): Promise<boolean> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) {
+      req.destroy();
+      return false;
+    }
+  }
+  return true;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(`${JSON.stringify(body, null, 2)}\n`);
+}
