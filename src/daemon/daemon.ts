@@ -1,0 +1,262 @@
+import type { AddressInfo } from 'node:net';
+
+import type { Logger } from 'pino';
+
+import type { Environment } from '../environment/schema.js';
+import type { DockerHost } from '../hosts/docker-host.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { CoalescingRunner } from './coalescing-runner.js';
+import type { CommitRecord } from './commit-record.js';
+import type { DaemonMetrics } from './daemon-metrics.js';
+import { createHttpServer } from './http-server.js';
+import { reconcileHead, type DaemonRepo, type PassResult } from './reconcile-head.js';
+
+export interface DaemonOptions {
+  repo: DaemonRepo;
+  /** The remote head without fetching (git ls-remote), for cheap polling. */
+  remoteHead: () => Promise<string | undefined>;
+  envPath: string;
+  connect: (env: Environment) => Map<string, DockerHost>;
+  log: Logger;
+  metrics: DaemonMetrics;
+  clock?: Clock;
+  /** Polling period. */
+  intervalMs: number;
+  listen: { host: string; port: number };
+  webhookToken?: string;
+  /** Shown in /api/status (with any password in it masked by the logger's rules). */
+  describe: Record<string, string>;
+  /** Longest wait between retries while degraded. */
+  maxBackoffMs?: number;
+}
+
+export interface DaemonStatus {
+  head: string | null;
+  lastPass: {
+    at: string;
+    durationMs: number;
+    outcome: 'converged' | 'failed' | 'invalid' | 'error';
+  } | null;
+  lastApplied: { commit: string; at: string; converged: boolean } | null;
+  degraded: string | null;
+  invalid: PassResult['invalid'] | null;
+  commits: CommitRecord[];
+  containers: NonNullable<PassResult['state']>;
+  unreachable: NonNullable<PassResult['reconciliation']>['unreachable'];
+  lastWriteBack: string | null;
+}
+
+export interface Daemon {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+  /** Asks for a pass now; resolves when a pass that started after it has finished. */
+  trigger(reason: string): Promise<void>;
+  status(): DaemonStatus & Record<string, unknown>;
+}
+
+const KEPT_COMMITS = 50;
+
+/**
+ * The GitOps loop. Triggers (polling with ls-remote, the push webhook, an explicit call) coalesce
+ * into one pass at a time at the newest head. A pass that fails (git or a host unreachable, a
+ * crash of a step) marks the daemon degraded and is retried with backoff; the daemon never exits
+ * on its own.
+ */
+export function createDaemon(options: DaemonOptions): Daemon {
+  const clock = options.clock ?? systemClock;
+  const { log, metrics } = options;
+  const state: DaemonStatus = {
+    head: null,
+    lastPass: null,
+    lastApplied: null,
+    degraded: 'starting',
+    invalid: null,
+    commits: [],
+    containers: [],
+    unreachable: [],
+    lastWriteBack: null,
+  };
+  const logged = new Set<string>();
+  let failures = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let seenRemoteHead: string | undefined;
+
+  const pass = async (): Promise<void> => {
+    const started = clock.now();
+    let outcome: NonNullable<DaemonStatus['lastPass']>['outcome'];
+    try {
+      const result = await reconcileHead({
+        repo: options.repo,
+        envPath: options.envPath,
+        connect: options.connect,
+      });
+      outcome = record(result);
+      failures = 0;
+    } catch (error) {
+      outcome = 'error';
+      failures++;
+      const reason = error instanceof Error ? error.message : String(error);
+      state.degraded = reason;
+      metrics.errors.inc({ kind: errorKind(error) });
+      log.error({ err: error, failures }, 'reconcile pass failed');
+    }
+    const durationMs = clock.now() - started;
+    metrics.reconcileDuration.observe({ result: outcome }, durationMs / 1000);
+    metrics.degraded.set(state.degraded === null ? 0 : 1);
+    state.lastPass = { at: new Date().toISOString(), durationMs: Math.round(durationMs), outcome };
+  };
+
+  const record = (result: PassResult): NonNullable<DaemonStatus['lastPass']>['outcome'] => {
+    state.head = result.head;
+    seenRemoteHead = result.head;
+    for (const commit of result.commits) {
+      if (logged.has(commit.sha)) continue;
+      logged.add(commit.sha);
+      if (commit.valid)
+        log.info({ commit: commit.sha, author: commit.author, delta: commit.delta }, 'commit');
+      else {
+        metrics.invalidCommits.inc();
+        log.warn(
+          { commit: commit.sha, author: commit.author, problems: commit.problems },
+          'commit with an invalid environment: it applies nothing',
+        );
+      }
+    }
+    const known = new Set(state.commits.map((c) => c.sha));
+    state.commits = [...state.commits, ...result.commits.filter((c) => !known.has(c.sha))].slice(
+      -KEPT_COMMITS,
+    );
+    if (result.invalid !== undefined) {
+      state.invalid = result.invalid;
+      state.degraded = null;
+      metrics.errors.inc({ kind: 'invalid' });
+      log.warn(
+        { head: result.head, problems: result.invalid },
+        'the environment at the head is invalid: nothing applied, the hosts stay as they are',
+      );
+      return 'invalid';
+    }
+    state.invalid = null;
+    const reconciliation = result.reconciliation;
+    const converged = reconciliation?.result.converged ?? false;
+    state.containers = result.state ?? [];
+    state.unreachable = reconciliation?.unreachable ?? [];
+    state.lastApplied = { commit: result.head, at: new Date().toISOString(), converged };
+    metrics.lastAppliedCommit.reset();
+    metrics.lastAppliedCommit.set({ commit: result.head }, 1);
+    metrics.lastAppliedTimestamp.set(Date.now() / 1000);
+    metrics.containers.reset();
+    for (const c of state.containers) {
+      const s = c.desired === 'absent' ? 'extra' : c.observed;
+      metrics.containers.inc({ host: c.host, state: s });
+    }
+    if (result.writeBack !== undefined) {
+      state.lastWriteBack = result.writeBack;
+      log.info({ commit: result.writeBack, applied: result.head }, 'wrote back what runs');
+    }
+    const failedSteps = reconciliation?.result.steps.filter((s) => s.outcome === 'failed') ?? [];
+    if (failedSteps.length > 0) metrics.errors.inc({ kind: 'step' }, failedSteps.length);
+    if (state.unreachable.length > 0)
+      metrics.errors.inc({ kind: 'host' }, state.unreachable.length);
+    state.degraded = converged
+      ? null
+      : state.unreachable.length > 0
+        ? `unreachable: ${state.unreachable.map((u) => u.host).join(', ')}`
+        : `${failedSteps.length} step(s) failed`;
+    if (!converged) failures++;
+    log[converged ? 'info' : 'warn'](
+      {
+        head: result.head,
+        steps: reconciliation?.result.steps.length,
+        failed: failedSteps.length,
+        unreachable: state.unreachable.length,
+      },
+      converged ? 'converged' : 'not converged',
+    );
+    return converged ? 'converged' : 'failed';
+  };
+
+  const runner = new CoalescingRunner(pass);
+
+  const schedule = () => {
+    if (stopped) return;
+    const backoff =
+      failures === 0
+        ? options.intervalMs
+        : Math.min(options.maxBackoffMs ?? 60_000, 1000 * 2 ** Math.min(failures, 10));
+    const jitter = failures === 0 ? 0 : Math.random() * backoff * 0.2;
+    timer = setTimeout(() => void tick(), backoff + jitter);
+  };
+
+  const tick = async () => {
+    try {
+      if (failures > 0 || state.lastPass === null) {
+        await runner.request();
+      } else {
+        const remote = await options.remoteHead();
+        if (remote !== seenRemoteHead) await runner.request();
+      }
+    } catch (error) {
+      failures++;
+      state.degraded = error instanceof Error ? error.message : String(error);
+      metrics.degraded.set(1);
+      metrics.errors.inc({ kind: errorKind(error) });
+      log.warn({ err: error }, 'polling the env repo failed');
+    } finally {
+      schedule();
+    }
+  };
+
+  const server = createHttpServer({
+    metrics,
+    log,
+    status: () => status(),
+    notReady: () => state.degraded,
+    trigger: (reason) => {
+      log.info({ reason }, 'reconcile requested');
+      runner.request().catch(() => undefined);
+    },
+    ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
+  });
+
+  const status = () => ({ ...options.describe, ...state });
+
+  return {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.listen.port, options.listen.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const port = (server.address() as AddressInfo).port;
+      log.info({ ...options.describe, port }, 'dockstack daemon listening');
+      void tick();
+      return { port };
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+      server.closeAllConnections();
+    },
+    trigger: (reason) => {
+      log.info({ reason }, 'reconcile requested');
+      return runner.request();
+    },
+    status,
+  };
+}
+
+function errorKind(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'GitError') return 'git';
+  if (name === 'HostError') return 'host';
+  return 'internal';
+}

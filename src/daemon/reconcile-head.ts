@@ -1,0 +1,153 @@
+import { observeHosts } from '../apply/observe-hosts.js';
+import { reconcile, type Reconciliation } from '../apply/reconcile.js';
+import { containerSpecs, environmentName } from '../environment/container-spec.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import type { Problem } from '../environment/problem.js';
+import type { Environment } from '../environment/schema.js';
+import type { DockerHost } from '../hosts/docker-host.js';
+import { compareState, type ContainerState } from '../plan/compare-state.js';
+import { delta } from '../plan/delta.js';
+import { asSeenBy } from '../plan/observed.js';
+import type { CommitRecord } from './commit-record.js';
+import { renderWriteBack } from './render-write-back.js';
+import { runningServices } from './running-services.js';
+import { TRAILERS } from './trailers.js';
+
+/** A commit of the env repo, in the daemon's terms. */
+export interface RepoCommit {
+  sha: string;
+  parents: string[];
+  author: { name: string; email: string };
+  date: string;
+  subject: string;
+  trailers: Record<string, string[]>;
+}
+
+/** What the daemon needs of the env repo. */
+export interface DaemonRepo {
+  fetch(): Promise<string>;
+  firstParentLog(head: string, since?: string, limit?: number): Promise<RepoCommit[]>;
+  readFile(commit: string, path: string): Promise<string | undefined>;
+  findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined>;
+  /** Renders on the current head, commits as the bot and pushes (fast-forward only), retrying on a race. */
+  writeBack(
+    render: (head: string) => Promise<WriteBackFiles | undefined>,
+  ): Promise<string | undefined>;
+}
+
+export interface WriteBackFiles {
+  files: Record<string, string>;
+  message: string;
+  trailers: Record<string, string>;
+}
+
+export interface PassDeps {
+  repo: DaemonRepo;
+  envPath: string;
+  connect: (env: Environment) => Map<string, DockerHost>;
+  /** How many commits back the first pass looks when nothing was applied yet. */
+  historyLimit?: number;
+}
+
+export interface PassResult {
+  head: string;
+  /** The commits new since the last applied one, oldest first (the bot's own left out). */
+  commits: CommitRecord[];
+  /** Set when the head's environment is invalid: nothing was applied. */
+  invalid?: Problem[];
+  reconciliation?: Reconciliation;
+  /** Desired against observed after the apply. */
+  state?: ContainerState[];
+  /** The bot's commit, when one was pushed. */
+  writeBack?: string;
+}
+
+/**
+ * One pass of the daemon: fetch; list the first-parent commits since the last one the bot
+ * recorded as applied, with each one's delta; apply the newest environment once; write back what
+ * runs as one bot commit (none when nothing changed). An invalid head applies nothing.
+ */
+export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
+  const { repo, envPath } = deps;
+  const head = await repo.fetch();
+  const lastBot = await repo.findLastTrailer(head, TRAILERS.applied);
+  const lastApplied = lastBot?.trailers[TRAILERS.applied]?.[0];
+  const listed = await repo.firstParentLog(
+    head,
+    lastApplied,
+    lastApplied === undefined ? (deps.historyLimit ?? 20) : undefined,
+  );
+  const userCommits = listed.filter((c) => c.trailers[TRAILERS.applied] === undefined);
+  const commits: CommitRecord[] = [];
+  for (const commit of userCommits) commits.push(await recordCommit(repo, envPath, commit));
+
+  const text = await repo.readFile(head, envPath);
+  const loaded = loadEnvironment(text ?? '', { file: envPath });
+  if (!loaded.ok) {
+    return { head, commits, invalid: loaded.problems };
+  }
+  const env = loaded.env;
+  const hosts = deps.connect(env);
+  try {
+    const reconciliation = await reconcile(env, { hosts });
+    const after = await observeHosts(hosts.values());
+    const seen = asSeenBy(environmentName(env), after.observed);
+    const reachable = containerSpecs(env).filter((s) => !after.unreachable.has(s.host));
+    const state = compareState(reachable, seen);
+    const registered = runningServices(env, seen, new Set(after.unreachable.keys()));
+    const writeBack = await repo.writeBack(async (base) => {
+      const baseText = base === head ? (text ?? '') : ((await repo.readFile(base, envPath)) ?? '');
+      return renderWriteBack({
+        envPath,
+        envText: baseText,
+        env,
+        registered,
+        appliedCommit: head,
+        reconciliation,
+      });
+    });
+    return {
+      head,
+      commits,
+      reconciliation,
+      state,
+      ...(writeBack === undefined ? {} : { writeBack }),
+    };
+  } finally {
+    for (const host of hosts.values()) host.close();
+  }
+}
+
+async function recordCommit(
+  repo: DaemonRepo,
+  envPath: string,
+  commit: RepoCommit,
+): Promise<CommitRecord> {
+  const base = {
+    sha: commit.sha,
+    subject: commit.subject,
+    author: `${commit.author.name} <${commit.author.email}>`,
+    date: commit.date,
+  };
+  const loaded = loadEnvironment((await repo.readFile(commit.sha, envPath)) ?? '', {
+    file: envPath,
+  });
+  if (!loaded.ok) return { ...base, valid: false, problems: loaded.problems };
+  const parent = commit.parents[0];
+  const parentText = parent === undefined ? undefined : await repo.readFile(parent, envPath);
+  const before =
+    parentText === undefined ? undefined : loadEnvironment(parentText, { file: envPath });
+  const d = delta(before?.ok === true ? before.env : undefined, loaded.env);
+  const names = (specs: readonly { name: string }[]) => specs.map((s) => s.name);
+  return {
+    ...base,
+    valid: true,
+    delta: {
+      added: names(d.added),
+      removed: names(d.removed),
+      changed: d.changed.map((c) => c.name),
+      started: names(d.started),
+      stopped: names(d.stopped),
+    },
+  };
+}
