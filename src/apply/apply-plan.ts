@@ -25,9 +25,10 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Executes a plan, exactly its steps. Removal tiers run first, one after another (last tier
- * first); then the containers to create are all created ahead, and the deploy tiers are started one
- * after another: a tier starts once every container of the tier before is running, and healthy
- * where its image has a health check. Inside a tier every step on every host runs in parallel,
+ * first); then the deploy tiers run one after another: a tier starts once every container of the
+ * tier before is running, and healthy where its image has a health check. The containers of the
+ * next tier are created while a tier starts (creating all of them ahead would delay the first tier
+ * behind every create; starting is what the engine spends its time on). Inside a tier every step on every host runs in parallel,
  * bounded per host. A failed step is recorded and the others go on, so one dead host fails only its
  * own containers.
  */
@@ -40,8 +41,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const deploys = plan.tiers.filter((tier) => tier.phase === 'deploy');
 
   for (const tier of removals) results.push(...(await engine.runTier(tier)));
-  engine.createAhead(deploys.flatMap((tier) => tier.steps));
-  for (const tier of deploys) results.push(...(await engine.runTier(tier)));
+  engine.createAhead(deploys[0]?.steps ?? []);
+  for (const [index, tier] of deploys.entries()) {
+    engine.createAhead(deploys[index + 1]?.steps ?? []);
+    results.push(...(await engine.runTier(tier)));
+  }
 
   return {
     converged: results.every((r) => r.outcome === 'done'),

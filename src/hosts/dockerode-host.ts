@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
@@ -68,6 +69,8 @@ class DockerodeHost implements DockerHost {
     private readonly options: DockerodeHostOptions,
   ) {
     this.endpointText = describeEndpoint(endpoint);
+    // Every call in flight listens for close(); there are as many as the apply engine allows.
+    setMaxListeners(0, this.closing.signal);
     this.deadlineMs = options.deadlineMs ?? 10_000;
     this.pullDeadlineMs = options.pullDeadlineMs ?? 300_000;
     this.stopTimeoutSeconds = options.stopTimeoutSeconds ?? 10;
