@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { processOutput } from './output.js';
 import { runCli } from './run-cli.js';
 

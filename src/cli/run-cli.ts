@@ -4,8 +4,11 @@ import { Argument, Command, CommanderError } from 'commander';
 
 import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
+import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from './connect-or-explain.js';
+import { daemonCommand } from './daemon-command.js';
+import { initCommand } from './init-command.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { planCommand } from './plan-command.js';
@@ -96,6 +99,68 @@ export async function runCli(
     )
     .action(async (options: { env: string; json?: boolean }) => {
       code = await statusCommand(options, out, connect);
+    });
+
+  program
+    .command('init')
+    .description('create an env repo from the example, its hosts mapped to one Docker engine')
+    .argument('<dir>', 'where the new env repo goes')
+    .option('--docker <endpoint>', 'Docker endpoint of every host', 'unix:///var/run/docker.sock')
+    .option('--from <dir>', 'env repo to copy (default: the example shipped with dockstack)')
+    .option('--env-path <path>', 'environment file in the repo', DEFAULT_ENV_FILE)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((dir: string, options: { docker: string; from?: string; envPath: string }) => {
+      code = initCommand(dir, options, out);
+    });
+
+  program
+    .command('daemon')
+    .description(
+      'follow the env repo and converge the hosts at every new commit, writing back what runs',
+    )
+    .option(
+      '--repo <url>',
+      `env repo: https://, ssh://, file:// URL or a local path (${DAEMON_ENV.repo})`,
+    )
+    .option('--branch <name>', `branch to follow (${DAEMON_ENV.branch}, default main)`)
+    .option(
+      '--env-path <path>',
+      `environment file in the repo (${DAEMON_ENV.envPath}, default environment.yaml)`,
+    )
+    .option(
+      '--interval <seconds>',
+      `how often to poll the remote (${DAEMON_ENV.interval}, default 30)`,
+    )
+    .option(
+      '--listen <[host:]port>',
+      `HTTP listener (${DAEMON_ENV.listen}, default ${String(DEFAULT_PORT)})`,
+    )
+    .option(
+      '--workdir <dir>',
+      `where the private clone lives (${DAEMON_ENV.workdir}, default /var/lib/dockstack)`,
+    )
+    .option(
+      '--webhook-token-file <file>',
+      `file holding the bearer token of POST /webhooks/push (${DAEMON_ENV.webhookTokenFile}, or the token itself in ${DAEMON_ENV.webhookToken})`,
+    )
+    .option(
+      '--bot-name <name>',
+      `author of the write-back commits (${DAEMON_ENV.botName}, default dockstack)`,
+    )
+    .option(
+      '--bot-email <email>',
+      `its email (${DAEMON_ENV.botEmail}, default dockstack@localhost)`,
+    )
+    .option(
+      '--log-level <level>',
+      `fatal, error, warn, info, debug or trace (${DAEMON_ENV.logLevel}, default info)`,
+    )
+    .addHelpText(
+      'after',
+      `\nEndpoints: GET /healthz, /readyz, /metrics, /api/status; POST /webhooks/push (Authorization: Bearer TOKEN).\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+    )
+    .action(async (flags: DaemonFlags) => {
+      await daemonCommand(flags, process.env);
     });
 
   try {

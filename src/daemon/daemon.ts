@@ -108,8 +108,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
 
   const record = (result: PassResult): NonNullable<DaemonStatus['lastPass']>['outcome'] => {
-    state.head = result.head;
-    seenRemoteHead = result.head;
+    state.head = result.writeBack ?? result.head;
+    // The bot's own push is not news: polling waits for the next head after it.
+    seenRemoteHead = state.head;
     for (const commit of result.commits) {
       if (logged.has(commit.sha)) continue;
       logged.add(commit.sha);
@@ -142,10 +143,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const converged = reconciliation?.result.converged ?? false;
     state.containers = result.state ?? [];
     state.unreachable = reconciliation?.unreachable ?? [];
-    state.lastApplied = { commit: result.head, at: new Date().toISOString(), converged };
-    metrics.lastAppliedCommit.reset();
-    metrics.lastAppliedCommit.set({ commit: result.head }, 1);
-    metrics.lastAppliedTimestamp.set(Date.now() / 1000);
+    if (state.lastApplied?.commit !== result.applied || state.lastApplied.converged !== converged) {
+      state.lastApplied = { commit: result.applied, at: new Date().toISOString(), converged };
+      metrics.lastAppliedCommit.reset();
+      metrics.lastAppliedCommit.set({ commit: result.applied }, 1);
+      metrics.lastAppliedTimestamp.set(Date.now() / 1000);
+    }
     metrics.containers.reset();
     for (const c of state.containers) {
       const s = c.desired === 'absent' ? 'extra' : c.observed;
@@ -153,7 +156,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     }
     if (result.writeBack !== undefined) {
       state.lastWriteBack = result.writeBack;
-      log.info({ commit: result.writeBack, applied: result.head }, 'wrote back what runs');
+      log.info({ commit: result.writeBack, applied: result.applied }, 'wrote back what runs');
     }
     const failedSteps = reconciliation?.result.steps.filter((s) => s.outcome === 'failed') ?? [];
     if (failedSteps.length > 0) metrics.errors.inc({ kind: 'step' }, failedSteps.length);
@@ -167,7 +170,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     if (!converged) failures++;
     log[converged ? 'info' : 'warn'](
       {
-        head: result.head,
+        applied: result.applied,
         steps: reconciliation?.result.steps.length,
         failed: failedSteps.length,
         unreachable: state.unreachable.length,

@@ -51,6 +51,8 @@ export interface PassDeps {
 
 export interface PassResult {
   head: string;
+  /** The commit whose environment now runs: the head, or the last one applied when only the bot committed since. */
+  applied: string;
   /** The commits new since the last applied one, oldest first (the bot's own left out). */
   commits: CommitRecord[];
   /** Set when the head's environment is invalid: nothing was applied. */
@@ -81,10 +83,11 @@ export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
   const commits: CommitRecord[] = [];
   for (const commit of userCommits) commits.push(await recordCommit(repo, envPath, commit));
 
+  const applied = userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head;
   const text = await repo.readFile(head, envPath);
   const loaded = loadEnvironment(text ?? '', { file: envPath });
   if (!loaded.ok) {
-    return { head, commits, invalid: loaded.problems };
+    return { head, applied, commits, invalid: loaded.problems };
   }
   const env = loaded.env;
   const hosts = deps.connect(env);
@@ -102,12 +105,13 @@ export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
         envText: baseText,
         env,
         registered,
-        appliedCommit: head,
+        appliedCommit: applied,
         reconciliation,
       });
     });
     return {
       head,
+      applied,
       commits,
       reconciliation,
       state,

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { loadEnvironment } from '../environment/load-environment.js';
+import { formatProblem } from '../environment/problem.js';
+import { EXIT, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+
+export const EXAMPLE_DIR = fileURLToPath(new URL('../../env-repo-example/', import.meta.url));
+
+export interface InitOptions {
+  /** The env repo to start from (default: env-repo-example). */
+  from?: string;
+  /** The Docker endpoint every host of the environment is mapped to. */
+  docker: string;
+  envPath: string;
+}
+
+/**
+ * `dockstack init DIR`: a new env repo in DIR, copied from the example, with every host of the
+ * environment mapped to one Docker endpoint (the local engine by default), committed on `main`.
+ * An existing repository in DIR is left as it is.
+ */
+export function initCommand(dir: string, options: InitOptions, out: Output): ExitCode {
+  if (existsSync(join(dir, '.git'))) {
+    out.stderr(`${dir} already holds a git repository: left as it is\n`);
+    return EXIT.ok;
+  }
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    out.stderr(`dockstack: ${dir} exists and is not empty; choose a new directory\n`);
+    return EXIT.invalid;
+  }
+  cpSync(options.from ?? EXAMPLE_DIR, dir, { recursive: true });
+  const file = join(dir, options.envPath);
+  const text = readFileSync(file, 'utf8');
+  const loaded = loadEnvironment(text, { file });
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
+    return EXIT.invalid;
+  }
+  if (loaded.env.hosts === undefined) {
+    const hosts = new Set<string>();
+    for (const containers of Object.values(loaded.env.services)) {
+      for (const container of Object.values(containers ?? {})) hosts.add(container.host);
+    }
+    const lines = [...hosts]
+      .sort()
+      .flatMap((host) => [`  ${host}:`, `    docker: ${options.docker}`]);
+    const block = ['', `# Where the hosts run: ${options.docker}.`, 'hosts:', ...lines, ''].join(
+      '\n',
+    );
+    writeFileSync(file, `${text.replace(/\n*$/, '\n')}${block}`);
+    const check = loadEnvironment(readFileSync(file, 'utf8'), { file });
+    if (!check.ok) {
+      for (const problem of check.problems) out.stderr(`${formatProblem(problem)}\n`);
+      return EXIT.invalid;
+    }
+  }
+  const git = (...args: string[]) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.name=dockstack init', '-c', 'user.email=dockstack@localhost', ...args],
+      {
+        cwd: dir,
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+  git('init', '-q', '-b', 'main');
+  // The daemon pushes its write-back commits here; a clean working tree follows them.
+  git('config', 'receive.denyCurrentBranch', 'updateInstead');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'Start the environment from the dockstack example');
+  out.stdout(`created the env repo ${dir} (branch main); run: dockstack daemon --repo ${dir}\n`);
+  return EXIT.ok;
+}

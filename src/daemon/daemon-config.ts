@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+
+import { z } from 'zod';
+
+/** Everything the daemon is configured with: flags win over environment variables over defaults. */
+export const DaemonConfig = z.strictObject({
+  repo: z.string().min(1, 'give the env repo with --repo or DOCKSTACK_REPO'),
+  branch: z.string().min(1),
+  envPath: z.string().min(1),
+  intervalSeconds: z.number().min(1).max(86_400),
+  listen: z.object({ host: z.string(), port: z.int().min(0).max(65_535) }),
+  workdir: z.string().min(1),
+  webhookToken: z.string().min(16, 'the webhook token must be at least 16 characters').optional(),
+  botName: z.string().regex(/^[^<>\n\r]+$/, 'the bot name may not hold <, > or line breaks'),
+  botEmail: z
+    .string()
+    .regex(/^[^<>\s@]+@[^<>\s@]+$/, 'expected an email address such as dockstack@example.org'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
+});
+export type DaemonConfig = z.infer<typeof DaemonConfig>;
+
+export interface DaemonFlags {
+  repo?: string;
+  branch?: string;
+  envPath?: string;
+  interval?: string;
+  listen?: string;
+  workdir?: string;
+  webhookTokenFile?: string;
+  botName?: string;
+  botEmail?: string;
+  logLevel?: string;
+}
+
+/** The environment variables the daemon reads, each the same as the flag named beside it. */
+export const DAEMON_ENV = {
+  repo: 'DOCKSTACK_REPO',
+  branch: 'DOCKSTACK_BRANCH',
+  envPath: 'DOCKSTACK_ENV_PATH',
+  interval: 'DOCKSTACK_INTERVAL',
+  listen: 'DOCKSTACK_LISTEN',
+  workdir: 'DOCKSTACK_WORKDIR',
+  webhookToken: 'DOCKSTACK_WEBHOOK_TOKEN',
+  webhookTokenFile: 'DOCKSTACK_WEBHOOK_TOKEN_FILE',
+  botName: 'DOCKSTACK_BOT_NAME',
+  botEmail: 'DOCKSTACK_BOT_EMAIL',
+  logLevel: 'DOCKSTACK_LOG_LEVEL',
+} as const;
+
+export const DEFAULT_PORT = 3288;
+
+/** Builds and validates the configuration; throws a message listing every problem. */
+export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): DaemonConfig {
+  const pick = (flag: keyof DaemonFlags, variable: string | undefined) =>
+    flags[flag] ?? (variable === undefined ? undefined : env[variable]);
+  const tokenFile = pick('webhookTokenFile', DAEMON_ENV.webhookTokenFile);
+  const token = tokenFile === undefined ? env[DAEMON_ENV.webhookToken] : readSecretFile(tokenFile);
+  const repo = pick('repo', DAEMON_ENV.repo) ?? '';
+  const input = {
+    repo,
+    branch: pick('branch', DAEMON_ENV.branch) ?? 'main',
+    envPath: pick('envPath', DAEMON_ENV.envPath) ?? 'environment.yaml',
+    intervalSeconds: Number(pick('interval', DAEMON_ENV.interval) ?? '30'),
+    listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
+    workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',
+    ...(token === undefined || token === '' ? {} : { webhookToken: token }),
+    botName: pick('botName', DAEMON_ENV.botName) ?? 'dockstack',
+    botEmail: pick('botEmail', DAEMON_ENV.botEmail) ?? 'dockstack@localhost',
+    logLevel: pick('logLevel', DAEMON_ENV.logLevel) ?? 'info',
+  };
+  const parsed = DaemonConfig.safeParse(input);
+  if (!parsed.success) {
+    throw new Error(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; '),
+    );
+  }
+  return parsed.data;
+}
+
+/** `PORT`, `:PORT` or `HOST:PORT`; all interfaces when no host is given. */
+function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:(.*):)?(\d+)$/.exec(text.trim());
+  if (match === null) return { host: '', port: -1 };
+  return {
+    host: match[1] === undefined || match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[|\]$/g, ''),
+    port: Number(match[2]),
+  };
+}
+
+function readSecretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new Error(
+      `cannot read the webhook token file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
