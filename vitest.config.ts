@@ -8,12 +8,13 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['test/cli/**/*.test.ts'] } },
+      { extends: true, test: { name: 'git', include: ['test/git/**/*.test.ts'] } },
       {
         extends: true,
         test: {
           name: 'docker',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cli/**'],
+          exclude: ['test/cli/**', 'test/git/**'],
           globalSetup: ['./test/testbed/global-setup.ts'],
         },
       },

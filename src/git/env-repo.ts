@@ -1,0 +1,61 @@
+import type { Person } from './git-input.js';
+
+export type { Person } from './git-input.js';
+
+/** One commit of the env repo. */
+export interface CommitInfo {
+  sha: string;
+  /** First parent first; empty for a root commit. */
+  parents: string[];
+  author: Person;
+  committer: Person;
+  /** Author date, ISO 8601 with the author's offset. */
+  date: string;
+  subject: string;
+  /** The message after the subject paragraph, trailers included. */
+  body: string;
+  /** Trailer key as written -> its values in order. */
+  trailers: Record<string, string[]>;
+}
+
+/** A commit to make: repo path -> new content, the message, and trailers added after it. */
+export interface CommitChange {
+  files: Record<string, string>;
+  message: string;
+  trailers: Record<string, string>;
+}
+
+/** The env repo: one branch of one remote, followed through a private working clone. */
+export interface EnvRepo {
+  /** Remote head of the branch without fetching (git ls-remote), or undefined if the branch does not exist. */
+  remoteHead(): Promise<string | undefined>;
+  /** Fetches the branch and returns its head; the first call clones into the working dir. */
+  fetch(): Promise<string>;
+  /**
+   * First-parent commits after `since` (excluded; from the root when undefined) up to `head`,
+   * oldest first; with `limit`, only the newest `limit` of them.
+   */
+  firstParentLog(head: string, since?: string, limit?: number): Promise<CommitInfo[]>;
+  /**
+   * A regular file's content at a commit, or undefined when there is none at that path. A
+   * folder or link at the path, or a file over the size limit, is a GitError (invalid).
+   */
+  readFile(commit: string, path: string): Promise<string | undefined>;
+  /** The newest first-parent commit from `head` with a trailer `key` (case-insensitive). */
+  findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined>;
+  /**
+   * Commits `files` on top of `parent` as the bot, with `message` and `trailers`; returns the
+   * new sha, or undefined when no file changes. Does not push.
+   */
+  commit(
+    parent: string,
+    files: Record<string, string>,
+    message: string,
+    trailers: Record<string, string>,
+  ): Promise<string | undefined>;
+  /**
+   * Pushes `commit` to the branch as a fast-forward, never forced: 'rejected' when the branch
+   * moved meanwhile. Any other failure throws a GitError.
+   */
+  push(commit: string): Promise<'pushed' | 'rejected'>;
+}

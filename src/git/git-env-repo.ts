@@ -1,0 +1,257 @@
+import { isAbsolute, normalize } from 'node:path';
+
+import { buildCommit } from './build-commit.js';
+import { commitMessage } from './commit-message.js';
+import { COMMIT_LOG_FORMAT, parseCommitLog, trailerValues } from './commit-log-format.js';
+import type { CommitInfo, EnvRepo } from './env-repo.js';
+import { GitError } from './git-error.js';
+import { GIT_CONFIG, gitEnvironment } from './git-environment.js';
+import type { Person } from './git-input.js';
+import { checkBranch, checkPath, checkPerson, checkSha, checkTrailerKey } from './git-input.js';
+import { redact, urlSecrets } from './redact.js';
+import { parseRepoUrl } from './repo-url.js';
+import type { GitContext, GitLog, RunOptions } from './run-git.js';
+import { failure, runGit, runGitOk } from './run-git.js';
+import { prepareWorkingClone } from './working-clone.js';
+
+export interface GitEnvRepoOptions {
+  /** https://, ssh://, user@host:path, file:// or an absolute path; http:// only to loopback. */
+  url: string;
+  branch: string;
+  /**
+   * The private working clone, a bare repository made on first use (/var/lib/dockstack/repo).
+   * One EnvRepo per working clone: it removes what killed git processes left there.
+   */
+  workDir: string;
+  /** Author and committer of the bot's commits. */
+  author: Person;
+  /**
+   * git's HOME, where its global config (credential helpers, ...) comes from. Default
+   * `/dev/null`: no global config at all.
+   */
+  home?: string;
+  /** Deadline of each command that talks to the remote; default 60 s. */
+  remoteTimeoutMs?: number;
+  /** Deadline of each local command; default 30 s. */
+  localTimeoutMs?: number;
+  /** Largest file readFile returns; default 5 MiB. */
+  maxFileBytes?: number;
+  log?: GitLog;
+  /** Where PATH, the ssh agent, proxies and CA files come from; default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+const LOG_BATCH = 100;
+
+/**
+ * The env repo through git (simple-git) and a private bare clone. Every input is checked before
+ * git runs; commands run one at a time, each with a deadline, in an environment of our making;
+ * credentials in the URL never appear in an error or a log line.
+ */
+export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
+  const remote = parseRepoUrl(options.url);
+  const branch = checkBranch(options.branch);
+  const author = checkPerson(options.author);
+  const workDir = checkWorkDir(options.workDir);
+  const remoteTimeoutMs = options.remoteTimeoutMs ?? 60_000;
+  const localTimeoutMs = options.localTimeoutMs ?? 30_000;
+  const maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
+  const ref = `refs/heads/${branch}`;
+  const tracking = `refs/remotes/origin/${branch}`;
+  const context: GitContext = {
+    cwd: workDir,
+    env: gitEnvironment({
+      workDir,
+      protocol: remote.protocol,
+      home: options.home ?? '/dev/null',
+      remoteTimeoutMs,
+      processEnv: options.processEnv ?? process.env,
+    }),
+    config: GIT_CONFIG,
+    secrets: urlSecrets(remote.url),
+    log: options.log,
+  };
+  const local: RunOptions = { timeoutMs: localTimeoutMs };
+  const toRemote: RunOptions = { timeoutMs: remoteTimeoutMs, remote: true };
+  const git = (args: readonly string[], run: RunOptions = local) => runGitOk(context, args, run);
+  const state = { claimed: false };
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs `task` after every earlier one, in a ready working clone. */
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      await prepareWorkingClone(context, localTimeoutMs, state);
+      return task();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const resolveCommit = async (rev: string): Promise<string> =>
+    checkSha((await git(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).trim());
+
+  const log = async (args: readonly string[]): Promise<CommitInfo[]> =>
+    parseCommitLog(
+      await git([
+        'log',
+        '--first-parent',
+        '-z',
+        '--no-color',
+        `--format=${COMMIT_LOG_FORMAT}`,
+        ...args,
+        '--',
+      ]),
+    );
+
+  return {
+    remoteHead: () =>
+      serial(async () => {
+        const out = await git(['ls-remote', '--refs', '--', remote.url, ref], toRemote);
+        for (const line of out.split('\n')) {
+          const [sha = '', name] = line.split('\t');
+          if (name === ref) return checkSha(sha);
+        }
+        return undefined;
+      }),
+
+    fetch: () =>
+      serial(async () => {
+        await git(
+          [
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--no-recurse-submodules',
+            '--',
+            remote.url,
+            `+${ref}:${tracking}`,
+          ],
+          toRemote,
+        );
+        return resolveCommit(tracking);
+      }),
+
+    firstParentLog: async (head, since, limit) => {
+      const range = [
+        checkSha(head),
+        ...(since === undefined ? [] : [`^${checkSha(since, 'since')}`]),
+      ];
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+        throw new GitError('invalid', `log limit ${limit} refused: a positive integer`);
+      }
+      const max = limit === undefined ? [] : [`--max-count=${limit}`];
+      return await serial(async () => (await log([...max, ...range])).reverse());
+    },
+
+    readFile: async (commit, path) => {
+      const sha = checkSha(commit);
+      checkPath(path);
+      return await serial(async () => {
+        const entry = treeEntry(
+          await git(['ls-tree', '-z', '-l', '--full-tree', sha, '--', path]),
+          path,
+        );
+        if (entry === undefined) return undefined;
+        const at = `${path} at ${sha.slice(0, 12)}`;
+        if (entry.type !== 'blob' || (entry.mode !== '100644' && entry.mode !== '100755')) {
+          throw new GitError('invalid', `${at} is not a regular file`);
+        }
+        if (entry.size > maxFileBytes) {
+          throw new GitError(
+            'invalid',
+            `${at} is ${entry.size} bytes, over the limit of ${maxFileBytes}`,
+          );
+        }
+        return git(['cat-file', 'blob', entry.object]);
+      });
+    },
+
+    findLastTrailer: async (head, key) => {
+      const sha = checkSha(head);
+      checkTrailerKey(key);
+      return await serial(async () => {
+        for (let skip = 0; ; skip += LOG_BATCH) {
+          const batch = await log([
+            '--fixed-strings',
+            '--regexp-ignore-case',
+            `--grep=${key}`,
+            `--max-count=${LOG_BATCH}`,
+            `--skip=${skip}`,
+            sha,
+          ]);
+          const found = batch.find((commit) => trailerValues(commit, key).length > 0);
+          if (found !== undefined) return found;
+          if (batch.length < LOG_BATCH) return undefined;
+        }
+      });
+    },
+
+    commit: async (parent, files, message, trailers) => {
+      const sha = checkSha(parent, 'parent');
+      for (const path of Object.keys(files)) checkPath(path);
+      const text = commitMessage(message, trailers);
+      if (Object.keys(files).length === 0) return undefined;
+      return await serial(() =>
+        buildCommit(context, localTimeoutMs, { parent: sha, files, message: text, author }),
+      );
+    },
+
+    push: async (commit) => {
+      const sha = checkSha(commit);
+      return await serial(async () => {
+        const refspec = `${sha}:${ref}`;
+        const output = await runGit(
+          context,
+          ['push', '--porcelain', '--no-verify', '--', remote.url, refspec],
+          toRemote,
+        );
+        const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
+        const flag = line?.charAt(0);
+        const summary = line?.split('\t')[2] ?? '';
+        if (flag === ' ' || flag === '*' || flag === '=') {
+          await git(['update-ref', tracking, sha]);
+          return 'pushed';
+        }
+        if (flag === '!' && summary.startsWith('[rejected]')) return 'rejected';
+        if (flag === '!') {
+          throw new GitError(
+            'rejected',
+            `the remote refused the push to ${branch}: ${redact(summary, context.secrets)}`,
+          );
+        }
+        if (output.exitCode !== 0) throw failure(context, 'push', output);
+        throw new GitError('internal', `git push did not report ${ref}`);
+      });
+    },
+  };
+}
+
+function checkWorkDir(dir: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!isAbsolute(dir) || /[\x00-\x1f\x7f]/.test(dir) || normalize(dir) === '/') {
+    throw new GitError(
+      'invalid',
+      `working dir ${JSON.stringify(dir)} refused: an absolute path below /`,
+    );
+  }
+  return normalize(dir).replace(/\/+$/, '');
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  object: string;
+  size: number;
+}
+
+/** The entry named `path` in `git ls-tree -z -l` output. */
+function treeEntry(output: string, path: string): TreeEntry | undefined {
+  for (const record of output.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0 || record.slice(tab + 1) !== path) continue;
+    const [mode = '', type = '', object = '', size = ''] = record.slice(0, tab).split(/ +/);
+    return { mode, type, object, size: Number(size) };
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+const USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi;
+const MASK = '***';
+
+/**
+ * Hides credentials in text that may quote a repository URL: the user-info part of every
+ * `scheme://user:password@` is masked, and so is every occurrence of each given secret.
+ */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(USER_INFO, `$1${MASK}@`);
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length > 0) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/**
+ * The secrets a repository URL carries: its user-info (a token may stand alone as the user name
+ * or follow it as the password), as written and percent-decoded.
+ */
+export function urlSecrets(url: string): string[] {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/@]+)@/i.exec(url);
+  const userInfo = match?.[1];
+  if (userInfo === undefined) return [];
+  const parts = [userInfo, ...userInfo.split(':')].filter((part) => part.length >= 4);
+  const secrets = new Set<string>();
+  for (const part of parts) {
+    secrets.add(part);
+    secrets.add(safeDecode(part));
+  }
+  return [...secrets];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
