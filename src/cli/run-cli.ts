@@ -8,6 +8,7 @@ import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-con
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from './connect-or-explain.js';
 import { daemonCommand } from './daemon-command.js';
+import { historyCommand, type HistoryOptions } from './history-command.js';
 import { initCommand } from './init-command.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
@@ -99,6 +100,26 @@ export async function runCli(
     )
     .action(async (options: { env: string; json?: boolean }) => {
       code = await statusCommand(options, out, connect);
+    });
+
+  program
+    .command('history')
+    .description(
+      "the audit trail from the env repo's git log: each change, who made it, when it was applied, what resulted",
+    )
+    .option('--repo <url>', 'env repo: URL or local path', process.env[DAEMON_ENV.repo] ?? '.')
+    .option('--branch <name>', 'branch', process.env[DAEMON_ENV.branch] ?? 'main')
+    .option(
+      '--env-path <path>',
+      'environment file in the repo',
+      process.env[DAEMON_ENV.envPath] ?? DEFAULT_ENV_FILE,
+    )
+    .option('--workdir <dir>', 'where to keep the clone it reads (default: a temporary folder)')
+    .option('--limit <n>', 'how many commits back', '50')
+    .option('--json', 'print the trail as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (options: HistoryOptions) => {
+      code = await historyCommand(options, out);
     });
 
   program

@@ -6,9 +6,9 @@ import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
-import { delta } from '../plan/delta.js';
 import { asSeenBy } from '../plan/observed.js';
 import type { CommitRecord } from './commit-record.js';
+import { recordCommit } from './record-commit.js';
 import { renderWriteBack } from './render-write-back.js';
 import { runningServices } from './running-services.js';
 import { TRAILERS } from './trailers.js';
@@ -120,38 +120,4 @@ export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
   } finally {
     for (const host of hosts.values()) host.close();
   }
-}
-
-async function recordCommit(
-  repo: DaemonRepo,
-  envPath: string,
-  commit: RepoCommit,
-): Promise<CommitRecord> {
-  const base = {
-    sha: commit.sha,
-    subject: commit.subject,
-    author: `${commit.author.name} <${commit.author.email}>`,
-    date: commit.date,
-  };
-  const loaded = loadEnvironment((await repo.readFile(commit.sha, envPath)) ?? '', {
-    file: envPath,
-  });
-  if (!loaded.ok) return { ...base, valid: false, problems: loaded.problems };
-  const parent = commit.parents[0];
-  const parentText = parent === undefined ? undefined : await repo.readFile(parent, envPath);
-  const before =
-    parentText === undefined ? undefined : loadEnvironment(parentText, { file: envPath });
-  const d = delta(before?.ok === true ? before.env : undefined, loaded.env);
-  const names = (specs: readonly { name: string }[]) => specs.map((s) => s.name);
-  return {
-    ...base,
-    valid: true,
-    delta: {
-      added: names(d.added),
-      removed: names(d.removed),
-      changed: d.changed.map((c) => c.name),
-      started: names(d.started),
-      stopped: names(d.stopped),
-    },
-  };
 }

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+import { auditTrail, type AuditEntry } from '../daemon/audit-trail.js';
+import { formatProblem } from '../environment/problem.js';
+import { createGitEnvRepo } from '../git/git-env-repo.js';
+import { EXIT, ExitError, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
+
+export interface HistoryOptions {
+  repo: string;
+  branch: string;
+  envPath: string;
+  workdir?: string;
+  limit: string;
+  json?: boolean;
+}
+
+/** `dockstack history`: the audit trail from git log: each change, who made it, when it was applied, what resulted. */
+export async function historyCommand(options: HistoryOptions, out: Output): Promise<ExitCode> {
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ExitError(
+      EXIT.invalid,
+      `--limit must be a positive whole number, not ${options.limit}`,
+    );
+  const url =
+    isAbsolute(options.repo) || options.repo.startsWith('.') ? resolve(options.repo) : options.repo;
+  const key = createHash('sha256').update(`${url}\n${options.branch}`).digest('hex').slice(0, 16);
+  let repo;
+  try {
+    repo = createGitEnvRepo({
+      url,
+      branch: options.branch,
+      workDir: join(options.workdir ?? join(tmpdir(), 'dockstack-history'), key),
+      author: { name: 'dockstack', email: 'dockstack@localhost' },
+    });
+  } catch (error) {
+    throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
+  }
+  const head = await repo.fetch();
+  const commits = await repo.firstParentLog(head, undefined, limit);
+  const entries = (await auditTrail(repo, options.envPath, commits)).reverse();
+  if (options.json === true) {
+    out.stdout(
+      `${JSON.stringify({ repo: url, branch: options.branch, head, changes: entries }, null, 2)}\n`,
+    );
+  } else {
+    out.stdout(entries.map(formatEntry).join('\n'));
+  }
+  return EXIT.ok;
+}
+
+function formatEntry(entry: AuditEntry): string {
+  const lines = [
+    `${entry.sha.slice(0, 12)}  ${entry.date}  ${entry.author}`,
+    `    ${entry.subject}`,
+  ];
+  if (!entry.valid) {
+    for (const problem of entry.problems ?? [])
+      lines.push(`    invalid: ${formatProblem(problem)}`);
+    lines.push('    applied nothing: its environment is invalid');
+    return `${lines.join('\n')}\n`;
+  }
+  const d = entry.delta;
+  if (d !== undefined) {
+    const changes = [
+      ...d.added.map((n) => `+ ${n}`),
+      ...d.removed.map((n) => `- ${n}`),
+      ...d.changed.map((n) => `~ ${n} (changed)`),
+      ...d.started.map((n) => `~ ${n} (started)`),
+      ...d.stopped.map((n) => `~ ${n} (stopped)`),
+    ];
+    lines.push(`    ${changes.length === 0 ? 'no container changes' : changes.join(', ')}`);
+  }
+  lines.push(
+    entry.applied === undefined
+      ? '    not applied yet'
+      : `    applied ${entry.applied.date} in ${entry.applied.commit.slice(0, 12)}: ${entry.applied.result}${entry.applied.steps === '' ? '' : ` (${entry.applied.steps})`}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
