@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'docker',
           include: ['test/**/*.test.ts'],
           exclude: ['test/cli/**', 'test/git/**'],
+          // The suites share the two engines; one file at a time keeps their containers apart.
+          fileParallelism: false,
           globalSetup: ['./test/testbed/global-setup.ts'],
         },
       },

@@ -44,6 +44,13 @@ export interface GitEnvRepoOptions {
 const LOG_BATCH = 100;
 
 /**
+ * The remote's words when the branch moved between its advertisement and the update: the push
+ * lost a race, like a non-fast-forward, and is built again on the new head.
+ */
+const LOST_RACE =
+  /^\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|stale info|incorrect old value)/;
+
+/**
  * The env repo through git (simple-git) and a private bare clone. Every input is checked before
  * git runs; commands run one at a time, each with a deadline, in an environment of our making;
  * credentials in the URL never appear in an error or a log line.
@@ -213,7 +220,9 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
           await git(['update-ref', tracking, sha]);
           return 'pushed';
         }
-        if (flag === '!' && summary.startsWith('[rejected]')) return 'rejected';
+        if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
+          return 'rejected';
+        }
         if (flag === '!') {
           throw new GitError(
             'rejected',

@@ -16,6 +16,11 @@ export interface GitHttpServer {
   hang(on: boolean): void;
   /** Requests answered or held since the server started. */
   readonly requests: number;
+  /**
+   * Runs `action` once, just before the next push (receive-pack request) reaches git: what it does
+   * to the repository happens between the pusher's look at the branch and its update.
+   */
+  beforeNextPush(action: () => void): void;
 }
 
 export interface GitHttpServerOptions {
@@ -39,6 +44,7 @@ export async function startGitHttpServer(
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
   let hanging = false;
+  let beforePush: (() => void) | undefined;
   let requests = 0;
   let port = 0;
   let server: Server | undefined;
@@ -53,6 +59,15 @@ export async function startGitHttpServer(
       req.resume();
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
       return;
+    }
+    if (
+      req.method === 'POST' &&
+      (req.url ?? '').endsWith('/git-receive-pack') &&
+      beforePush !== undefined
+    ) {
+      const action = beforePush;
+      beforePush = undefined;
+      action();
     }
     const child = runBackend(projectRoot, req, res);
     children.add(child);
@@ -97,6 +112,9 @@ export async function startGitHttpServer(
     },
     get requests() {
       return requests;
+    },
+    beforeNextPush(action) {
+      beforePush = action;
     },
     url: (name) => `http://127.0.0.1:${port}/${name}`,
     stop,

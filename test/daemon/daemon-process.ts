@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+import { ROOT } from '../cli/run-dockstack.js';
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  /** http://127.0.0.1:PORT */
+  base: string;
+  /** Every log line so far. */
+  logs: string[];
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** Starts `dockstack daemon` from source as its own process and waits until it listens. */
+export async function startDaemon(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<DaemonProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'daemon', '--listen', '127.0.0.1:0', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const logs: string[] = [];
+  let partial = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`daemon did not listen:\n${logs.join('\n')}`));
+    }, 20_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        const match = /"port":(\d+).*"msg":"dockstack daemon listening"/.exec(line);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${String(code)}:\n${logs.join('\n')}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  return {
+    child,
+    base: `http://127.0.0.1:${String(port)}`,
+    logs,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
