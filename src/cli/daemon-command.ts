@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { createDaemon } from '../daemon/daemon.js';
+import { isWorkingCopy, watchWorkingCopy, type PendingEdit } from '../daemon/watch-working-copy.js';
 import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
@@ -56,6 +57,7 @@ export async function daemonCommand(
     throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
   }
 
+  let pendingEdit: PendingEdit | null = null;
   const daemon = createDaemon({
     repo: {
       fetch: () => repo.fetch(),
@@ -73,12 +75,31 @@ export async function daemonCommand(
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
     describe: { repo: url, branch: config.branch, envPath: config.envPath },
+    extraStatus: () => (pendingEdit === null ? {} : { pendingEdit }),
   });
   await daemon.start();
+  const watcher = isWorkingCopy(url, config.envPath)
+    ? watchWorkingCopy({
+        dir: url,
+        branch: config.branch,
+        envPath: config.envPath,
+        connect: (env) => connectHosts(env, processEnv),
+        log,
+        onCommit: () => {
+          pendingEdit = null;
+          daemon.trigger('commit in the working copy').catch(() => undefined);
+        },
+        onEdit: (edit) => {
+          pendingEdit = edit;
+        },
+      })
+    : undefined;
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');
-      void daemon.stop().then(done);
+      void Promise.all([daemon.stop(), watcher?.close()]).then(() => {
+        done();
+      });
     };
     process.once('SIGINT', () => {
       stop('SIGINT');

@@ -28,6 +28,8 @@ export interface DaemonOptions {
   describe: Record<string, string>;
   /** Longest wait between retries while degraded. */
   maxBackoffMs?: number;
+  /** More to show in /api/status (the plan of an uncommitted edit, say). */
+  extraStatus?: () => Record<string, unknown>;
 }
 
 export interface DaemonStatus {
@@ -223,7 +225,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
   });
 
-  const status = () => ({ ...options.describe, ...state });
+  const status = () => ({ ...options.describe, ...state, ...options.extraStatus?.() });
 
   return {
     async start() {

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from 'pino';
+
+import { observeHosts } from '../apply/observe-hosts.js';
+import { containerSpecs, environmentName } from '../environment/container-spec.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import type { Problem } from '../environment/problem.js';
+import type { Environment } from '../environment/schema.js';
+import { tierOrder } from '../environment/tier-order.js';
+import type { DockerHost } from '../hosts/docker-host.js';
+import { countSteps, type ActionCounts } from '../plan/count-steps.js';
+import { formatPlan } from '../plan/format-plan.js';
+import { asSeenBy } from '../plan/observed.js';
+import { planChanges } from '../plan/plan-changes.js';
+
+/** What an uncommitted edit of the environment file would do, as shown before it is committed. */
+export interface PendingEdit {
+  at: string;
+  valid: boolean;
+  problems?: Problem[];
+  counts?: ActionCounts;
+  plan?: string;
+}
+
+export interface WorkingCopyWatch {
+  close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  /** The working tree of the env repo. */
+  dir: string;
+  branch: string;
+  envPath: string;
+  connect: (env: Environment) => Map<string, DockerHost>;
+  log: Logger;
+  /** A commit landed on the branch: reconcile. */
+  onCommit: () => void;
+  /** The environment file changed in the working tree: here is its plan. */
+  onEdit: (edit: PendingEdit) => void;
+  debounceMs?: number;
+}
+
+/** True when `dir` is a git working tree (not a bare repository) holding the environment file. */
+export function isWorkingCopy(dir: string, envPath: string): boolean {
+  return existsSync(join(dir, '.git')) && existsSync(join(dir, envPath));
+}
+
+/**
+ * Watches a local working copy of the env repo: an edit of the environment file is validated and
+ * planned against what runs (nothing is applied), a commit on the branch triggers a reconcile.
+ */
+export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
+  const file = join(options.dir, options.envPath);
+  const refs = [
+    join(options.dir, '.git', 'refs', 'heads', options.branch),
+    join(options.dir, '.git', 'packed-refs'),
+  ];
+  const debounce = options.debounceMs ?? 200;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const later = (key: string, action: () => void) => {
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(action, debounce));
+  };
+
+  const planEdit = async () => {
+    const loaded = loadEnvironment(readFileSync(file), { file });
+    const at = new Date().toISOString();
+    if (!loaded.ok) {
+      options.log.warn(
+        { problems: loaded.problems },
+        'uncommitted edit: the environment is invalid',
+      );
+      options.onEdit({ at, valid: false, problems: loaded.problems });
+      return;
+    }
+    const hosts = options.connect(loaded.env);
+    try {
+      const { observed } = await observeHosts(hosts.values());
+      const plan = planChanges(
+        containerSpecs(loaded.env),
+        asSeenBy(environmentName(loaded.env), observed),
+        tierOrder(loaded.env),
+      );
+      const counts = countSteps(plan).total;
+      options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
+      options.onEdit({ at, valid: true, counts, plan: formatPlan(plan) });
+    } finally {
+      for (const host of hosts.values()) host.close();
+    }
+  };
+
+  const watcher: FSWatcher = watch([file, ...refs], { ignoreInitial: true });
+  watcher.on('all', (_event, path) => {
+    if (path === file) {
+      later('edit', () => {
+        planEdit().catch((error: unknown) => {
+          options.log.warn({ err: error }, 'planning an uncommitted edit failed');
+        });
+      });
+    } else {
+      later('commit', options.onCommit);
+    }
+  });
+  watcher.on('error', (error) => {
+    options.log.warn({ err: error }, 'watching the working copy failed');
+  });
+  return {
+    close: async () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}
