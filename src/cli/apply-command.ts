@@ -1,10 +1,9 @@
 import { reconcile, type Reconciliation } from '../apply/reconcile.js';
-import { formatProblem } from '../environment/problem.js';
 import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { describeResult, progressReporter } from './progress.js';
-import { readEnvironment } from './read-environment.js';
+import { readEnvironment, reportProblems } from './read-environment.js';
 
 export interface ApplyCommandOptions {
   env: string;
@@ -18,10 +17,7 @@ export async function applyCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const loaded = readEnvironment(options.env);
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
-    return EXIT.invalid;
-  }
+  if (!loaded.ok) return reportProblems(loaded.problems, out);
   const hosts = connectOrExplain(connect, loaded.env);
   let reconciliation: Reconciliation;
   try {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { loadEnvironment } from '../environment/load-environment.js';
-import { formatProblem } from '../environment/problem.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
+import { reportProblems } from './read-environment.js';
 
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../env-repo-example/', import.meta.url));
 
@@ -36,10 +36,7 @@ export function initCommand(dir: string, options: InitOptions, out: Output): Exi
   const file = join(dir, options.envPath);
   const text = readFileSync(file, 'utf8');
   const loaded = loadEnvironment(text, { file });
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
-    return EXIT.invalid;
-  }
+  if (!loaded.ok) return reportProblems(loaded.problems, out);
   if (loaded.env.hosts === undefined) {
     const hosts = new Set<string>();
     for (const containers of Object.values(loaded.env.services)) {
@@ -53,10 +50,7 @@ export function initCommand(dir: string, options: InitOptions, out: Output): Exi
     );
     writeFileSync(file, `${text.replace(/\n*$/, '\n')}${block}`);
     const check = loadEnvironment(readFileSync(file, 'utf8'), { file });
-    if (!check.ok) {
-      for (const problem of check.problems) out.stderr(`${formatProblem(problem)}\n`);
-      return EXIT.invalid;
-    }
+    if (!check.ok) return reportProblems(check.problems, out);
   }
   const git = (...args: string[]) =>
     execFileSync(

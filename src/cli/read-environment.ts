@@ -1,7 +1,9 @@
 import { openSync, closeSync, readSync, fstatSync } from 'node:fs';
 
 import { loadEnvironment, MAX_BYTES, type LoadResult } from '../environment/load-environment.js';
-import type { Problem } from '../environment/problem.js';
+import { formatProblem, type Problem } from '../environment/problem.js';
+import { EXIT, type ExitCode } from './exit-error.js';
+import type { Output } from './output.js';
 
 /**
  * Reads and validates an environment file from disk. Reads at most MAX_BYTES + 1 bytes, so a huge
@@ -48,4 +50,10 @@ function readCapped(path: string, limit: number): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Prints every problem as FILE:LINE:COL: message, and gives the exit code of invalid input. */
+export function reportProblems(problems: readonly Problem[], out: Output): ExitCode {
+  for (const problem of problems) out.stderr(`${formatProblem(problem)}\n`);
+  return EXIT.invalid;
 }

@@ -1,5 +1,4 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { formatProblem } from '../environment/problem.js';
 import { dnsmasqEntries } from '../render/dnsmasq-entries.js';
 import { registeredServices } from '../render/registered-services.js';
 import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
@@ -7,7 +6,7 @@ import { renderSitePp } from '../render/render-site-pp.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
-import { readEnvironment } from './read-environment.js';
+import { readEnvironment, reportProblems } from './read-environment.js';
 
 export const RENDER_TARGETS = [
   'site.pp',
@@ -22,10 +21,7 @@ export const RENDER_TARGETS = [
  */
 export function renderCommand(what: string, options: { env: string }, out: Output): ExitCode {
   const loaded = readEnvironment(options.env);
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
-    return EXIT.invalid;
-  }
+  if (!loaded.ok) return reportProblems(loaded.problems, out);
   const specs = containerSpecs(loaded.env);
   switch (what) {
     case 'site.pp':

@@ -1,12 +1,11 @@
 import { observeHosts } from '../apply/observe-hosts.js';
 import { containerSpecs, environmentName } from '../environment/container-spec.js';
-import { formatProblem } from '../environment/problem.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
 import { asSeenBy } from '../plan/observed.js';
 import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
-import { readEnvironment } from './read-environment.js';
+import { readEnvironment, reportProblems } from './read-environment.js';
 
 export interface StatusCommandOptions {
   env: string;
@@ -20,10 +19,7 @@ export async function statusCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const loaded = readEnvironment(options.env);
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) out.stderr(`${formatProblem(problem)}\n`);
-    return EXIT.invalid;
-  }
+  if (!loaded.ok) return reportProblems(loaded.problems, out);
   const hosts = connectOrExplain(connect, loaded.env);
   let observation;
   try {

@@ -12,6 +12,7 @@ import type { DockerodeHostOptions } from '../../src/hosts/dockerode-host.js';
 import type { Endpoint } from '../../src/hosts/host-endpoint.js';
 import { LABELS } from '../../src/plan/labels.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
+import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
 /** Every container these tests create is named with this prefix, so cleanup finds only them. */
 export const PREFIX = 'dsa';
@@ -68,18 +69,7 @@ export function writeEnvironment(services: Services): string {
 /** The seed's ten services with `perService` containers each, alternating between the hosts. */
 export function seedServices(perService: number, tag = 'x'): Services {
   const services: Services = {};
-  const order = [
-    'dns',
-    'puppet',
-    'haproxy',
-    'galera',
-    'openstack',
-    'cassandra',
-    'config',
-    'collector',
-    'control',
-    'webui',
-  ];
+  const order = DEFAULT_ORDER;
   let n = 0;
   for (const service of order) {
     const containers: Record<string, Record<string, unknown>> = {};

@@ -16,19 +16,9 @@ import {
   type Extras,
   type Services,
 } from './apply-env.js';
+import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
-const ORDER = [
-  'dns',
-  'puppet',
-  'haproxy',
-  'galera',
-  'openstack',
-  'cassandra',
-  'config',
-  'collector',
-  'control',
-  'webui',
-];
+const ORDER = DEFAULT_ORDER;
 
 async function apply(
   services: Services,

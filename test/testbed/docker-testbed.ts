@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { engineConnection } from '../../src/hosts/engine-connection.js';
 import { describeEndpoint, type Endpoint } from '../../src/hosts/host-endpoint.js';
 import { withDeadline } from '../../src/hosts/with-deadline.js';
+import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
 /** The machine's own engine, started by start-docker.sh. */
 export const LOCAL: Endpoint = { kind: 'unix', socketPath: '/var/run/docker.sock' };
@@ -19,18 +20,7 @@ export const TEST_LABEL = 'org.dockstack.test';
 export const SUITE_LABEL = 'org.dockstack.test.suite';
 
 /** The seed's ten services, in their start order. */
-export const SERVICES: readonly string[] = [
-  'dns',
-  'puppet',
-  'haproxy',
-  'galera',
-  'openstack',
-  'cassandra',
-  'config',
-  'collector',
-  'control',
-  'webui',
-];
+export const SERVICES: readonly string[] = DEFAULT_ORDER;
 
 /** The images make-images.sh imports into both engines. */
 export const TEST_IMAGES: readonly string[] = [
