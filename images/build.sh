@@ -21,6 +21,9 @@ cp "$here/entrypoint.sh" "$context/rootfs/entrypoint.sh"
 cp "$here/Dockerfile" "$context/Dockerfile"
 
 for service in dns puppet haproxy galera openstack cassandra config collector control webui; do
-  docker build -q --build-arg SERVICE="$service" -t "$service:$tag" "$context" >/dev/null
+  if ! output=$(docker build -q --build-arg SERVICE="$service" -t "$service:$tag" "$context" 2>&1); then
+    echo "$output" >&2
+    exit 1
+  fi
   echo "built $service:$tag"
 done

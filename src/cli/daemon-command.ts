@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { createDaemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy, type PendingEdit } from '../daemon/watch-working-copy.js';
@@ -11,6 +11,7 @@ import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { urlSecrets } from '../git/redact.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
 import { EXIT, ExitError } from './exit-error.js';
+import { repoArgument } from './repo-argument.js';
 
 /**
  * `dockstack daemon`: follows the env repo's branch and converges the hosts at every new commit,
@@ -26,7 +27,7 @@ export async function daemonCommand(
   } catch (error) {
     throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
   }
-  const url = looksLikePath(config.repo) ? resolve(config.repo) : config.repo;
+  const url = repoArgument(config.repo);
   const secrets = [
     ...urlSecrets(url),
     ...(config.webhookToken === undefined ? [] : [config.webhookToken]),
@@ -108,8 +109,4 @@ export async function daemonCommand(
       stop('SIGTERM');
     });
   });
-}
-
-function looksLikePath(repo: string): boolean {
-  return isAbsolute(repo) || repo.startsWith('./') || repo.startsWith('../') || repo === '.';
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { auditTrail, type AuditEntry } from '../daemon/audit-trail.js';
 import { formatProblem } from '../environment/problem.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
+import { repoArgument } from './repo-argument.js';
 
 export interface HistoryOptions {
   repo: string;
@@ -25,8 +26,7 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
       EXIT.invalid,
       `--limit must be a positive whole number, not ${options.limit}`,
     );
-  const url =
-    isAbsolute(options.repo) || options.repo.startsWith('.') ? resolve(options.repo) : options.repo;
+  const url = repoArgument(options.repo);
   const key = createHash('sha256').update(`${url}\n${options.branch}`).digest('hex').slice(0, 16);
   let repo;
   try {
