@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { createDaemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy, type PendingEdit } from '../daemon/watch-working-copy.js';
@@ -34,7 +34,7 @@ export async function daemonCommand(
   ];
   const log = createLogger({ level: config.logLevel, secrets: () => secrets });
   const workDir = join(
-    config.workdir,
+    resolve(config.workdir),
     createHash('sha256').update(`${url}\n${config.branch}`).digest('hex').slice(0, 16),
   );
 

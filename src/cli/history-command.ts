@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { auditTrail, type AuditEntry } from '../daemon/audit-trail.js';
 import { formatProblem } from '../environment/problem.js';
@@ -33,7 +33,7 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
     repo = createGitEnvRepo({
       url,
       branch: options.branch,
-      workDir: join(options.workdir ?? join(tmpdir(), 'dockstack-history'), key),
+      workDir: join(resolve(options.workdir ?? join(tmpdir(), 'dockstack-history')), key),
       author: { name: 'dockstack', email: 'dockstack@localhost' },
     });
   } catch (error) {
