@@ -91,7 +91,7 @@ export async function daemonCommand(
           daemon.trigger('commit in the working copy').catch(() => undefined);
         },
         onEdit: (edit) => {
-          pendingEdit = edit;
+          pendingEdit = edit ?? null;
         },
       })
     : undefined;

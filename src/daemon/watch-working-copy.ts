@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,8 +39,8 @@ export interface WatchOptions {
   log: Logger;
   /** A commit landed on the branch: reconcile. */
   onCommit: () => void;
-  /** The environment file changed in the working tree: here is its plan. */
-  onEdit: (edit: PendingEdit) => void;
+  /** The environment file changed in the working tree: here is its plan (undefined: same as committed). */
+  onEdit: (edit: PendingEdit | undefined) => void;
   debounceMs?: number;
 }
 
@@ -66,6 +67,10 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   };
 
   const planEdit = async () => {
+    if (sameAsCommitted(options.dir, options.envPath)) {
+      options.onEdit(undefined);
+      return;
+    }
     const loaded = loadEnvironment(readFileSync(file), { file });
     const at = new Date().toISOString();
     if (!loaded.ok) {
@@ -113,4 +118,18 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
       await watcher.close();
     },
   };
+}
+
+/** True when the working tree's environment file is the one committed at HEAD. */
+function sameAsCommitted(dir: string, envPath: string): boolean {
+  try {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', envPath], {
+      cwd: dir,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
