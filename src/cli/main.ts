@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 import { processOutput } from './output.js';
 import { runCli } from './run-cli.js';
 
