@@ -9,12 +9,13 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['test/cli/**/*.test.ts'] } },
       { extends: true, test: { name: 'git', include: ['test/git/**/*.test.ts'] } },
+      { extends: true, test: { name: 'github', include: ['test/github/**/*.test.ts'] } },
       {
         extends: true,
         test: {
           name: 'docker',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cli/**', 'test/git/**'],
+          exclude: ['test/cli/**', 'test/git/**', 'test/github/**'],
           // The suites share the two engines; one file at a time keeps their containers apart.
           fileParallelism: false,
           globalSetup: ['./test/testbed/global-setup.ts'],

@@ -10,6 +10,11 @@ import { commitAndPush } from '../git/commit-and-push.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { urlSecrets } from '../git/redact.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
+import type { DaemonGitHub } from '../daemon/daemon.js';
+import type { RepoName } from '../github/github-api.js';
+import { githubConfig, githubRepoName, type GitHubFlags } from '../github/github-config.js';
+import { createGitHubReporter } from '../github/github-reporter.js';
+import { planPullRequest } from '../github/plan-pull-request.js';
 import { EXIT, ExitError } from './exit-error.js';
 import { repoArgument } from './repo-argument.js';
 
@@ -18,19 +23,32 @@ import { repoArgument } from './repo-argument.js';
  * until SIGINT or SIGTERM. Resolves when it has stopped.
  */
 export async function daemonCommand(
-  flags: DaemonFlags,
+  flags: DaemonFlags & GitHubFlags,
   processEnv: NodeJS.ProcessEnv,
 ): Promise<void> {
   let config;
+  let github;
+  let githubRepo: RepoName | undefined;
+  let url: string;
   try {
     config = daemonConfig(flags, processEnv);
+    url = repoArgument(config.repo);
+    github = githubConfig(flags, processEnv, url);
+    githubRepo = github?.repo ?? githubRepoName(flags, processEnv, url);
+    if (config.webhookSecret !== undefined && githubRepo === undefined) {
+      throw new Error(
+        'the GitHub webhook needs the repository its events are about: give --github-repo OWNER/NAME',
+      );
+    }
   } catch (error) {
     throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
   }
-  const url = repoArgument(config.repo);
   const secrets = [
     ...urlSecrets(url),
     ...(config.webhookToken === undefined ? [] : [config.webhookToken]),
+    ...(config.webhookSecret === undefined ? [] : [config.webhookSecret]),
+    ...(github?.auth.kind === 'token' ? [github.auth.token] : []),
+    ...(github?.auth.kind === 'app' ? privateKeyLines(github.auth.privateKey) : []),
   ];
   const log = createLogger({ level: config.logLevel, secrets: () => secrets });
   const workDir = join(
@@ -58,6 +76,51 @@ export async function daemonCommand(
     throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
   }
 
+  const publicUrl =
+    config.publicUrl ??
+    `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
+  let daemonGitHub: DaemonGitHub | undefined;
+  if (githubRepo !== undefined && (github !== undefined || config.webhookSecret !== undefined)) {
+    let reporter;
+    if (github !== undefined) {
+      let api;
+      try {
+        // octokit is loaded only when GitHub is configured: it weighs on an idle daemon.
+        const { connectGitHub } = await import('../github/octokit-github.js');
+        api = await connectGitHub(github, {
+          warn: (message) => {
+            log.warn({ detail: message }, 'GitHub client warning');
+          },
+        });
+      } catch (error) {
+        throw new ExitError(
+          EXIT.failed,
+          `cannot connect to GitHub at ${github.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      reporter = createGitHubReporter({
+        github: api,
+        plan: (number) =>
+          planPullRequest(
+            {
+              repo,
+              envPath: config.envPath,
+              connect: (env) => connectHosts(env, processEnv),
+            },
+            number,
+          ),
+        statusUrl: `${publicUrl}/api/status`,
+        envPath: config.envPath,
+        log,
+      });
+    }
+    daemonGitHub = {
+      target: { repo: githubRepo, branch: config.branch },
+      ...(config.webhookSecret === undefined ? {} : { webhookSecret: config.webhookSecret }),
+      ...(reporter === undefined ? {} : { reporter }),
+    };
+  }
+
   let pendingEdit: PendingEdit | null = null;
   const daemon = createDaemon({
     repo: {
@@ -75,8 +138,14 @@ export async function daemonCommand(
     intervalMs: config.intervalSeconds * 1000,
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
-    describe: { repo: url, branch: config.branch, envPath: config.envPath },
+    describe: {
+      repo: url,
+      branch: config.branch,
+      envPath: config.envPath,
+      ...(githubRepo === undefined ? {} : { github: `${githubRepo.owner}/${githubRepo.repo}` }),
+    },
     extraStatus: () => (pendingEdit === null ? {} : { pendingEdit }),
+    ...(daemonGitHub === undefined ? {} : { github: daemonGitHub }),
   });
   await daemon.start();
   const watcher = isWorkingCopy(url, config.envPath)
@@ -109,4 +178,12 @@ export async function daemonCommand(
       stop('SIGTERM');
     });
   });
+}
+
+/** The lines of a PEM key, each masked wherever it might show up. */
+function privateKeyLines(pem: string): string[] {
+  return pem
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= 16 && !line.startsWith('-----'));
 }

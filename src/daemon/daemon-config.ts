@@ -11,6 +11,17 @@ export const DaemonConfig = z.strictObject({
   listen: z.object({ host: z.string(), port: z.int().min(0).max(65_535) }),
   workdir: z.string().min(1),
   webhookToken: z.string().min(16, 'the webhook token must be at least 16 characters').optional(),
+  webhookSecret: z
+    .string()
+    .min(16, 'the GitHub webhook secret must be at least 16 characters')
+    .optional(),
+  /** Where people reach the daemon's listener; links in statuses and comments point there. */
+  publicUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: 'expected an http(s) URL such as https://dockstack.example:3288',
+    })
+    .optional(),
   botName: z.string().regex(/^[^<>\n\r]+$/, 'the bot name may not hold <, > or line breaks'),
   botEmail: z
     .string()
@@ -27,6 +38,8 @@ export interface DaemonFlags {
   listen?: string;
   workdir?: string;
   webhookTokenFile?: string;
+  webhookSecretFile?: string;
+  publicUrl?: string;
   botName?: string;
   botEmail?: string;
   logLevel?: string;
@@ -42,6 +55,9 @@ export const DAEMON_ENV = {
   workdir: 'DOCKSTACK_WORKDIR',
   webhookToken: 'DOCKSTACK_WEBHOOK_TOKEN',
   webhookTokenFile: 'DOCKSTACK_WEBHOOK_TOKEN_FILE',
+  webhookSecret: 'DOCKSTACK_WEBHOOK_SECRET',
+  webhookSecretFile: 'DOCKSTACK_WEBHOOK_SECRET_FILE',
+  publicUrl: 'DOCKSTACK_PUBLIC_URL',
   botName: 'DOCKSTACK_BOT_NAME',
   botEmail: 'DOCKSTACK_BOT_EMAIL',
   logLevel: 'DOCKSTACK_LOG_LEVEL',
@@ -54,7 +70,16 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
   const pick = (flag: keyof DaemonFlags, variable: string | undefined) =>
     flags[flag] ?? (variable === undefined ? undefined : env[variable]);
   const tokenFile = pick('webhookTokenFile', DAEMON_ENV.webhookTokenFile);
-  const token = tokenFile === undefined ? env[DAEMON_ENV.webhookToken] : readSecretFile(tokenFile);
+  const token =
+    tokenFile === undefined
+      ? env[DAEMON_ENV.webhookToken]
+      : readSecretFile(tokenFile, 'webhook token');
+  const secretFile = pick('webhookSecretFile', DAEMON_ENV.webhookSecretFile);
+  const secret =
+    secretFile === undefined
+      ? env[DAEMON_ENV.webhookSecret]
+      : readSecretFile(secretFile, 'GitHub webhook secret');
+  const publicUrl = pick('publicUrl', DAEMON_ENV.publicUrl);
   const repo = pick('repo', DAEMON_ENV.repo) ?? '';
   const input = {
     repo,
@@ -64,6 +89,8 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
     workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',
     ...(token === undefined || token === '' ? {} : { webhookToken: token }),
+    ...(secret === undefined || secret === '' ? {} : { webhookSecret: secret }),
+    ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     botName: pick('botName', DAEMON_ENV.botName) ?? 'dockstack',
     botEmail: pick('botEmail', DAEMON_ENV.botEmail) ?? 'dockstack@localhost',
     logLevel: pick('logLevel', DAEMON_ENV.logLevel) ?? 'info',
@@ -87,12 +114,12 @@ function parseListen(text: string): { host: string; port: number } {
   };
 }
 
-function readSecretFile(path: string): string {
+function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (error) {
     throw new Error(
-      `cannot read the webhook token file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      `cannot read the ${what} file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
 }

@@ -10,6 +10,7 @@ export interface DaemonMetrics {
   errors: Counter<'kind'>;
   invalidCommits: Counter;
   degraded: Gauge;
+  webhooks: Counter<'event' | 'result'>;
 }
 
 export function createDaemonMetrics(): DaemonMetrics {
@@ -56,6 +57,12 @@ export function createDaemonMetrics(): DaemonMetrics {
     degraded: new Gauge({
       name: 'dockstack_degraded',
       help: '1 while the daemon cannot reach git or a Docker host, or the last pass failed.',
+      registers,
+    }),
+    webhooks: new Counter({
+      name: 'dockstack_webhook_deliveries_total',
+      help: 'GitHub webhook deliveries by event and result (queued, ignored, duplicate, refused).',
+      labelNames: ['event', 'result'],
       registers,
     }),
   };

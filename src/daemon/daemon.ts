@@ -2,13 +2,19 @@ import type { AddressInfo } from 'node:net';
 
 import type { Logger } from 'pino';
 
+import { DeliveryLog } from '../github/delivery-log.js';
+import type { RepoName } from '../github/github-api.js';
+import type { GitHubReporter } from '../github/github-reporter.js';
+import { receiveWebhook } from '../github/receive-webhook.js';
+import { routeEvent } from '../github/route-event.js';
+
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { CoalescingRunner } from './coalescing-runner.js';
 import type { CommitRecord } from './commit-record.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
-import { createHttpServer } from './http-server.js';
+import { createHttpServer, MAX_WEBHOOK_BODY } from './http-server.js';
 import { reconcileHead, type DaemonRepo, type PassResult } from './reconcile-head.js';
 
 export interface DaemonOptions {
@@ -30,6 +36,17 @@ export interface DaemonOptions {
   maxBackoffMs?: number;
   /** More to show in /api/status (the plan of an uncommitted edit, say). */
   extraStatus?: () => Record<string, unknown>;
+  /** GitHub: signed webhooks in, plans and results out. */
+  github?: DaemonGitHub;
+}
+
+export interface DaemonGitHub {
+  /** The repository and branch whose events count; events about others are ignored. */
+  target: { repo: RepoName; branch: string };
+  /** The secret GitHub signs deliveries with; POST /webhooks/github is off without one. */
+  webhookSecret?: string;
+  /** Reports plans and results; without one, pull requests are not planned. */
+  reporter?: GitHubReporter;
 }
 
 export interface DaemonStatus {
@@ -83,17 +100,24 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let seenRemoteHead: string | undefined;
+  /** GitHub reports of finished passes, one after the other, off the pass's path. */
+  let reports: Promise<void> = Promise.resolve();
 
   const pass = async (): Promise<void> => {
     const started = clock.now();
     let outcome: NonNullable<DaemonStatus['lastPass']>['outcome'];
     try {
+      const reporter = options.github?.reporter;
       const result = await reconcileHead({
         repo: options.repo,
         envPath: options.envPath,
         connect: options.connect,
+        ...(reporter === undefined ? {} : { beforeApply: (sha) => reporter.applying(sha) }),
       });
       outcome = record(result);
+      if (reporter !== undefined) {
+        reports = reports.then(() => reporter.applied(result));
+      }
       failures = 0;
     } catch (error) {
       outcome = 'error';
@@ -213,6 +237,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
     }
   };
 
+  const githubDeliveries = webhookHandler(options, (reason) => {
+    log.info({ reason }, 'reconcile requested');
+    runner.request().catch(() => undefined);
+  });
+
   const server = createHttpServer({
     metrics,
     log,
@@ -223,6 +252,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       runner.request().catch(() => undefined);
     },
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
+    ...(githubDeliveries === undefined ? {} : { github: githubDeliveries }),
   });
 
   const status = () => ({ ...options.describe, ...state, ...options.extraStatus?.() });
@@ -259,9 +289,85 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
 }
 
+/**
+ * The handler of POST /webhooks/github: verified, deduplicated deliveries become a reconcile (a
+ * push to the branch, a merge) or a pull request plan; the reply is sent at once.
+ */
+function webhookHandler(
+  options: DaemonOptions,
+  reconcile: (reason: string) => void,
+):
+  | ((delivery: {
+      headers: Record<string, string | string[] | undefined>;
+      body: Buffer | undefined;
+    }) => Promise<{ status: number; body: unknown }>)
+  | undefined {
+  const github = options.github;
+  if (github?.webhookSecret === undefined) return undefined;
+  const secret = github.webhookSecret;
+  // @octokit/webhooks is loaded with the first delivery, not by a daemon that never gets one.
+  let verifier:
+    Promise<{ verify: (payload: string, signature: string) => Promise<boolean> }> | undefined;
+  const deliveries = new DeliveryLog();
+  const { log, metrics } = options;
+  return async (delivery) => {
+    verifier ??= import('@octokit/webhooks').then(({ Webhooks }) => new Webhooks({ secret }));
+    const outcome = await receiveWebhook(delivery, {
+      verifier: await verifier,
+      deliveries,
+      maxBytes: MAX_WEBHOOK_BODY,
+    });
+    const header = delivery.headers['x-github-event'];
+    const name = typeof header === 'string' && /^[a-z_]{1,64}$/.test(header) ? header : 'unknown';
+    if ('error' in outcome) {
+      metrics.webhooks.inc({ event: name, result: 'refused' });
+      log.warn(
+        { status: outcome.status, reason: outcome.error, event: name },
+        'webhook delivery refused',
+      );
+      return { status: outcome.status, body: { error: outcome.error } };
+    }
+    if ('duplicate' in outcome) {
+      metrics.webhooks.inc({ event: name, result: 'duplicate' });
+      log.info(
+        { delivery: outcome.delivery, event: name },
+        'webhook delivery seen before: not processed again',
+      );
+      return { status: 200, body: { status: 'duplicate', delivery: outcome.delivery } };
+    }
+    const action = routeEvent(outcome.event, github.target);
+    if (action.do === 'reconcile') {
+      reconcile(action.reason);
+    } else if (action.do === 'plan') {
+      if (github.reporter === undefined) {
+        metrics.webhooks.inc({ event: name, result: 'ignored' });
+        return {
+          status: 202,
+          body: {
+            status: 'ignored',
+            reason: 'no GitHub credentials: pull requests are not planned',
+          },
+        };
+      }
+      log.info({ pull: action.number, head: action.headSha }, 'pull request to plan');
+      github.reporter.planPull(action.number, action.headSha);
+    } else {
+      metrics.webhooks.inc({ event: name, result: 'ignored' });
+      log.info(
+        { delivery: outcome.delivery, event: name, reason: action.reason },
+        'webhook delivery ignored',
+      );
+      return { status: 202, body: { status: 'ignored', reason: action.reason } };
+    }
+    metrics.webhooks.inc({ event: name, result: 'queued' });
+    return { status: 202, body: { status: 'queued', delivery: outcome.delivery } };
+  };
+}
+
 function errorKind(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
   if (name === 'GitError') return 'git';
   if (name === 'HostError') return 'host';
+  if (name === 'GitHubError') return 'github';
   return 'internal';
 }

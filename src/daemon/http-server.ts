@@ -16,14 +16,25 @@ export interface HttpHandlers {
   trigger: (reason: string) => void;
   /** The bearer token POST /webhooks/push requires; the endpoint is off without one. */
   webhookToken?: string;
+  /**
+   * Handles one delivery to POST /webhooks/github (the raw body, undefined when over the limit);
+   * the endpoint is off without it.
+   */
+  github?: (delivery: {
+    headers: IncomingMessage['headers'];
+    body: Buffer | undefined;
+  }) => Promise<{ status: number; body: unknown }>;
 }
 
 const MAX_BODY = 1024 * 1024;
+/** GitHub caps payloads at 25 MB; an env repo's events are far smaller. */
+export const MAX_WEBHOOK_BODY = 5 * 1024 * 1024;
 
 /**
  * The daemon's listener: /healthz (the process answers), /readyz (the last pass reached git and
  * the hosts), /metrics (Prometheus), /api/status (JSON), POST /webhooks/push (a push happened:
- * reconcile now; authenticated with a bearer token; the body is not used).
+ * reconcile now; authenticated with a bearer token; the body is not used), POST /webhooks/github
+ * (GitHub's signed deliveries; answered at once, the work queued).
  */
 export function createHttpServer(handlers: HttpHandlers): Server {
   return createServer((req, res) => {
@@ -80,7 +91,41 @@ async function route(req: IncomingMessage, res: ServerResponse, h: HttpHandlers)
     send(res, 202, { status: 'queued' });
     return;
   }
+  if (path === '/webhooks/github') {
+    if (req.method !== 'POST') {
+      send(res, 405, { error: 'use POST' });
+      return;
+    }
+    if (h.github === undefined) {
+      req.resume();
+      send(res, 404, { error: 'no webhook secret is configured' });
+      return;
+    }
+    const body = await readBody(req, MAX_WEBHOOK_BODY);
+    const reply = await h.github({ headers: req.headers, body });
+    send(res, reply.status, reply.body);
+    return;
+  }
   send(res, 404, { error: 'not found' });
+}
+
+/**
+ * The whole body, or undefined when it is over `max` bytes. An oversized body is read to its end
+ * and dropped (up to 16 times the limit; past that the connection is cut), so the client gets its
+ * 413 instead of a broken pipe.
+ */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max * 16) {
+      req.destroy();
+      return undefined;
+    }
+    if (size <= max) chunks.push(chunk as Buffer);
+  }
+  return size > max ? undefined : Buffer.concat(chunks);
 }
 
 function authorized(header: string | undefined, token: string): boolean {

@@ -6,7 +6,7 @@ import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
-import { asSeenBy } from '../plan/observed.js';
+import { asSeenBy, isManaged, type ObservedContainer } from '../plan/observed.js';
 import type { CommitRecord } from './commit-record.js';
 import { recordCommit } from './record-commit.js';
 import { renderWriteBack } from './render-write-back.js';
@@ -47,6 +47,8 @@ export interface PassDeps {
   connect: (env: Environment) => Map<string, DockerHost>;
   /** How many commits back the first pass looks when nothing was applied yet. */
   historyLimit?: number;
+  /** Called before new commits are applied, with the commit whose environment is applied. */
+  beforeApply?: (applied: string) => Promise<void>;
 }
 
 export interface PassResult {
@@ -60,6 +62,8 @@ export interface PassResult {
   reconciliation?: Reconciliation;
   /** Desired against observed after the apply. */
   state?: ContainerState[];
+  /** The environment's own containers as observed after the apply. */
+  observed?: ObservedContainer[];
   /** The bot's commit, when one was pushed. */
   writeBack?: string;
 }
@@ -90,6 +94,7 @@ export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
     return { head, applied, commits, invalid: loaded.problems };
   }
   const env = loaded.env;
+  if (userCommits.length > 0) await deps.beforeApply?.(applied);
   const hosts = deps.connect(env);
   try {
     const reconciliation = await reconcile(env, { hosts });
@@ -115,6 +120,7 @@ export async function reconcileHead(deps: PassDeps): Promise<PassResult> {
       commits,
       reconciliation,
       state,
+      observed: seen.filter(isManaged),
       ...(writeBack === undefined ? {} : { writeBack }),
     };
   } finally {

@@ -32,6 +32,11 @@ export interface EnvRepo {
   /** Fetches the branch and returns its head; the first call clones into the working dir. */
   fetch(): Promise<string>;
   /**
+   * Fetches the head of pull request `number` (`refs/pull/N/head`, as GitHub publishes it) from
+   * the configured remote and returns its commit; undefined when the remote has no such ref.
+   */
+  fetchPull(number: number): Promise<string | undefined>;
+  /**
    * First-parent commits after `since` (excluded; from the root when undefined) up to `head`,
    * oldest first; with `limit`, only the newest `limit` of them.
    */
@@ -58,4 +63,10 @@ export interface EnvRepo {
    * moved meanwhile. Any other failure throws a GitError.
    */
   push(commit: string): Promise<'pushed' | 'rejected'>;
+  /**
+   * Creates the branch `branch` on the remote at `commit` (a branch other than the one
+   * followed, for a pull request): 'exists' when the remote has a branch of that name already,
+   * which is left as it is. Any other failure throws a GitError.
+   */
+  pushTo(commit: string, branch: string): Promise<'pushed' | 'exists'>;
 }

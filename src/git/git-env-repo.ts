@@ -139,6 +139,32 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
         return resolveCommit(tracking);
       }),
 
+    fetchPull: async (number) => {
+      if (!Number.isSafeInteger(number) || number < 1) {
+        throw new GitError('invalid', `pull request number ${number} refused: a positive integer`);
+      }
+      const source = `refs/pull/${number}/head`;
+      const local = `refs/dockstack/pull/${number}`;
+      return await serial(async () => {
+        const listed = await git(['ls-remote', '--refs', '--', remote.url, source], toRemote);
+        if (!listed.split('\n').some((line) => line.split('\t')[1] === source)) return undefined;
+        await git(
+          [
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--no-recurse-submodules',
+            '--',
+            remote.url,
+            `+${source}:${local}`,
+          ],
+          toRemote,
+        );
+        return resolveCommit(local);
+      });
+    },
+
     firstParentLog: async (head, since, limit) => {
       const range = [
         checkSha(head),
@@ -231,6 +257,48 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
         }
         if (output.exitCode !== 0) throw failure(context, 'push', output);
         throw new GitError('internal', `git push did not report ${ref}`);
+      });
+    },
+
+    pushTo: async (commit, name) => {
+      const sha = checkSha(commit);
+      const target = `refs/heads/${checkBranch(name)}`;
+      if (target === ref) {
+        throw new GitError('invalid', `pushTo creates new branches, not the followed ${branch}`);
+      }
+      return await serial(async () => {
+        const refspec = `${sha}:${target}`;
+        // An empty expected value makes the lease create-only: the remote updates the ref only
+        // while it does not exist, so nothing is ever overwritten or moved, not even forward.
+        const output = await runGit(
+          context,
+          [
+            'push',
+            '--porcelain',
+            '--no-verify',
+            `--force-with-lease=${target}:`,
+            '--',
+            remote.url,
+            refspec,
+          ],
+          toRemote,
+        );
+        const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
+        const flag = line?.charAt(0);
+        const summary = line?.split('\t')[2] ?? '';
+        if (flag === '*' || flag === ' ') return 'pushed';
+        if (flag === '=') return 'exists';
+        if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
+          return 'exists';
+        }
+        if (flag === '!') {
+          throw new GitError(
+            'rejected',
+            `the remote refused the push to ${name}: ${redact(summary, context.secrets)}`,
+          );
+        }
+        if (output.exitCode !== 0) throw failure(context, 'push', output);
+        throw new GitError('internal', `git push did not report ${target}`);
       });
     },
   };

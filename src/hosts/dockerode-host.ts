@@ -82,13 +82,19 @@ class DockerodeHost implements DockerHost {
     const found = await this.call('list', 'list containers', {}, (docker, abortSignal) =>
       docker.listContainers({ all: true, abortSignal }),
     );
-    return found.map((c) => ({
-      host: this.name,
-      name: nameOf(c.Names),
-      id: c.Id,
-      running: c.State === 'running',
-      labels: { ...c.Labels },
-    }));
+    return found.map((c) => {
+      const addresses = Object.values(c.NetworkSettings.Networks)
+        .map((network) => network.IPAddress)
+        .filter((address) => address !== '');
+      return {
+        host: this.name,
+        name: nameOf(c.Names),
+        id: c.Id,
+        running: c.State === 'running',
+        labels: { ...c.Labels },
+        ...(addresses.length === 0 ? {} : { addresses }),
+      };
+    });
   }
 
   async hasImage(reference: string): Promise<boolean> {

@@ -8,6 +8,8 @@ export interface ObservedContainer {
   id: string;
   running: boolean;
   labels: Record<string, string>;
+  /** Its IPv4 addresses on its networks, when the engine reports any. */
+  addresses?: string[];
 }
 
 /** True when dockstack created the container, and so may change or remove it. */

@@ -1,0 +1,78 @@
+import type { Reconciliation } from '../apply/reconcile.js';
+import type { ContainerState } from '../plan/compare-state.js';
+import { mdCode, mdText } from './markdown.js';
+import { MAX_REPORT, type Report } from './plan-report.js';
+
+export const APPLY_MARKER = '<!-- dockstack:apply -->';
+
+export interface ApplyReportInput {
+  /** The commit whose environment was applied. */
+  applied: string;
+  reconciliation: Reconciliation;
+  /** Desired against observed after the apply. */
+  state: readonly ContainerState[];
+  /** Container name -> its addresses as the engine reports them. */
+  addresses: ReadonlyMap<string, readonly string[]>;
+  /** The bot's write-back commit, when one was pushed. */
+  writeBack?: string;
+  /** Where the daemon's status API is, for the details. */
+  statusUrl?: string;
+}
+
+/**
+ * The result of applying a merge, for the pull request: what each step did and how long it
+ * took, what failed and why, and what now runs where with its addresses.
+ */
+export function applyReport(input: ApplyReportInput): Report {
+  const { result, unreachable } = input.reconciliation;
+  const failed = result.steps.filter((s) => s.outcome === 'failed');
+  const converged = result.converged;
+  const title = converged
+    ? `converged: ${result.steps.length} step${result.steps.length === 1 ? '' : 's'} in ${seconds(result.durationMs)}`
+    : `NOT converged: ${failed.length} failed, ${unreachable.length} host${unreachable.length === 1 ? '' : 's'} unreachable`;
+  const lines = [
+    APPLY_MARKER,
+    `### dockstack apply of ${mdCode(input.applied.slice(0, 12))}: ${converged ? '✅' : '❌'} ${mdText(title)}`,
+    '',
+  ];
+  if (result.steps.length > 0) {
+    lines.push('| step | container | host | took | result |', '|---|---|---|---|---|');
+    for (const step of result.steps) {
+      const outcome = step.outcome === 'done' ? 'done' : `❌ ${mdText(step.error ?? 'failed')}`;
+      lines.push(
+        `| ${step.action} | ${mdCode(step.name)} | ${mdText(step.host)} | ${seconds(step.durationMs)} | ${outcome} |`,
+      );
+    }
+    lines.push('');
+  }
+  for (const host of unreachable) {
+    lines.push(
+      `⚠️ Docker host ${mdCode(host.host)} was unreachable (${mdText(host.error)}); left as it was: ${host.containers.map(mdCode).join(', ') || 'no container'}.`,
+      '',
+    );
+  }
+  const running = input.state.filter((c) => c.desired !== 'absent');
+  if (running.length > 0) {
+    lines.push('<details><summary>What runs where now</summary>', '');
+    lines.push('| host | container | service | state | addresses |', '|---|---|---|---|---|');
+    for (const c of running) {
+      const state = c.observed === c.desired ? c.observed : `${c.observed} (wanted ${c.desired})`;
+      const addresses = (input.addresses.get(c.name) ?? []).join(', ');
+      lines.push(
+        `| ${mdText(c.host)} | ${mdCode(c.name)} | ${mdText(c.service ?? '')} | ${state} | ${mdText(addresses)} |`,
+      );
+    }
+    lines.push('', '</details>', '');
+  }
+  if (input.writeBack !== undefined) {
+    lines.push(`Recorded in ${mdCode(input.writeBack.slice(0, 12))} on the branch.`);
+  }
+  if (input.statusUrl !== undefined) lines.push(`Details: ${input.statusUrl}`);
+  let body = lines.join('\n');
+  if (body.length > MAX_REPORT) body = `${body.slice(0, MAX_REPORT - 40)}\n\n… (cut to fit)`;
+  return { title, body };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,223 @@
+import type { Logger } from 'pino';
+
+import type { PassResult } from '../daemon/reconcile-head.js';
+import type { CheckAnnotation, GitHubApi } from './github-api.js';
+import { applyReport, APPLY_MARKER } from './apply-report.js';
+import type { PullRequestPlan } from './plan-pull-request.js';
+import { PLAN_MARKER, type Report } from './plan-report.js';
+import { PullRequestQueue } from './pull-request-queue.js';
+
+export const PLAN_CONTEXT = 'dockstack/plan';
+export const APPLY_CONTEXT = 'dockstack/apply';
+
+export interface GitHubReporterOptions {
+  github: GitHubApi;
+  /** Plans one pull request (see planPullRequest). */
+  plan: (number: number) => Promise<PullRequestPlan>;
+  /** The daemon's /api/status, linked from statuses and checks. */
+  statusUrl: string;
+  envPath: string;
+  log: Logger;
+}
+
+export interface GitHubReporter {
+  /** A pull request was opened or its head moved: plan it and report (queued, coalesced). */
+  planPull(number: number, headSha: string): void;
+  /** The daemon is about to apply `sha`: a pending `dockstack/apply` status. */
+  applying(sha: string): Promise<void>;
+  /** A pass finished: the status of the applied commit, and the result on its pull requests. */
+  applied(result: PassResult): Promise<void>;
+  /** Resolves when every queued plan is reported. */
+  idle(): Promise<void>;
+}
+
+/**
+ * GitHub as dockstack's front door: the plan of every pull request (a check run as a GitHub App;
+ * a commit status and one comment kept up to date with a token), and the result of every merge
+ * it applies (a `dockstack/apply` status on the commit, a comment on the pull request). A
+ * failure to report is logged and never stops the daemon.
+ */
+export function createGitHubReporter(options: GitHubReporterOptions): GitHubReporter {
+  const { github, log, statusUrl } = options;
+  /** The last report per head and context, so that a repeat posts nothing new. */
+  const posted = new Map<string, string>();
+  const once = async (key: string, body: string, post: () => Promise<unknown>) => {
+    if (posted.get(key) === body) return;
+    await post();
+    posted.set(key, body);
+    if (posted.size > 5000) posted.delete(posted.keys().next().value ?? '');
+  };
+
+  const planPull = async (number: number, headSha: string) => {
+    const checkId = github.canUseChecks
+      ? await github.createCheckRun({
+          headSha,
+          name: PLAN_CONTEXT,
+          status: 'in_progress',
+          title: 'Planning',
+          summary: 'dockstack is planning this pull request against what runs now.',
+          detailsUrl: statusUrl,
+        })
+      : undefined;
+    if (checkId === undefined) {
+      await once(`${headSha}\0plan-pending`, '', () =>
+        github.setStatus({
+          sha: headSha,
+          state: 'pending',
+          context: PLAN_CONTEXT,
+          description: 'planning against what runs now',
+          targetUrl: statusUrl,
+        }),
+      );
+    }
+    let result: PullRequestPlan;
+    try {
+      result = await options.plan(number);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await finish(number, headSha, checkId, 'error', {
+        title: 'Could not plan',
+        body: `${PLAN_MARKER}\ndockstack could not plan this pull request: ${reason}`,
+      });
+      throw error;
+    }
+    if (result.kind === 'gone') {
+      log.info({ pull: number }, 'pull request head not found on the remote: nothing planned');
+      return;
+    }
+    if (result.headSha !== headSha) {
+      log.info({ pull: number, event: headSha, fetched: result.headSha }, 'pull request moved on');
+    }
+    const annotations =
+      result.kind === 'invalid'
+        ? result.problems.map((p): CheckAnnotation => ({
+            path: p.file,
+            startLine: p.line,
+            endLine: p.line,
+            startColumn: p.col,
+            endColumn: p.col,
+            level: 'failure',
+            message: p.hint === undefined ? p.message : `${p.message} (${p.hint})`,
+          }))
+        : [];
+    const state = result.kind === 'invalid' ? 'failure' : 'success';
+    await finish(number, result.headSha, checkId, state, result.report, annotations);
+    if (checkId !== undefined && result.headSha !== headSha) {
+      // The check opened for the older head closes too, pointing at the newer one.
+      await github.updateCheckRun(checkId, {
+        headSha,
+        name: PLAN_CONTEXT,
+        status: 'completed',
+        conclusion: 'neutral',
+        title: 'Superseded',
+        summary: `The pull request moved on to ${result.headSha}; see the plan there.`,
+      });
+    }
+    log.info({ pull: number, head: result.headSha, outcome: result.kind }, 'pull request planned');
+  };
+
+  const finish = async (
+    number: number,
+    headSha: string,
+    checkId: number | undefined,
+    state: 'success' | 'failure' | 'error',
+    report: Report,
+    annotations: CheckAnnotation[] = [],
+  ) => {
+    if (checkId !== undefined) {
+      const run = {
+        headSha,
+        name: PLAN_CONTEXT,
+        status: 'completed' as const,
+        conclusion: state === 'success' ? ('success' as const) : ('failure' as const),
+        title: report.title,
+        summary: report.body,
+        annotations,
+        detailsUrl: statusUrl,
+      };
+      await once(`${headSha}\0plan-check`, report.body, () => github.updateCheckRun(checkId, run));
+      return;
+    }
+    // The comment first: a final status tells people and merge gates that the plan is there.
+    await once(`pull-${number}\0plan-comment`, report.body, () =>
+      github.upsertComment(number, PLAN_MARKER, report.body),
+    );
+    await once(`${headSha}\0plan-status`, `${state}\0${report.title}`, () =>
+      github.setStatus({
+        sha: headSha,
+        state,
+        context: PLAN_CONTEXT,
+        description: report.title,
+        targetUrl: statusUrl,
+      }),
+    );
+  };
+
+  const queue = new PullRequestQueue(planPull, (number, error) => {
+    log.warn({ err: error, pull: number }, 'planning the pull request failed');
+  });
+
+  const applyStatus = (
+    sha: string,
+    state: 'pending' | 'success' | 'failure',
+    description: string,
+  ) =>
+    once(`${sha}\0apply`, `${state}\0${description}`, () =>
+      github.setStatus({ sha, state, context: APPLY_CONTEXT, description, targetUrl: statusUrl }),
+    );
+
+  return {
+    planPull: (number, headSha) => {
+      queue.request(number, headSha);
+    },
+
+    applying: async (sha) => {
+      try {
+        await applyStatus(sha, 'pending', 'applying to the Docker hosts');
+      } catch (error) {
+        log.warn({ err: error, commit: sha }, 'reporting the apply to GitHub failed');
+      }
+    },
+
+    applied: async (result) => {
+      try {
+        if (result.commits.length === 0) return;
+        if (result.invalid !== undefined) {
+          await applyStatus(
+            result.head,
+            'failure',
+            `invalid environment (${result.invalid.length} problems): nothing applied`,
+          );
+          return;
+        }
+        const reconciliation = result.reconciliation;
+        if (reconciliation === undefined) return;
+        const addresses = new Map(
+          (result.observed ?? []).map((c) => [c.name, c.addresses ?? []] as const),
+        );
+        const report = applyReport({
+          applied: result.applied,
+          reconciliation,
+          state: result.state ?? [],
+          addresses,
+          ...(result.writeBack === undefined ? {} : { writeBack: result.writeBack }),
+          statusUrl,
+        });
+        await applyStatus(
+          result.applied,
+          reconciliation.result.converged ? 'success' : 'failure',
+          report.title,
+        );
+        const pulls = new Set<number>();
+        for (const commit of result.commits) {
+          for (const pull of await github.pullRequestsOfCommit(commit.sha)) pulls.add(pull);
+        }
+        for (const pull of pulls) await github.upsertComment(pull, APPLY_MARKER, report.body);
+      } catch (error) {
+        log.warn({ err: error, commit: result.applied }, 'reporting the apply to GitHub failed');
+      }
+    },
+
+    idle: () => queue.idle(),
+  };
+}

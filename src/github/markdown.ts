@@ -1,0 +1,21 @@
+/** Text safe inside a markdown table cell or a line of prose: no pipes, no HTML, one line. */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
+    .slice(0, 500);
+}
+
+/** Inline code that cannot break out of its backticks. */
+export function mdCode(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ').slice(0, 500);
+  const fence = clean.includes('`') ? '``' : '`';
+  return `${fence}${fence.length > 1 ? ' ' : ''}${clean}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function mdBlock(language: string, text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}

@@ -1,0 +1,123 @@
+import { posix } from 'node:path';
+
+import { observeHosts } from '../apply/observe-hosts.js';
+import { containerSpecs, environmentName } from '../environment/container-spec.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import type { Problem } from '../environment/problem.js';
+import type { Environment } from '../environment/schema.js';
+import { tierOrder } from '../environment/tier-order.js';
+import type { EnvRepo } from '../git/env-repo.js';
+import type { DockerHost } from '../hosts/docker-host.js';
+import { asSeenBy } from '../plan/observed.js';
+import { planChanges } from '../plan/plan-changes.js';
+import { planSteps, type Plan } from '../plan/plan.js';
+import { dnsmasqEntries } from '../render/dnsmasq-entries.js';
+import { registeredServices } from '../render/registered-services.js';
+import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
+import { renderSitePp } from '../render/render-site-pp.js';
+import { writeRegisteredServices } from '../render/write-registered-services.js';
+import { fileDiff } from './file-diff.js';
+import { invalidReport, planReport, type FileChange, type Report } from './plan-report.js';
+import { refreshedContainers } from './refreshed-containers.js';
+
+export interface PullRequestPlanDeps {
+  repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile'>;
+  envPath: string;
+  connect: (env: Environment) => Map<string, DockerHost>;
+}
+
+export type PullRequestPlan =
+  | { kind: 'gone' }
+  | { kind: 'invalid'; headSha: string; problems: Problem[]; report: Report }
+  | { kind: 'planned'; headSha: string; plan: Plan; report: Report };
+
+/**
+ * What merging pull request `number` would do: its head's environment validated, then planned
+ * against what runs now (one list call per host, nothing changed), with the diff merging causes
+ * in the files the daemon writes back. The head is fetched from the configured remote
+ * (`refs/pull/N/head`), never from a URL a webhook names.
+ */
+export async function planPullRequest(
+  deps: PullRequestPlanDeps,
+  number: number,
+): Promise<PullRequestPlan> {
+  const { repo, envPath } = deps;
+  const base = await repo.fetch();
+  const headSha = await repo.fetchPull(number);
+  if (headSha === undefined) return { kind: 'gone' };
+  const loaded = loadEnvironment((await repo.readFile(headSha, envPath)) ?? '', { file: envPath });
+  if (!loaded.ok) {
+    return {
+      kind: 'invalid',
+      headSha,
+      problems: loaded.problems,
+      report: invalidReport(headSha, loaded.problems),
+    };
+  }
+  const env = loaded.env;
+  const baseText = (await repo.readFile(base, envPath)) ?? '';
+  const baseLoaded = loadEnvironment(baseText, { file: envPath });
+  const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
+
+  const hosts = deps.connect(env);
+  try {
+    const { observed, unreachable } = await observeHosts(hosts.values());
+    const specs = containerSpecs(env).filter(
+      (spec) => hosts.has(spec.host) && !unreachable.has(spec.host),
+    );
+    const plan = planChanges(specs, asSeenBy(environmentName(env), observed), tierOrder(env));
+    const fresh = new Set(
+      planSteps(plan)
+        .filter((s) => s.action === 'create' || s.action === 'recreate')
+        .map((s) => s.name),
+    );
+    const report = planReport({
+      headSha,
+      envPath,
+      plan,
+      unreachable: [...unreachable].map(([host, error]) => ({ host, error })),
+      files: await writeBackDiff(deps, base, baseEnv, env),
+      refreshed: refreshedContainers(baseEnv, env, fresh),
+    });
+    return { kind: 'planned', headSha, plan, report };
+  } finally {
+    for (const host of hosts.values()) host.close();
+  }
+}
+
+/**
+ * The files the daemon writes back, as they are on the base branch and as they will be once
+ * the pull request's environment runs: `registered_services` (every container meant to run),
+ * `manifests/site.pp` and the dnsmasq data.
+ */
+async function writeBackDiff(
+  deps: PullRequestPlanDeps,
+  base: string,
+  baseEnv: Environment | undefined,
+  env: Environment,
+): Promise<FileChange[]> {
+  const dir = posix.dirname(deps.envPath);
+  const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
+  const committed = async (path: string) => (await deps.repo.readFile(base, path)) ?? '';
+  const entries = dnsmasqEntries(containerSpecs(env));
+  const services = [...Object.keys(env.services), ...Object.keys(env.registered_services ?? {})];
+  const registered = (names: Environment['registered_services']) =>
+    writeRegisteredServices(
+      '',
+      Object.fromEntries(Object.entries(names ?? {}).map(([s, n]) => [s, n ?? []])),
+    );
+  const pairs: [string, string, string][] = [
+    [
+      `${deps.envPath} (registered_services)`,
+      registered(baseEnv?.registered_services),
+      writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
+    ],
+    [at('manifests/site.pp'), await committed(at('manifests/site.pp')), renderSitePp(env)],
+    [at('dnsmasq/dhcp-hosts'), await committed(at('dnsmasq/dhcp-hosts')), renderDhcpHosts(entries)],
+    [at('dnsmasq/hosts'), await committed(at('dnsmasq/hosts')), renderAddnHosts(entries)],
+  ];
+  return pairs.flatMap(([path, before, after]) => {
+    const diff = fileDiff(path, before, after);
+    return diff === undefined ? [] : [{ path, diff }];
+  });
+}

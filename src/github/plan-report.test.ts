@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { containerSpecs } from '../environment/container-spec.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import { tierOrder } from '../environment/tier-order.js';
+import { planChanges } from '../plan/plan-changes.js';
+import { invalidReport, MAX_REPORT, PLAN_MARKER, planReport } from './plan-report.js';
+
+const seed = readFileSync(
+  new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
+  'utf8',
+);
+const SHA = 'c'.repeat(40);
+
+function seedPlan() {
+  const loaded = loadEnvironment(seed);
+  if (!loaded.ok) throw new Error('the seed is valid');
+  return planChanges(containerSpecs(loaded.env), [], tierOrder(loaded.env));
+}
+
+describe('planReport', () => {
+  it("lists the seed's first deployment per host, with the static addresses", () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: seedPlan(),
+      unreachable: [],
+      files: [],
+      refreshed: [],
+    });
+    expect(report.title).toBe('13 to create');
+    expect(report.body.startsWith(`${PLAN_MARKER}\n### dockstack plan for \`cccccccccccc\``)).toBe(
+      true,
+    );
+    expect(report.body).toContain('**192.168.99.2**');
+    expect(report.body).toContain('| ➕ create | `dns1` | dns | 10.0.0.1/16, de:ad:be:ef:ba:11 |');
+    expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
+  });
+
+  it('says so when merging changes nothing', () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: { tiers: [] },
+      unreachable: [{ host: 'h9', error: 'connect ECONNREFUSED' }],
+      files: [],
+      refreshed: [],
+    });
+    expect(report.title).toBe('No changes to the hosts');
+    expect(report.body).toContain('Merging changes no container.');
+    expect(report.body).toContain('Docker host `h9` did not answer (connect ECONNREFUSED)');
+  });
+
+  it("stays within GitHub's limit, cutting the diffs first", () => {
+    const huge = `+${'x'.repeat(40_000)}`;
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: seedPlan(),
+      unreachable: [],
+      files: [
+        { path: 'manifests/site.pp', diff: huge },
+        { path: 'dnsmasq/hosts', diff: huge },
+      ],
+      refreshed: [],
+    });
+    expect(report.body.length).toBeLessThanOrEqual(MAX_REPORT);
+    expect(report.body).toContain('The diff of `dnsmasq/hosts` is too long to show here.');
+    expect(report.body).toContain('`webui1`');
+  });
+
+  it('cannot be broken out of by what the environment names', () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: { tiers: [] },
+      unreachable: [{ host: 'h|<script>', error: 'a\nb `c`' }],
+      files: [{ path: 'manifests/site.pp', diff: '+```\n+<img src=x>' }],
+      refreshed: [],
+    });
+    expect(report.body).toContain('`h|<script>`');
+    expect(report.body).toContain('(a b \\`c\\`)');
+    expect(report.body).toContain('````diff\n+```\n+<img src=x>\n````');
+  });
+});
+
+describe('invalidReport', () => {
+  it('lists every problem at its file, line and column', () => {
+    const report = invalidReport(SHA, [
+      { file: 'environment.yaml', line: 3, col: 5, message: 'unknown key "hots"', hint: 'host?' },
+      { file: 'environment.yaml', line: 9, col: 7, message: 'malformed MAC' },
+    ]);
+    expect(report.title).toBe('2 problems in the environment file');
+    expect(report.body).toContain(
+      '```\nenvironment.yaml:3:5: unknown key "hots" (host?)\nenvironment.yaml:9:7: malformed MAC\n```',
+    );
+  });
+});

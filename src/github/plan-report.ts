@@ -1,0 +1,145 @@
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { formatProblem, type Problem } from '../environment/problem.js';
+import { countSteps } from '../plan/count-steps.js';
+import { planSteps, type Plan, type Step } from '../plan/plan.js';
+import { mdBlock, mdCode, mdText } from './markdown.js';
+
+export const PLAN_MARKER = '<!-- dockstack:plan -->';
+
+/** GitHub's limit on a comment or check run summary. */
+export const MAX_REPORT = 65_535;
+
+export interface FileChange {
+  path: string;
+  /** A unified diff. */
+  diff: string;
+}
+
+export interface PlanReportInput {
+  headSha: string;
+  envPath: string;
+  plan: Plan;
+  /** Hosts that could not be observed: their containers are left out of the plan. */
+  unreachable: { host: string; error: string }[];
+  /** What merging changes in the files dockstack writes back. */
+  files: FileChange[];
+  /** Containers that keep running but whose Puppet configuration changes. */
+  refreshed: string[];
+}
+
+export interface Report {
+  /** One line: the check's title or the status's description. */
+  title: string;
+  /** Markdown. */
+  body: string;
+}
+
+const VERB: Record<Step['action'], string> = {
+  create: '➕ create',
+  recreate: '♻️ recreate',
+  start: '▶️ start',
+  stop: '⏸️ stop',
+  remove: '➖ remove',
+  conflict: '⛔ blocked',
+};
+
+/**
+ * The plan of a pull request as a reviewer reads it: per host, the containers to create, remove,
+ * recreate, start and stop with the addresses they get; the containers whose configuration is
+ * refreshed; the diff merging causes in `registered_services`, `site.pp` and the dnsmasq data.
+ * Stays within GitHub's 65,535 characters: the diffs are cut first.
+ */
+export function planReport(input: PlanReportInput): Report {
+  const steps = planSteps(input.plan);
+  const counts = countSteps(input.plan).total;
+  const parts = (['create', 'recreate', 'start', 'stop', 'remove', 'conflict'] as const)
+    .filter((action) => counts[action] > 0)
+    .map((action) => `${counts[action]} to ${action === 'conflict' ? 'resolve' : action}`);
+  const title = parts.length === 0 ? 'No changes to the hosts' : parts.join(', ');
+  const lines = [
+    PLAN_MARKER,
+    `### dockstack plan for ${mdCode(input.headSha.slice(0, 12))}: ${title}`,
+    '',
+  ];
+  if (steps.length === 0) lines.push('Merging changes no container.', '');
+  for (const [host, hostSteps] of byHost(steps)) {
+    lines.push(
+      `**${mdText(host)}**`,
+      '',
+      '| | container | service | address | why |',
+      '|---|---|---|---|---|',
+    );
+    for (const step of hostSteps) {
+      lines.push(
+        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step)} | ${mdText(step.reason)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (input.refreshed.length > 0) {
+    lines.push(
+      `**Configuration refreshed** at their next Puppet run (the manifest data they read changes): ${input.refreshed.map(mdCode).join(', ')}`,
+      '',
+    );
+  }
+  for (const u of input.unreachable) {
+    lines.push(
+      `⚠️ Docker host ${mdCode(u.host)} did not answer (${mdText(u.error)}): its containers are not in this plan.`,
+      '',
+    );
+  }
+  if (steps.some((s) => s.action === 'conflict')) {
+    lines.push(
+      '⛔ A container dockstack does not manage holds a name the environment asks for: it is never touched, so that step will fail until it is renamed or removed by hand.',
+      '',
+    );
+  }
+  const head = lines.join('\n');
+  return { title, body: head + filesSection(input.files, MAX_REPORT - head.length - 200) };
+}
+
+/** The report of a pull request whose environment file is invalid: every problem, where it is. */
+export function invalidReport(headSha: string, problems: readonly Problem[]): Report {
+  const title = `${problems.length} problem${problems.length === 1 ? '' : 's'} in the environment file`;
+  const lines = [
+    PLAN_MARKER,
+    `### dockstack plan for ${mdCode(headSha.slice(0, 12))}: ❌ ${title}`,
+    '',
+    'Merging this would apply nothing: the daemon refuses an invalid environment and leaves every host as it is.',
+    '',
+  ];
+  const shown = problems.slice(0, 200).map(formatProblem);
+  const block = mdBlock('', shown.join('\n'));
+  lines.push(block.length > MAX_REPORT - 2000 ? mdBlock('', shown.slice(0, 50).join('\n')) : block);
+  if (problems.length > shown.length)
+    lines.push('', `… and ${problems.length - shown.length} more.`);
+  return { title, body: lines.join('\n') };
+}
+
+function filesSection(files: readonly FileChange[], room: number): string {
+  if (files.length === 0) return '';
+  let text =
+    '\n<details><summary>What merging changes in the files dockstack writes back</summary>\n\n';
+  for (const file of files) {
+    const block = `${mdBlock('diff', file.diff)}\n\n`;
+    if (text.length + block.length > room) {
+      text += `The diff of ${mdCode(file.path)} is too long to show here.\n\n`;
+    } else text += block;
+  }
+  return `${text}</details>\n`;
+}
+
+function address(step: Step): string {
+  const spec: ContainerSpec | undefined = 'spec' in step ? step.spec : undefined;
+  if (spec === undefined || step.action === 'stop') return '';
+  const ip = spec.ipaddress ?? 'assigned at start';
+  return mdText(spec.macAddress === undefined ? ip : `${ip}, ${spec.macAddress}`);
+}
+
+function byHost(steps: readonly Step[]): Map<string, Step[]> {
+  const hosts = new Map<string, Step[]>();
+  for (const step of [...steps].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))) {
+    hosts.set(step.host, [...(hosts.get(step.host) ?? []), step]);
+  }
+  return hosts;
+}

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+import type { Webhooks } from '@octokit/webhooks';
+
+import type { DeliveryLog } from './delivery-log.js';
+import { parseEvent, type GitHubEvent } from './webhook-event.js';
+
+export interface WebhookDelivery {
+  headers: IncomingHttpHeaders;
+  /** The raw body, as received; undefined when it was over the size limit. */
+  body: Buffer | undefined;
+}
+
+export type WebhookOutcome =
+  | { status: 202; delivery: string; event: GitHubEvent }
+  | { status: 200; delivery: string; duplicate: true }
+  | { status: 400 | 401 | 413 | 415; error: string };
+
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+const EVENT_NAME = /^[a-z_]{1,64}$/;
+
+/**
+ * Checks one delivery to `POST /webhooks/github` (the verifier: `new Webhooks({ secret })`): the size, the `X-Hub-Signature-256` HMAC over
+ * the raw bytes (before anything is parsed), the delivery id (a repeat is answered but not
+ * processed again), then the JSON and the fields dockstack reads. Only a delivery that passes
+ * every check yields an event.
+ */
+export async function receiveWebhook(
+  delivery: WebhookDelivery,
+  options: { verifier: Pick<Webhooks, 'verify'>; deliveries: DeliveryLog; maxBytes: number },
+): Promise<WebhookOutcome> {
+  const { headers, body } = delivery;
+  if (body === undefined) return { status: 413, error: `body over ${options.maxBytes} bytes` };
+  const signature = header(headers, 'x-hub-signature-256');
+  if (signature === undefined || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
+    return { status: 401, error: 'missing or malformed X-Hub-Signature-256' };
+  }
+  if (!(await options.verifier.verify(body.toString('utf8'), signature))) {
+    return { status: 401, error: 'signature does not match the webhook secret' };
+  }
+  const id = header(headers, 'x-github-delivery');
+  const name = header(headers, 'x-github-event');
+  if (id === undefined || !DELIVERY_ID.test(id)) {
+    return { status: 400, error: 'missing or malformed X-GitHub-Delivery' };
+  }
+  if (name === undefined || !EVENT_NAME.test(name)) {
+    return { status: 400, error: 'missing or malformed X-GitHub-Event' };
+  }
+  const type = header(headers, 'content-type') ?? '';
+  if (!type.startsWith('application/json')) {
+    return { status: 415, error: 'send the webhook as application/json' };
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { status: 400, error: 'the body is not JSON' };
+  }
+  const parsed = parseEvent(name, payload);
+  if (!parsed.ok) return { status: 400, error: parsed.message };
+  if (!options.deliveries.offer(id)) return { status: 200, delivery: id, duplicate: true };
+  return { status: 202, delivery: id, event: parsed.event };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
