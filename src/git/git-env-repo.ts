@@ -97,6 +97,24 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
   const resolveCommit = async (rev: string): Promise<string> =>
     checkSha((await git(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).trim());
 
+  /** Fetches the remote's `source` into the local ref `local` (forced) and returns its commit. */
+  const fetchRef = async (source: string, local: string): Promise<string> => {
+    await git(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--no-recurse-submodules',
+        '--',
+        remote.url,
+        `+${source}:${local}`,
+      ],
+      toRemote,
+    );
+    return resolveCommit(local);
+  };
+
   const log = async (args: readonly string[]): Promise<CommitInfo[]> =>
     parseCommitLog(
       await git([
@@ -123,20 +141,7 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
 
     fetch: () =>
       serial(async () => {
-        await git(
-          [
-            'fetch',
-            '--quiet',
-            '--no-tags',
-            '--no-write-fetch-head',
-            '--no-recurse-submodules',
-            '--',
-            remote.url,
-            `+${ref}:${tracking}`,
-          ],
-          toRemote,
-        );
-        return resolveCommit(tracking);
+        return fetchRef(ref, tracking);
       }),
 
     fetchPull: async (number) => {
@@ -148,20 +153,7 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       return await serial(async () => {
         const listed = await git(['ls-remote', '--refs', '--', remote.url, source], toRemote);
         if (!listed.split('\n').some((line) => line.split('\t')[1] === source)) return undefined;
-        await git(
-          [
-            'fetch',
-            '--quiet',
-            '--no-tags',
-            '--no-write-fetch-head',
-            '--no-recurse-submodules',
-            '--',
-            remote.url,
-            `+${source}:${local}`,
-          ],
-          toRemote,
-        );
-        return resolveCommit(local);
+        return fetchRef(source, local);
       });
     },
 
