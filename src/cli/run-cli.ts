@@ -7,7 +7,9 @@ import { connectHosts } from '../hosts/connect-hosts.js';
 import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from './connect-or-explain.js';
-import { daemonCommand } from './daemon-command.js';
+import { addEditCommands } from './edit-commands.js';
+import { addGitHubOptions } from './github-options.js';
+import type { GitHubFlags } from '../github/github-config.js';
 import { historyCommand, type HistoryOptions } from './history-command.js';
 import { initCommand } from './init-command.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
@@ -134,7 +136,11 @@ export async function runCli(
       code = initCommand(dir, options, out);
     });
 
-  program
+  addEditCommands(program, out, (result) => {
+    code = result;
+  });
+
+  const daemon = program
     .command('daemon')
     .description(
       'follow the env repo and converge the hosts at every new commit, writing back what runs',
@@ -176,11 +182,21 @@ export async function runCli(
       '--log-level <level>',
       `fatal, error, warn, info, debug or trace (${DAEMON_ENV.logLevel}, default info)`,
     )
+    .option(
+      '--webhook-secret-file <file>',
+      `file holding the secret GitHub signs webhooks with; turns on POST /webhooks/github (${DAEMON_ENV.webhookSecretFile}, or the secret itself in ${DAEMON_ENV.webhookSecret})`,
+    )
+    .option(
+      '--public-url <url>',
+      `where people reach this listener, for links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
+    );
+  addGitHubOptions(daemon)
     .addHelpText(
       'after',
-      `\nEndpoints: GET /healthz, /readyz, /metrics, /api/status; POST /webhooks/push (Authorization: Bearer TOKEN).\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+      `\nEndpoints: GET /healthz, /readyz, /metrics, /api/status; POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: DaemonFlags) => {
+    .action(async (flags: DaemonFlags & GitHubFlags) => {
+      const { daemonCommand } = await import('./daemon-command.js');
       await daemonCommand(flags, process.env);
     });
 

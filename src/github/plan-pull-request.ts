@@ -16,7 +16,7 @@ import { registeredServices } from '../render/registered-services.js';
 import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
 import { renderSitePp } from '../render/render-site-pp.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
-import { fileDiff } from './file-diff.js';
+import { fileDiff } from '../util/file-diff.js';
 import { invalidReport, planReport, type FileChange, type Report } from './plan-report.js';
 import { refreshedContainers } from './refreshed-containers.js';
 
