@@ -280,6 +280,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
         }),
       );
       server.closeAllConnections();
+      // Reports under way to GitHub get a moment to land; a slow GitHub does not hold the exit.
+      const reported = Promise.all([reports, options.github?.reporter?.idle()]);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        reported,
+        new Promise<void>((resolve) => (grace = setTimeout(resolve, 10_000))),
+      ]);
+      clearTimeout(grace);
     },
     trigger: (reason) => {
       log.info({ reason }, 'reconcile requested');

@@ -85,8 +85,28 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       log.info({ pull: number }, 'pull request head not found on the remote: nothing planned');
       return;
     }
+    let check = checkId;
     if (result.headSha !== headSha) {
       log.info({ pull: number, event: headSha, fetched: result.headSha }, 'pull request moved on');
+      if (checkId !== undefined) {
+        // The check opened for the older head closes, pointing at the newer one, which gets its own.
+        await github.updateCheckRun(checkId, {
+          headSha,
+          name: PLAN_CONTEXT,
+          status: 'completed',
+          conclusion: 'neutral',
+          title: 'Superseded',
+          summary: `The pull request moved on to ${result.headSha}; see the plan there.`,
+        });
+        check = await github.createCheckRun({
+          headSha: result.headSha,
+          name: PLAN_CONTEXT,
+          status: 'in_progress',
+          title: 'Planning',
+          summary: 'dockstack is planning this pull request against what runs now.',
+          detailsUrl: statusUrl,
+        });
+      }
     }
     const annotations =
       result.kind === 'invalid'
@@ -101,18 +121,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
           }))
         : [];
     const state = result.kind === 'invalid' ? 'failure' : 'success';
-    await finish(number, result.headSha, checkId, state, result.report, annotations);
-    if (checkId !== undefined && result.headSha !== headSha) {
-      // The check opened for the older head closes too, pointing at the newer one.
-      await github.updateCheckRun(checkId, {
-        headSha,
-        name: PLAN_CONTEXT,
-        status: 'completed',
-        conclusion: 'neutral',
-        title: 'Superseded',
-        summary: `The pull request moved on to ${result.headSha}; see the plan there.`,
-      });
-    }
+    await finish(number, result.headSha, check, state, result.report, annotations);
     log.info({ pull: number, head: result.headSha, outcome: result.kind }, 'pull request planned');
   };
 
