@@ -3,6 +3,7 @@ import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ROOT } from '../test/cli/run-dockstack.js';
+import { listeningPort } from '../test/daemon/listening-port.js';
 
 const KEPT_LOG_LINES = 200;
 const STOP_GRACE_MS = 10_000;
@@ -63,29 +64,7 @@ export async function startBuiltDaemon(
     }),
   );
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
-  let partial = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`the daemon did not listen within 20 s:\n${tail()}`));
-    }, 20_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        if (logs.length > KEPT_LOG_LINES) logs.shift();
-        const match = /"port":(\d+).*"msg":"dockstack daemon listening"/.exec(line);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the daemon exited with ${String(code)}:\n${tail()}`));
-    });
-  });
+  const port = await listeningPort(child, logs, KEPT_LOG_LINES);
   if (child.pid === undefined) throw new Error('the daemon has no pid');
   return {
     pid: child.pid,

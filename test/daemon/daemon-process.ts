@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 import { ROOT } from '../cli/run-dockstack.js';
+import { listeningPort } from './listening-port.js';
 
 export interface DaemonProcess {
   child: ChildProcess;
@@ -27,28 +28,7 @@ export async function startDaemon(
     },
   );
   const logs: string[] = [];
-  let partial = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`daemon did not listen:\n${logs.join('\n')}`));
-    }, 20_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        const match = /"port":(\d+).*"msg":"dockstack daemon listening"/.exec(line);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`daemon exited with ${String(code)}:\n${logs.join('\n')}`));
-    });
-  });
+  const port = await listeningPort(child, logs);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
       resolve();
