@@ -97,6 +97,17 @@ registry: registry.local:5000
       expected: ['env.yaml:4:3: YAML: Map keys must be unique (each key may appear once'],
     },
     {
+      name: 'the same container twice under one service, and a key twice inside it',
+      text: base.replace(
+        '  webui:\n    webui1:\n      host: 192.168.99.2\n',
+        '  webui:\n    webui1:\n      host: 192.168.99.2\n      host: 192.168.99.3\n    webui1:\n      host: 192.168.99.2\n',
+      ),
+      expected: [
+        'env.yaml:14:7: YAML: Map keys must be unique (each key may appear once',
+        'env.yaml:15:5: YAML: Map keys must be unique (each key may appear once',
+      ],
+    },
+    {
       name: 'two documents',
       text: `${base}---\ncommon: {}\n`,
       expected: ['env.yaml:14:1: YAML: Source contains multiple documents'],

@@ -1,6 +1,8 @@
 import {
   isCollection,
+  isMap,
   isPair,
+  isScalar,
   LineCounter,
   parseDocument,
   type Document,
@@ -87,10 +89,12 @@ export function loadEnvironment(
   }
 
   const lineCounter = new LineCounter();
+  // Duplicate keys are found by walkTree in one pass: yaml's own check compares every key of a
+  // mapping with every other, which is slow on a mapping of thousands of containers.
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     strict: true,
   });
   const yamlErrors = [...doc.errors, ...doc.warnings];
@@ -98,14 +102,17 @@ export function loadEnvironment(
   if (exhausted !== undefined) {
     return { ok: false, problems: [yamlProblem(file, lineCounter, exhausted)] };
   }
-  if (yamlErrors.length > 0) {
+  const { deep, duplicates } = walkTree(doc.contents);
+  if (yamlErrors.length > 0 || duplicates.length > 0) {
     return {
       ok: false,
-      problems: capProblems(yamlErrors.map((e) => yamlProblem(file, lineCounter, e))),
+      problems: capProblems([
+        ...yamlErrors.map((e) => yamlProblem(file, lineCounter, e)),
+        ...duplicates.map((offset) => duplicateKeyProblem(file, lineCounter, offset)),
+      ]),
     };
   }
 
-  const deep = tooDeep(doc.contents);
   if (deep !== undefined) {
     const { line, col } = lineCounter.linePos(deep);
     return fail(
@@ -219,7 +226,7 @@ function yamlProblem(file: string, lineCounter: LineCounter, error: YAMLError): 
   const { line, col } = lineCounter.linePos(error.pos[0]);
   const message = error.message.split('\n')[0] ?? error.message;
   const hints: Partial<Record<YAMLError['code'], string>> = {
-    DUPLICATE_KEY: 'each key may appear once in a mapping: merge the two entries',
+    DUPLICATE_KEY: DUPLICATE_KEY_HINT,
     TAB_AS_INDENT: 'indent with spaces',
     RESOURCE_EXHAUSTION: `the format needs five levels of nesting at most`,
     MULTIPLE_DOCS: 'keep one document in the file',
@@ -227,8 +234,20 @@ function yamlProblem(file: string, lineCounter: LineCounter, error: YAMLError): 
   return withHint({ file, line, col, message: `YAML: ${message}` }, hints[error.code]);
 }
 
-/** Offset of the first node nested deeper than MAX_DEPTH, without recursion. */
-function tooDeep(root: unknown): number | undefined {
+const DUPLICATE_KEY_HINT = 'each key may appear once in a mapping: merge the two entries';
+
+function duplicateKeyProblem(file: string, lineCounter: LineCounter, offset: number): Problem {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, col, message: 'YAML: Map keys must be unique', hint: DUPLICATE_KEY_HINT };
+}
+
+/**
+ * One walk of the document without recursion: the offset of the first node nested deeper than
+ * MAX_DEPTH (the walk stops there), and the offsets of the keys that repeat an earlier key of
+ * their mapping (scalar keys compared by value, as yaml does; other keys are never equal).
+ */
+function walkTree(root: unknown): { deep?: number; duplicates: number[] } {
+  const duplicates: number[] = [];
   const stack: [unknown, number][] = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [unknown, number];
@@ -237,10 +256,19 @@ function tooDeep(root: unknown): number | undefined {
       continue;
     }
     if (!isCollection(node)) continue;
-    if (depth >= MAX_DEPTH) return node.range?.[0] ?? 0;
+    if (depth >= MAX_DEPTH) return { deep: node.range?.[0] ?? 0, duplicates };
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (keys.has(key)) duplicates.push(pair.key.range?.[0] ?? 0);
+        keys.add(key);
+      }
+    }
     for (const item of node.items) stack.push([item, depth + 1]);
   }
-  return undefined;
+  return { duplicates };
 }
 
 function withHint(problem: Problem, hint: string | undefined): Problem {
