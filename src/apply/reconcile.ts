@@ -1,12 +1,8 @@
-import { containerSpecs, environmentName } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
-import { tierOrder } from '../environment/tier-order.js';
-import { asSeenBy } from '../plan/observed.js';
-import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/plan.js';
 import { applyPlan, type ApplyOptions } from './apply-plan.js';
 import type { ApplyResult } from './apply-result.js';
-import { observeHosts } from './observe-hosts.js';
+import { planForHosts } from './plan-for-hosts.js';
 
 export interface UnreachableHost {
   host: string;
@@ -26,16 +22,7 @@ export interface Reconciliation {
  * left out of the plan and reported; every other host converges.
  */
 export async function reconcile(env: Environment, options: ApplyOptions): Promise<Reconciliation> {
-  const { observed, unreachable } = await observeHosts(options.hosts.values());
-  const specs = containerSpecs(env);
-  const reachable = new Set(
-    specs.filter((spec) => !unreachable.has(spec.host) && options.hosts.has(spec.host)),
-  );
-  const plan = planChanges(
-    [...reachable],
-    asSeenBy(environmentName(env), observed),
-    tierOrder(env),
-  );
+  const { plan, specs, reachable, unreachable } = await planForHosts(env, options.hosts);
   const result = await applyPlan(plan, options);
 
   const skipped = new Map<string, UnreachableHost>();

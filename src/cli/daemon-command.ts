@@ -110,7 +110,6 @@ export async function daemonCommand(
             number,
           ),
         statusUrl: `${publicUrl}/api/status`,
-        envPath: config.envPath,
         log,
       });
     }

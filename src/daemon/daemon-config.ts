@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-
 import { z } from 'zod';
+
+import { readSecretFile } from '../util/read-secret-file.js';
 
 /** Everything the daemon is configured with: flags win over environment variables over defaults. */
 export const DaemonConfig = z.strictObject({
@@ -112,14 +112,4 @@ function parseListen(text: string): { host: string; port: number } {
     host: match[1] === undefined || match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[|\]$/g, ''),
     port: Number(match[2]),
   };
-}
-
-function readSecretFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    throw new Error(
-      `cannot read the ${what} file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
 }

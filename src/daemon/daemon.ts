@@ -2,13 +2,17 @@ import type { AddressInfo } from 'node:net';
 
 import type { Logger } from 'pino';
 
+import type { Environment } from '../environment/schema.js';
 import { DeliveryLog } from '../github/delivery-log.js';
 import type { RepoName } from '../github/github-api.js';
 import type { GitHubReporter } from '../github/github-reporter.js';
-import { receiveWebhook } from '../github/receive-webhook.js';
+import {
+  eventName,
+  receiveWebhook,
+  type WebhookDelivery,
+  type WebhookOutcome,
+} from '../github/receive-webhook.js';
 import { routeEvent } from '../github/route-event.js';
-
-import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { CoalescingRunner } from './coalescing-runner.js';
@@ -237,20 +241,19 @@ export function createDaemon(options: DaemonOptions): Daemon {
     }
   };
 
-  const githubDeliveries = webhookHandler(options, (reason) => {
+  /** A webhook asks for a pass: it is queued, the caller does not wait. */
+  const requestPass = (reason: string) => {
     log.info({ reason }, 'reconcile requested');
     runner.request().catch(() => undefined);
-  });
+  };
+  const githubDeliveries = webhookHandler(options, requestPass);
 
   const server = createHttpServer({
     metrics,
     log,
     status: () => status(),
     notReady: () => state.degraded,
-    trigger: (reason) => {
-      log.info({ reason }, 'reconcile requested');
-      runner.request().catch(() => undefined);
-    },
+    trigger: requestPass,
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(githubDeliveries === undefined ? {} : { github: githubDeliveries }),
   });
@@ -304,15 +307,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
 function webhookHandler(
   options: DaemonOptions,
   reconcile: (reason: string) => void,
-):
-  | ((delivery: {
-      headers: Record<string, string | string[] | undefined>;
-      body: Buffer | undefined;
-    }) => Promise<{ status: number; body: unknown }>)
-  | undefined {
+): ((delivery: WebhookDelivery) => Promise<{ status: number; body: unknown }>) | undefined {
   const github = options.github;
   if (github?.webhookSecret === undefined) return undefined;
-  const secret = github.webhookSecret;
+  const { webhookSecret: secret, target, reporter } = github;
   // @octokit/webhooks is loaded with the first delivery, not by a daemon that never gets one.
   let verifier:
     Promise<{ verify: (payload: string, signature: string) => Promise<boolean> }> | undefined;
@@ -325,51 +323,48 @@ function webhookHandler(
       deliveries,
       maxBytes: MAX_WEBHOOK_BODY,
     });
-    const header = delivery.headers['x-github-event'];
-    const name = typeof header === 'string' && /^[a-z_]{1,64}$/.test(header) ? header : 'unknown';
+    const event = eventName(delivery.headers) ?? 'unknown';
+    const reply = answer(outcome, event);
+    metrics.webhooks.inc({ event, result: reply.result });
+    return { status: reply.status, body: reply.body };
+  };
+
+  function answer(
+    outcome: WebhookOutcome,
+    event: string,
+  ): {
+    status: number;
+    result: 'refused' | 'duplicate' | 'ignored' | 'queued';
+    body: unknown;
+  } {
     if ('error' in outcome) {
-      metrics.webhooks.inc({ event: name, result: 'refused' });
       log.warn(
-        { status: outcome.status, reason: outcome.error, event: name },
+        { status: outcome.status, reason: outcome.error, event },
         'webhook delivery refused',
       );
-      return { status: outcome.status, body: { error: outcome.error } };
+      return { status: outcome.status, result: 'refused', body: { error: outcome.error } };
     }
+    const { delivery } = outcome;
     if ('duplicate' in outcome) {
-      metrics.webhooks.inc({ event: name, result: 'duplicate' });
-      log.info(
-        { delivery: outcome.delivery, event: name },
-        'webhook delivery seen before: not processed again',
-      );
-      return { status: 200, body: { status: 'duplicate', delivery: outcome.delivery } };
+      log.info({ delivery, event }, 'webhook delivery seen before: not processed again');
+      return { status: 200, result: 'duplicate', body: { status: 'duplicate', delivery } };
     }
-    const action = routeEvent(outcome.event, github.target);
-    if (action.do === 'reconcile') {
-      reconcile(action.reason);
-    } else if (action.do === 'plan') {
-      if (github.reporter === undefined) {
-        metrics.webhooks.inc({ event: name, result: 'ignored' });
-        return {
-          status: 202,
-          body: {
-            status: 'ignored',
-            reason: 'no GitHub credentials: pull requests are not planned',
-          },
-        };
-      }
+    const action = routeEvent(outcome.event, target);
+    if (action.do === 'plan' && reporter !== undefined) {
       log.info({ pull: action.number, head: action.headSha }, 'pull request to plan');
-      github.reporter.planPull(action.number, action.headSha);
+      reporter.planPull(action.number, action.headSha);
+    } else if (action.do === 'reconcile') {
+      reconcile(action.reason);
     } else {
-      metrics.webhooks.inc({ event: name, result: 'ignored' });
-      log.info(
-        { delivery: outcome.delivery, event: name, reason: action.reason },
-        'webhook delivery ignored',
-      );
-      return { status: 202, body: { status: 'ignored', reason: action.reason } };
+      const reason =
+        action.do === 'plan'
+          ? 'no GitHub credentials: pull requests are not planned'
+          : action.reason;
+      log.info({ delivery, event, reason }, 'webhook delivery ignored');
+      return { status: 202, result: 'ignored', body: { status: 'ignored', reason } };
     }
-    metrics.webhooks.inc({ event: name, result: 'queued' });
-    return { status: 202, body: { status: 'queued', delivery: outcome.delivery } };
-  };
+    return { status: 202, result: 'queued', body: { status: 'queued', delivery } };
+  }
 }
 
 function errorKind(error: unknown): string {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { Logger } from 'pino';
 
+import type { WebhookDelivery } from '../github/receive-webhook.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 
 export interface HttpHandlers {
@@ -20,10 +21,7 @@ export interface HttpHandlers {
    * Handles one delivery to POST /webhooks/github (the raw body, undefined when over the limit);
    * the endpoint is off without it.
    */
-  github?: (delivery: {
-    headers: IncomingMessage['headers'];
-    body: Buffer | undefined;
-  }) => Promise<{ status: number; body: unknown }>;
+  github?: (delivery: WebhookDelivery) => Promise<{ status: number; body: unknown }>;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -83,7 +81,7 @@ async function route(req: IncomingMessage, res: ServerResponse, h: HttpHandlers)
       send(res, 401, { error: 'missing or wrong bearer token' });
       return;
     }
-    if (!(await drain(req))) {
+    if ((await readBody(req, MAX_BODY)) === undefined) {
       send(res, 413, { error: `body over ${MAX_BODY} bytes` });
       return;
     }
@@ -132,19 +130,6 @@ function authorized(header: string | undefined, token: string): boolean {
   const given = Buffer.from(header?.startsWith('Bearer ') === true ? header.slice(7) : '');
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Reads and drops the body; false when it is over the limit. */
-async function drain(req: IncomingMessage): Promise<boolean> {
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) {
-      req.destroy();
-      return false;
-    }
-  }
-  return true;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

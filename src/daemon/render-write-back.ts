@@ -31,12 +31,9 @@ export interface WriteBack {
 
 /**
  * The bot's commit after a converge: `registered_services` (what runs) in the environment file,
- * `manifests/site.pp` and the dnsmasq data beside it, and a message that says what changed.
+ * the rendered files beside it, and a message that says what changed.
  */
 export function renderWriteBack(input: WriteBackInput): WriteBack {
-  const dir = posix.dirname(input.envPath);
-  const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
-  const entries = dnsmasqEntries(containerSpecs(input.env));
   const { result, unreachable } = input.reconciliation;
   const failed = result.steps.filter((s) => s.outcome === 'failed');
   const done = result.steps.length - failed.length;
@@ -45,9 +42,7 @@ export function renderWriteBack(input: WriteBackInput): WriteBack {
   return {
     files: {
       [input.envPath]: writeRegisteredServices(input.envText, input.registered),
-      [at('manifests/site.pp')]: renderSitePp(input.env),
-      [at('dnsmasq/dhcp-hosts')]: renderDhcpHosts(entries),
-      [at('dnsmasq/hosts')]: renderAddnHosts(entries),
+      ...renderedFiles(input.envPath, input.env),
     },
     message: commitMessage(input, counts),
     trailers: {
@@ -55,6 +50,21 @@ export function renderWriteBack(input: WriteBackInput): WriteBack {
       [TRAILERS.result]: result.converged ? 'converged' : 'failed',
       [TRAILERS.steps]: counts,
     },
+  };
+}
+
+/**
+ * The files rendered from the environment, by their path in the repo, beside the environment
+ * file: `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`.
+ */
+export function renderedFiles(envPath: string, env: Environment): Record<string, string> {
+  const dir = posix.dirname(envPath);
+  const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
+  const entries = dnsmasqEntries(containerSpecs(env));
+  return {
+    [at('manifests/site.pp')]: renderSitePp(env),
+    [at('dnsmasq/dhcp-hosts')]: renderDhcpHosts(entries),
+    [at('dnsmasq/hosts')]: renderAddnHosts(entries),
   };
 }
 

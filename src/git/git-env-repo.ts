@@ -115,6 +115,42 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
     return resolveCommit(local);
   };
 
+  /**
+   * Pushes `sha` to the remote's ref `target` (`name` in messages), never forced: 'updated',
+   * 'up-to-date' when the ref is there already, 'rejected' when the remote kept the ref as it
+   * was (not a fast-forward, a lost race, a lease that did not hold). Any other refusal or
+   * failure throws a GitError.
+   */
+  const pushRef = async (
+    sha: string,
+    target: string,
+    name: string,
+    options: readonly string[],
+  ): Promise<'updated' | 'up-to-date' | 'rejected'> => {
+    const refspec = `${sha}:${target}`;
+    const output = await runGit(
+      context,
+      ['push', '--porcelain', '--no-verify', ...options, '--', remote.url, refspec],
+      toRemote,
+    );
+    const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
+    const flag = line?.charAt(0);
+    const summary = line?.split('\t')[2] ?? '';
+    if (flag === ' ' || flag === '*') return 'updated';
+    if (flag === '=') return 'up-to-date';
+    if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
+      return 'rejected';
+    }
+    if (flag === '!') {
+      throw new GitError(
+        'rejected',
+        `the remote refused the push to ${name}: ${redact(summary, context.secrets)}`,
+      );
+    }
+    if (output.exitCode !== 0) throw failure(context, 'push', output);
+    throw new GitError('internal', `git push did not report ${target}`);
+  };
+
   const log = async (args: readonly string[]): Promise<CommitInfo[]> =>
     parseCommitLog(
       await git([
@@ -225,30 +261,10 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
     push: async (commit) => {
       const sha = checkSha(commit);
       return await serial(async () => {
-        const refspec = `${sha}:${ref}`;
-        const output = await runGit(
-          context,
-          ['push', '--porcelain', '--no-verify', '--', remote.url, refspec],
-          toRemote,
-        );
-        const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
-        const flag = line?.charAt(0);
-        const summary = line?.split('\t')[2] ?? '';
-        if (flag === ' ' || flag === '*' || flag === '=') {
-          await git(['update-ref', tracking, sha]);
-          return 'pushed';
-        }
-        if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
-          return 'rejected';
-        }
-        if (flag === '!') {
-          throw new GitError(
-            'rejected',
-            `the remote refused the push to ${branch}: ${redact(summary, context.secrets)}`,
-          );
-        }
-        if (output.exitCode !== 0) throw failure(context, 'push', output);
-        throw new GitError('internal', `git push did not report ${ref}`);
+        const pushed = await pushRef(sha, ref, branch, []);
+        if (pushed === 'rejected') return 'rejected';
+        await git(['update-ref', tracking, sha]);
+        return 'pushed';
       });
     },
 
@@ -258,40 +274,12 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       if (target === ref) {
         throw new GitError('invalid', `pushTo creates new branches, not the followed ${branch}`);
       }
-      return await serial(async () => {
-        const refspec = `${sha}:${target}`;
-        // An empty expected value makes the lease create-only: the remote updates the ref only
-        // while it does not exist, so nothing is ever overwritten or moved, not even forward.
-        const output = await runGit(
-          context,
-          [
-            'push',
-            '--porcelain',
-            '--no-verify',
-            `--force-with-lease=${target}:`,
-            '--',
-            remote.url,
-            refspec,
-          ],
-          toRemote,
-        );
-        const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
-        const flag = line?.charAt(0);
-        const summary = line?.split('\t')[2] ?? '';
-        if (flag === '*' || flag === ' ') return 'pushed';
-        if (flag === '=') return 'exists';
-        if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
-          return 'exists';
-        }
-        if (flag === '!') {
-          throw new GitError(
-            'rejected',
-            `the remote refused the push to ${name}: ${redact(summary, context.secrets)}`,
-          );
-        }
-        if (output.exitCode !== 0) throw failure(context, 'push', output);
-        throw new GitError('internal', `git push did not report ${target}`);
-      });
+      // An empty expected value makes the lease create-only: the remote updates the ref only
+      // while it does not exist, so nothing is ever overwritten or moved, not even forward.
+      const lease = [`--force-with-lease=${target}:`];
+      return await serial(async () =>
+        (await pushRef(sha, target, name, lease)) === 'updated' ? 'pushed' : 'exists',
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Reconciliation } from '../apply/reconcile.js';
 import type { ContainerState } from '../plan/compare-state.js';
-import { mdCode, mdText } from './markdown.js';
+import { cut, mdCode, mdText } from './markdown.js';
 import { MAX_REPORT, type Report } from './plan-report.js';
 
 export const APPLY_MARKER = '<!-- dockstack:apply -->';
@@ -68,9 +68,7 @@ export function applyReport(input: ApplyReportInput): Report {
     lines.push(`Recorded in ${mdCode(input.writeBack.slice(0, 12))} on the branch.`);
   }
   if (input.statusUrl !== undefined) lines.push(`Details: ${input.statusUrl}`);
-  let body = lines.join('\n');
-  if (body.length > MAX_REPORT) body = `${body.slice(0, MAX_REPORT - 40)}\n\n… (cut to fit)`;
-  return { title, body };
+  return { title, body: cut(lines.join('\n'), MAX_REPORT) };
 }
 
 function seconds(ms: number): string {

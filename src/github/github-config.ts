@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-
+import { readSecretFile } from '../util/read-secret-file.js';
 import type { RepoName } from './github-api.js';
 
 /** How dockstack reaches GitHub: where, which repository, and as whom. */
@@ -62,16 +61,12 @@ export function githubConfig(
   const appId = pick('githubAppId', GITHUB_ENV.githubAppId);
   if (token === undefined && appId === undefined && tokenFile === undefined) return undefined;
 
-  const apiUrl = trimSlash(
-    pick('githubApiUrl', GITHUB_ENV.githubApiUrl) ?? 'https://api.github.com',
-  );
+  const { apiUrl, webUrl, repoText } = githubWhere(flags, env, repoUrl);
   if (!isHttpUrl(apiUrl))
     problems.push(`--github-api-url ${JSON.stringify(apiUrl)}: expected an http(s) URL`);
-  const webUrl = trimSlash(pick('githubWebUrl', GITHUB_ENV.githubWebUrl) ?? webUrlOf(apiUrl));
   if (!isHttpUrl(webUrl))
     problems.push(`--github-web-url ${JSON.stringify(webUrl)}: expected an http(s) URL`);
 
-  const repoText = pick('githubRepo', GITHUB_ENV.githubRepo) ?? repoFromUrl(repoUrl, webUrl);
   const repo = parseRepoName(repoText);
   if (repo === undefined) {
     problems.push(
@@ -132,13 +127,21 @@ export function githubRepoName(
   env: NodeJS.ProcessEnv,
   repoUrl: string,
 ): RepoName | undefined {
+  return parseRepoName(githubWhere(flags, env, repoUrl).repoText);
+}
+
+/** The API and web URLs, and the repository as given or read from the env repo's URL. */
+function githubWhere(
+  flags: GitHubFlags,
+  env: NodeJS.ProcessEnv,
+  repoUrl: string | undefined,
+): { apiUrl: string; webUrl: string; repoText: string | undefined } {
   const apiUrl = trimSlash(
     flags.githubApiUrl ?? env[GITHUB_ENV.githubApiUrl] ?? 'https://api.github.com',
   );
   const webUrl = trimSlash(flags.githubWebUrl ?? env[GITHUB_ENV.githubWebUrl] ?? webUrlOf(apiUrl));
-  return parseRepoName(
-    flags.githubRepo ?? env[GITHUB_ENV.githubRepo] ?? repoFromUrl(repoUrl, webUrl),
-  );
+  const repoText = flags.githubRepo ?? env[GITHUB_ENV.githubRepo] ?? repoFromUrl(repoUrl, webUrl);
+  return { apiUrl, webUrl, repoText };
 }
 
 /** `OWNER/NAME` as GitHub allows them. */
@@ -205,13 +208,11 @@ function positiveInt(text: string): number | undefined {
 
 function readSecret(path: string, what: string, problems: string[]): string | undefined {
   try {
-    const text = nonEmpty(readFileSync(path, 'utf8'));
+    const text = nonEmpty(readSecretFile(path, what));
     if (text === undefined) problems.push(`the ${what} file ${path} is empty`);
     return text;
   } catch (error) {
-    problems.push(
-      `cannot read the ${what} file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    problems.push((error as Error).message);
     return undefined;
   }
 }

@@ -54,7 +54,6 @@ function reporter(api: GitHubApi, plan: (n: number) => Promise<PullRequestPlan>)
     github: api,
     plan,
     statusUrl: 'http://dockstack.test/api/status',
-    envPath: 'environment.yaml',
     log,
   });
 }

@@ -16,7 +16,6 @@ export interface GitHubReporterOptions {
   plan: (number: number) => Promise<PullRequestPlan>;
   /** The daemon's /api/status, linked from statuses and checks. */
   statusUrl: string;
-  envPath: string;
   log: Logger;
 }
 
@@ -48,17 +47,19 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     if (posted.size > 5000) posted.delete(posted.keys().next().value ?? '');
   };
 
+  /** A `dockstack/plan` check run in progress on `headSha`; its id. */
+  const openCheck = (headSha: string) =>
+    github.createCheckRun({
+      headSha,
+      name: PLAN_CONTEXT,
+      status: 'in_progress',
+      title: 'Planning',
+      summary: 'dockstack is planning this pull request against what runs now.',
+      detailsUrl: statusUrl,
+    });
+
   const planPull = async (number: number, headSha: string) => {
-    const checkId = github.canUseChecks
-      ? await github.createCheckRun({
-          headSha,
-          name: PLAN_CONTEXT,
-          status: 'in_progress',
-          title: 'Planning',
-          summary: 'dockstack is planning this pull request against what runs now.',
-          detailsUrl: statusUrl,
-        })
-      : undefined;
+    const checkId = github.canUseChecks ? await openCheck(headSha) : undefined;
     if (checkId === undefined) {
       await once(`${headSha}\0plan-pending`, '', () =>
         github.setStatus({
@@ -98,14 +99,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
           title: 'Superseded',
           summary: `The pull request moved on to ${result.headSha}; see the plan there.`,
         });
-        check = await github.createCheckRun({
-          headSha: result.headSha,
-          name: PLAN_CONTEXT,
-          status: 'in_progress',
-          title: 'Planning',
-          summary: 'dockstack is planning this pull request against what runs now.',
-          detailsUrl: statusUrl,
-        });
+        check = await openCheck(result.headSha);
       }
     }
     const annotations =

@@ -19,3 +19,10 @@ export function mdBlock(language: string, text: string): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${language}\n${text}\n${fence}`;
 }
+
+/** Text within `max` characters, marked where it was cut. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = '\n\n… (cut to fit GitHub’s limit)';
+  return max > note.length * 2 ? text.slice(0, max - note.length) + note : text.slice(0, max);
+}

@@ -2,7 +2,8 @@ import { App, Octokit } from 'octokit';
 
 import type { CheckRun, GitHubApi, PullRequest } from './github-api.js';
 import type { GitHubConfig } from './github-config.js';
-import { GitHubError, toGitHubError } from './github-error.js';
+import { toGitHubError } from './github-error.js';
+import { cut } from './markdown.js';
 
 export interface OctokitGitHubOptions {
   /** Deadline of each request; default 20 s. */
@@ -235,12 +236,3 @@ async function call<T>(what: string, task: () => Promise<T>): Promise<T> {
     throw toGitHubError(what, error);
   }
 }
-
-/** Text within `max` characters, marked where it was cut. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const note = '\n\n… (cut to fit GitHub’s limit)';
-  return max > note.length * 2 ? text.slice(0, max - note.length) + note : text.slice(0, max);
-}
-
-export { GitHubError };

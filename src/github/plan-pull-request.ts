@@ -1,20 +1,13 @@
-import { posix } from 'node:path';
-
-import { observeHosts } from '../apply/observe-hosts.js';
-import { containerSpecs, environmentName } from '../environment/container-spec.js';
+import { planForHosts } from '../apply/plan-for-hosts.js';
+import { renderedFiles } from '../daemon/render-write-back.js';
+import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
-import { tierOrder } from '../environment/tier-order.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import type { DockerHost } from '../hosts/docker-host.js';
-import { asSeenBy } from '../plan/observed.js';
-import { planChanges } from '../plan/plan-changes.js';
 import { planSteps, type Plan } from '../plan/plan.js';
-import { dnsmasqEntries } from '../render/dnsmasq-entries.js';
 import { registeredServices } from '../render/registered-services.js';
-import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
-import { renderSitePp } from '../render/render-site-pp.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { fileDiff } from '../util/file-diff.js';
 import { invalidReport, planReport, type FileChange, type Report } from './plan-report.js';
@@ -61,11 +54,7 @@ export async function planPullRequest(
 
   const hosts = deps.connect(env);
   try {
-    const { observed, unreachable } = await observeHosts(hosts.values());
-    const specs = containerSpecs(env).filter(
-      (spec) => hosts.has(spec.host) && !unreachable.has(spec.host),
-    );
-    const plan = planChanges(specs, asSeenBy(environmentName(env), observed), tierOrder(env));
+    const { plan, unreachable } = await planForHosts(env, hosts);
     const fresh = new Set(
       planSteps(plan)
         .filter((s) => s.action === 'create' || s.action === 'recreate')
@@ -96,10 +85,6 @@ async function writeBackDiff(
   baseEnv: Environment | undefined,
   env: Environment,
 ): Promise<FileChange[]> {
-  const dir = posix.dirname(deps.envPath);
-  const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
-  const committed = async (path: string) => (await deps.repo.readFile(base, path)) ?? '';
-  const entries = dnsmasqEntries(containerSpecs(env));
   const services = [...Object.keys(env.services), ...Object.keys(env.registered_services ?? {})];
   const registered = (names: Environment['registered_services']) =>
     writeRegisteredServices(
@@ -112,10 +97,10 @@ async function writeBackDiff(
       registered(baseEnv?.registered_services),
       writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
     ],
-    [at('manifests/site.pp'), await committed(at('manifests/site.pp')), renderSitePp(env)],
-    [at('dnsmasq/dhcp-hosts'), await committed(at('dnsmasq/dhcp-hosts')), renderDhcpHosts(entries)],
-    [at('dnsmasq/hosts'), await committed(at('dnsmasq/hosts')), renderAddnHosts(entries)],
   ];
+  for (const [path, after] of Object.entries(renderedFiles(deps.envPath, env))) {
+    pairs.push([path, (await deps.repo.readFile(base, path)) ?? '', after]);
+  }
   return pairs.flatMap(([path, before, after]) => {
     const diff = fileDiff(path, before, after);
     return diff === undefined ? [] : [{ path, diff }];

@@ -39,11 +39,11 @@ export async function receiveWebhook(
     return { status: 401, error: 'signature does not match the webhook secret' };
   }
   const id = header(headers, 'x-github-delivery');
-  const name = header(headers, 'x-github-event');
+  const name = eventName(headers);
   if (id === undefined || !DELIVERY_ID.test(id)) {
     return { status: 400, error: 'missing or malformed X-GitHub-Delivery' };
   }
-  if (name === undefined || !EVENT_NAME.test(name)) {
+  if (name === undefined) {
     return { status: 400, error: 'missing or malformed X-GitHub-Event' };
   }
   const type = header(headers, 'content-type') ?? '';
@@ -65,4 +65,10 @@ export async function receiveWebhook(
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The `X-GitHub-Event` header when it is well-formed (`push`, `pull_request`, ...). */
+export function eventName(headers: IncomingHttpHeaders): string | undefined {
+  const name = header(headers, 'x-github-event');
+  return name !== undefined && EVENT_NAME.test(name) ? name : undefined;
 }
