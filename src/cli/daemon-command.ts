@@ -12,7 +12,12 @@ import { urlSecrets } from '../git/redact.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
 import type { DaemonGitHub } from '../daemon/daemon.js';
 import type { RepoName } from '../github/github-api.js';
-import { githubConfig, githubRepoName, type GitHubFlags } from '../github/github-config.js';
+import {
+  commitPage,
+  githubConfig,
+  githubRepoName,
+  type GitHubFlags,
+} from '../github/github-config.js';
 import { createGitHubReporter } from '../github/github-reporter.js';
 import { planPullRequest } from '../github/plan-pull-request.js';
 import { EXIT, ExitError } from './exit-error.js';
@@ -106,10 +111,12 @@ export async function daemonCommand(
               repo,
               envPath: config.envPath,
               connect: (env) => connectHosts(env, processEnv),
+              commitUrl: commitPage(github),
             },
             number,
           ),
         statusUrl: `${publicUrl}/api/status`,
+        commitUrl: commitPage(github),
         log,
       });
     }

@@ -1,6 +1,6 @@
 import type { Reconciliation } from '../apply/reconcile.js';
 import type { ContainerState } from '../plan/compare-state.js';
-import { cut, mdCode, mdText } from './markdown.js';
+import { cut, mdCode, mdCommit, mdText } from './markdown.js';
 import { MAX_REPORT, type Report } from './plan-report.js';
 
 export const APPLY_MARKER = '<!-- dockstack:apply -->';
@@ -17,6 +17,8 @@ export interface ApplyReportInput {
   writeBack?: string;
   /** Where the daemon's status API is, for the details. */
   statusUrl?: string;
+  /** A commit's page, for links. */
+  commitUrl?: (sha: string) => string;
 }
 
 /**
@@ -32,7 +34,7 @@ export function applyReport(input: ApplyReportInput): Report {
     : `NOT converged: ${failed.length} failed, ${unreachable.length} host${unreachable.length === 1 ? '' : 's'} unreachable`;
   const lines = [
     APPLY_MARKER,
-    `### dockstack apply of ${mdCode(input.applied.slice(0, 12))}: ${converged ? '✅' : '❌'} ${mdText(title)}`,
+    `### dockstack apply of ${mdCommit(input.applied, input.commitUrl)}: ${converged ? '✅' : '❌'} ${mdText(title)}`,
     '',
   ];
   if (result.steps.length > 0) {
@@ -65,7 +67,7 @@ export function applyReport(input: ApplyReportInput): Report {
     lines.push('', '</details>', '');
   }
   if (input.writeBack !== undefined) {
-    lines.push(`Recorded in ${mdCode(input.writeBack.slice(0, 12))} on the branch.`);
+    lines.push(`Recorded in ${mdCommit(input.writeBack, input.commitUrl)} on the branch.`);
   }
   if (input.statusUrl !== undefined) lines.push(`Details: ${input.statusUrl}`);
   return { title, body: cut(lines.join('\n'), MAX_REPORT) };

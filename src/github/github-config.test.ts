@@ -4,7 +4,13 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { githubConfig, githubRepoName, parseRepoName, webUrlOf } from './github-config.js';
+import {
+  commitPage,
+  githubConfig,
+  githubRepoName,
+  parseRepoName,
+  webUrlOf,
+} from './github-config.js';
 
 const TOKEN = 'ghp_secret-token-value-0123456789';
 
@@ -95,6 +101,14 @@ describe('repository names', () => {
       repo: 'env',
     });
     expect(githubRepoName({}, {}, '/srv/env')).toBeUndefined();
+  });
+
+  it("names a commit's page on the web host", () => {
+    const page = commitPage({
+      webUrl: 'https://ghe.example.org',
+      repo: { owner: 'ops', repo: 'env' },
+    });
+    expect(page('abc')).toBe('https://ghe.example.org/ops/env/commit/abc');
   });
 
   it('derives the web URL from the API URL', () => {

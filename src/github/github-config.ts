@@ -144,6 +144,11 @@ function githubWhere(
   return { apiUrl, webUrl, repoText };
 }
 
+/** The page of a commit of the configured repository on GitHub's web host. */
+export function commitPage(config: Pick<GitHubConfig, 'webUrl' | 'repo'>): (sha: string) => string {
+  return (sha) => `${config.webUrl}/${config.repo.owner}/${config.repo.repo}/commit/${sha}`;
+}
+
 /** `OWNER/NAME` as GitHub allows them. */
 export function parseRepoName(text: string | undefined): RepoName | undefined {
   const parts = text?.replace(/\.git$/, '').split('/');

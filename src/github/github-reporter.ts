@@ -16,6 +16,8 @@ export interface GitHubReporterOptions {
   plan: (number: number) => Promise<PullRequestPlan>;
   /** The daemon's /api/status, linked from statuses and checks. */
   statusUrl: string;
+  /** A commit's page on GitHub, for links in reports. */
+  commitUrl?: (sha: string) => string;
   log: Logger;
 }
 
@@ -205,6 +207,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
           addresses,
           ...(result.writeBack === undefined ? {} : { writeBack: result.writeBack }),
           statusUrl,
+          ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
         });
         await applyStatus(
           result.applied,

@@ -26,3 +26,9 @@ export function cut(text: string, max: number): string {
   const note = '\n\n… (cut to fit GitHub’s limit)';
   return max > note.length * 2 ? text.slice(0, max - note.length) + note : text.slice(0, max);
 }
+
+/** A commit by its short id, linked to its page when `url` gives one. */
+export function mdCommit(sha: string, url?: (sha: string) => string): string {
+  const short = mdCode(sha.slice(0, 12));
+  return url === undefined ? short : `[${short}](${url(sha)})`;
+}

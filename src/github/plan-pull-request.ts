@@ -17,6 +17,8 @@ export interface PullRequestPlanDeps {
   repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile'>;
   envPath: string;
   connect: (env: Environment) => Map<string, DockerHost>;
+  /** A commit's page, for links in the report. */
+  commitUrl?: (sha: string) => string;
 }
 
 export type PullRequestPlan =
@@ -44,7 +46,7 @@ export async function planPullRequest(
       kind: 'invalid',
       headSha,
       problems: loaded.problems,
-      report: invalidReport(headSha, loaded.problems),
+      report: invalidReport(headSha, loaded.problems, deps.commitUrl),
     };
   }
   const env = loaded.env;
@@ -67,6 +69,7 @@ export async function planPullRequest(
       unreachable: [...unreachable].map(([host, error]) => ({ host, error })),
       files: await writeBackDiff(deps, base, baseEnv, env),
       refreshed: refreshedContainers(baseEnv, env, fresh),
+      ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
     });
     return { kind: 'planned', headSha, plan, report };
   } finally {

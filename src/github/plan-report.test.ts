@@ -39,6 +39,21 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
   });
 
+  it('links the commit to its page when told where commits are', () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: { tiers: [] },
+      unreachable: [],
+      files: [],
+      refreshed: [],
+      commitUrl: (sha) => `https://ghe.example/ops/env/commit/${sha}`,
+    });
+    expect(report.body).toContain(
+      `### dockstack plan for [\`cccccccccccc\`](https://ghe.example/ops/env/commit/${SHA})`,
+    );
+  });
+
   it('says so when merging changes nothing', () => {
     const report = planReport({
       headSha: SHA,

@@ -2,7 +2,7 @@ import type { ContainerSpec } from '../environment/container-spec.js';
 import { formatProblem, type Problem } from '../environment/problem.js';
 import { countSteps } from '../plan/count-steps.js';
 import { planSteps, type Plan, type Step } from '../plan/plan.js';
-import { mdBlock, mdCode, mdText } from './markdown.js';
+import { mdBlock, mdCode, mdCommit, mdText } from './markdown.js';
 
 export const PLAN_MARKER = '<!-- dockstack:plan -->';
 
@@ -25,6 +25,8 @@ export interface PlanReportInput {
   files: FileChange[];
   /** Containers that keep running but whose Puppet configuration changes. */
   refreshed: string[];
+  /** A commit's page, for links. */
+  commitUrl?: (sha: string) => string;
 }
 
 export interface Report {
@@ -58,7 +60,7 @@ export function planReport(input: PlanReportInput): Report {
   const title = parts.length === 0 ? 'No changes to the hosts' : parts.join(', ');
   const lines = [
     PLAN_MARKER,
-    `### dockstack plan for ${mdCode(input.headSha.slice(0, 12))}: ${title}`,
+    `### dockstack plan for ${mdCommit(input.headSha, input.commitUrl)}: ${title}`,
     '',
   ];
   if (steps.length === 0) lines.push('Merging changes no container.', '');
@@ -99,11 +101,15 @@ export function planReport(input: PlanReportInput): Report {
 }
 
 /** The report of a pull request whose environment file is invalid: every problem, where it is. */
-export function invalidReport(headSha: string, problems: readonly Problem[]): Report {
+export function invalidReport(
+  headSha: string,
+  problems: readonly Problem[],
+  commitUrl?: (sha: string) => string,
+): Report {
   const title = `${problems.length} problem${problems.length === 1 ? '' : 's'} in the environment file`;
   const lines = [
     PLAN_MARKER,
-    `### dockstack plan for ${mdCode(headSha.slice(0, 12))}: ❌ ${title}`,
+    `### dockstack plan for ${mdCommit(headSha, commitUrl)}: ❌ ${title}`,
     '',
     'Merging this would apply nothing: the daemon refuses an invalid environment and leaves every host as it is.',
     '',

@@ -12,6 +12,7 @@ import {
   SECRET,
   startGitHubStack,
   TOKEN,
+  WEB_URL,
   type GitHubStack,
   type StackMode,
 } from './github-stack.js';
@@ -113,7 +114,9 @@ describe.each<[StackMode, string]>([
     const comments = commentsOn(pull, PLAN_MARKER);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.updates).toBe(1);
-    expect(comments[0]?.body).toContain(head.slice(0, 12));
+    expect(comments[0]?.body).toContain(
+      `### dockstack plan for [\`${head.slice(0, 12)}\`](${WEB_URL}/ops/env/commit/${head})`,
+    );
     expect(comments[0]?.body).toContain(`\`${webui3}\``);
   });
 
@@ -151,7 +154,9 @@ describe.each<[StackMode, string]>([
     );
     expect(result.body).toContain('✅ converged');
     expect(result.body).toContain(`| create | \`${webui2}\` | h2 |`);
-    expect(result.body).toContain(`Recorded in \`${bot.slice(0, 12)}\``);
+    expect(result.body).toContain(
+      `Recorded in [\`${bot.slice(0, 12)}\`](${WEB_URL}/ops/env/commit/${bot}) on the branch.`,
+    );
     expect(result.body).toMatch(
       new RegExp(`\\| local \\| \`${dns1}\` \\| dns \\| running \\| \\d+\\.`),
     );

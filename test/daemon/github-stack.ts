@@ -10,6 +10,8 @@ import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
 export const SECRET = 'webhook-secret-of-the-github-flow-test';
 export const TOKEN = 'ghp_token-of-the-github-flow-test-0123456789';
 export const PUBLIC_URL = 'http://dockstack.test:3288';
+/** GitHub's web address, as on GitHub Enterprise Server: links in reports point there. */
+export const WEB_URL = 'https://github.example';
 
 export type StackMode = 'token over smart HTTP' | 'token over file' | 'app over smart HTTP';
 
@@ -80,6 +82,8 @@ export async function startGitHubStack(
       'ops/env',
       '--github-api-url',
       github.url,
+      '--github-web-url',
+      WEB_URL,
       '--public-url',
       PUBLIC_URL,
     ],
