@@ -8,6 +8,7 @@ import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixtu
 import { startGitHttpServer } from '../gitserver/git-http-server.js';
 import { ROOT } from './run-dockstack.js';
 import { runDockstackAsync } from './run-dockstack-async.js';
+import { CREATE_WEBUI2 } from './seed-edits.js';
 
 const SEED = readFileSync(join(ROOT, 'test/fixtures/seed-environment.yaml'), 'utf8');
 /** Variables that would change what the commands do, removed from their environment. */
@@ -65,16 +66,7 @@ function refs(): string {
 describe('dockstack create, remove, start, stop (against a real bare repository)', () => {
   it("create pushes one commit that adds exactly the seed's webui2", async () => {
     const before = remote.head();
-    const run = await dockstack([
-      'create',
-      'webui2',
-      '--service',
-      'webui',
-      '--host',
-      '192.168.99.2',
-      '--repo',
-      remote.bare,
-    ]);
+    const run = await dockstack([...CREATE_WEBUI2, '--repo', remote.bare]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const head = oneCommitOn(before);
@@ -175,17 +167,7 @@ describe('dockstack create, remove, start, stop (against a real bare repository)
 
   it('--dry-run prints the diff and changes nothing', async () => {
     const before = refs();
-    const run = await dockstack([
-      'create',
-      'webui2',
-      '--service',
-      'webui',
-      '--host',
-      '192.168.99.2',
-      '--repo',
-      remote.bare,
-      '--dry-run',
-    ]);
+    const run = await dockstack([...CREATE_WEBUI2, '--repo', remote.bare, '--dry-run']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       [
@@ -222,18 +204,7 @@ describe('dockstack create, remove, start, stop (against a real bare repository)
     ],
     [
       'an address in use',
-      [
-        'create',
-        'webui2',
-        '--service',
-        'webui',
-        '--host',
-        '192.168.99.2',
-        '--ip',
-        '10.0.0.1/16',
-        '--repo',
-        'REPO',
-      ],
+      [...CREATE_WEBUI2, '--ip', '10.0.0.1/16', '--repo', 'REPO'],
       /would be invalid\nenvironment\.yaml:71:18: IP address 10\.0\.0\.1 is already given to services\.dns\.dns1/,
     ],
     [
@@ -295,16 +266,7 @@ describe('edits over smart HTTP', () => {
           'Comment on cassandra',
         );
       });
-      const run = await dockstack([
-        'create',
-        'webui2',
-        '--service',
-        'webui',
-        '--host',
-        '192.168.99.2',
-        '--repo',
-        server.url('env.git'),
-      ]);
+      const run = await dockstack([...CREATE_WEBUI2, '--repo', server.url('env.git')]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const head = remote.head();

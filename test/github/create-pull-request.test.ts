@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ROOT } from '../cli/run-dockstack.js';
 import { runDockstackAsync } from '../cli/run-dockstack-async.js';
+import { CREATE_WEBUI2 } from '../cli/seed-edits.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
@@ -41,19 +42,7 @@ describe('dockstack create --pr, against the fake GitHub and a real bare reposit
   it("opens a pull request for the seed's webui2 whose head branch holds the commit", async () => {
     const main = remote.head();
     const run = await runDockstackAsync(
-      [
-        'create',
-        'webui2',
-        '--service',
-        'webui',
-        '--host',
-        '192.168.99.2',
-        '--repo',
-        remote.bare,
-        '--pr',
-        '--json',
-        ...github(),
-      ],
+      [...CREATE_WEBUI2, '--repo', remote.bare, '--pr', '--json', ...github()],
       clean,
     );
     expect(run.stderr).toBe('');
@@ -108,17 +97,7 @@ describe('dockstack create --pr, against the fake GitHub and a real bare reposit
     const pulls = fake.pulls.length;
     const refs = git(remote.bare, ['for-each-ref']);
     const clash = await runDockstackAsync(
-      [
-        'create',
-        'webui2',
-        '--service',
-        'webui',
-        '--host',
-        '192.168.99.2',
-        '--ip',
-        '10.0.0.1/16',
-        ...base,
-      ],
+      [...CREATE_WEBUI2, '--ip', '10.0.0.1/16', ...base],
       clean,
     );
     expect(clash.code).toBe(2);
