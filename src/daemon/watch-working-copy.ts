@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
@@ -97,8 +97,14 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     }
   };
 
-  const watcher: FSWatcher = watch([file, ...refs], { ignoreInitial: true });
+  // The folders are watched, not the files: git deletes and re-creates a file it checks out
+  // (as when the daemon's write-back is pushed into this checkout), and a watch on the file
+  // itself goes deaf after that.
+  const paths = new Set([file, ...refs]);
+  const folders = [...new Set([...paths].map((path) => dirname(path)))];
+  const watcher: FSWatcher = watch(folders, { ignoreInitial: true, depth: 0 });
   watcher.on('all', (_event, path) => {
+    if (!paths.has(path)) return;
     if (path === file) {
       later('edit', () => {
         planEdit().catch((error: unknown) => {

@@ -18,6 +18,7 @@ import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
 const NAME = `working-copy-test-${String(process.pid)}`;
 const dns1 = `${PREFIX}-w-dns1`;
 const webui1 = `${PREFIX}-w-webui1`;
+const webui2 = `${PREFIX}-w-webui2`;
 const base: Services = { dns: { [dns1]: { host: 'local' } } };
 const envFile = (services: Services) => environmentText(services, { name: NAME });
 
@@ -96,5 +97,29 @@ describe('dockstack daemon on a local working copy', () => {
         ? true
         : undefined,
     );
+  }, 60_000);
+
+  it('still shows an edit after its own write-back replaced the file in the working copy', async () => {
+    // git's updateInstead deletes and re-creates the file on every bot push into the checkout.
+    await waitFor('the write-back in the working tree', async () =>
+      (await status()).pendingEdit === undefined &&
+      git(repo, ['status', '--porcelain']) === '' &&
+      git(repo, ['show', 'HEAD:environment.yaml']).includes(`- ${webui1}`)
+        ? true
+        : undefined,
+    );
+    writeFileSync(
+      join(repo, 'environment.yaml'),
+      git(repo, ['show', 'HEAD:environment.yaml']).replace(
+        `\n    ${webui1}:\n      host: h2\n`,
+        `\n    ${webui1}:\n      host: h2\n    ${webui2}:\n      host: h2\n`,
+      ),
+    );
+    const edit = await waitFor(
+      'the plan of the new edit',
+      async () => (await status()).pendingEdit,
+    );
+    expect(edit.counts?.create).toBe(1);
+    expect(edit.plan).toContain(webui2);
   }, 60_000);
 });
