@@ -25,6 +25,8 @@ export type BenchHost = keyof typeof BENCH_HOSTS;
 /** One benchmark workload: the environment, and the containers it asks for in tier order. */
 export interface Workload {
   env: Environment;
+  /** The environment file's text. */
+  text: string;
   specs: ContainerSpec[];
   /** The containers of each service, in the seed's tier order. */
   tiers: ContainerSpec[][];
@@ -58,7 +60,7 @@ export function workload(perService: number): Workload {
   }
   const specs = containerSpecs(loaded.env);
   const tiers = DEFAULT_ORDER.map((service) => specs.filter((spec) => spec.service === service));
-  return { env: loaded.env, specs, tiers };
+  return { env: loaded.env, text, specs, tiers };
 }
 
 /** The Docker network containers on `host` join, as connectHosts picks it. */

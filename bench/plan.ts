@@ -10,10 +10,8 @@ import { tierOrder } from '../src/environment/tier-order.js';
 import { labelsFor } from '../src/plan/labels.js';
 import type { ObservedContainer } from '../src/plan/observed.js';
 import { planChanges } from '../src/plan/plan-changes.js';
-import { dnsmasqEntries } from '../src/render/dnsmasq-entries.js';
-import { renderAddnHosts, renderDhcpHosts } from '../src/render/render-dnsmasq.js';
-import { renderSitePp } from '../src/render/render-site-pp.js';
 import { registeredServices } from '../src/render/registered-services.js';
+import { loadRenderer } from '../src/render/renderer.js';
 import { writeRegisteredServices } from '../src/render/write-registered-services.js';
 import { syntheticEnvironment } from './synthetic-environment.js';
 
@@ -47,15 +45,11 @@ const observed: ObservedContainer[] = containerSpecs(env).map((spec, i) => ({
 }));
 const [noop, noopMs] = timed(() => planChanges(containerSpecs(env), observed, tierOrder(env)));
 
-const [rendered, renderMs] = timed(() => {
-  const entries = dnsmasqEntries(containerSpecs(env));
-  return [
-    renderSitePp(env),
-    renderDhcpHosts(entries),
-    renderAddnHosts(entries),
-    writeRegisteredServices(text, registeredServices(containerSpecs(env))),
-  ];
-});
+const renderer = loadRenderer();
+const [rendered, renderMs] = timed(() => [
+  ...Object.values(renderer.files('environment.yaml', env)),
+  writeRegisteredServices(text, registeredServices(containerSpecs(env))),
+]);
 
 const peakMb = process.resourceUsage().maxRSS / 1024;
 const steps = plan.tiers.reduce((n, tier) => n + tier.steps.length, 0);

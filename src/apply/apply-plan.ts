@@ -1,19 +1,33 @@
-import type { ContainerSpec } from '../environment/container-spec.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { HostError } from '../hosts/host-error.js';
-import { labelsFor } from '../plan/labels.js';
-import type { CreateStep, Plan, PlanTier, RecreateStep, RemoveStep, Step } from '../plan/plan.js';
+import {
+  CONTAINER_PHASES,
+  type HostStep,
+  type Plan,
+  type PlanTier,
+  type Step,
+} from '../plan/plan.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
 import type { ApplyEvent } from './apply-events.js';
 import type { ApplyResult, StepResult } from './apply-result.js';
+import { containerExecutors } from './container-executors.js';
+import type {
+  ContainerRun,
+  ExecutorContext,
+  Executors,
+  HostExecutor,
+  StepExecutor,
+} from './executor.js';
 import { Limiter } from './limiter.js';
-import { waitUntilReady } from './wait-until-ready.js';
 
 export interface ApplyOptions {
   /** A connection per host named in the plan; a step on a host missing here fails. */
   hosts: ReadonlyMap<string, DockerHost>;
+  /** Executors of the actions beyond the container lifecycle (network, attach, configure, ...). */
+  executors?: Partial<Executors>;
   clock?: Clock;
-  /** Engine calls in flight per host, for creating and for the rest each. */
+  /** Engine calls in flight per host, for creating ahead and for the rest each. */
   perHostLimit?: number;
   /** How long a started container may take to run (and to be healthy, where it has a check). */
   readyTimeoutMs?: number;
@@ -21,16 +35,19 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** The order host steps run in: every network before any tunnel that joins it. */
+const HOST_ACTION_ORDER: readonly HostStep['action'][] = ['network', 'tunnel'];
 
 /**
- * Executes a plan, exactly its steps. Removal tiers run first, one after another (last tier
- * first); then the deploy tiers run one after another: a tier starts once every container of the
- * tier before is running, and healthy where its image has a health check. The containers of the
- * next tier are created while a tier starts (creating all of them ahead would delay the first tier
- * behind every create; starting is what the engine spends its time on). Inside a tier every step on every host runs in parallel,
- * bounded per host. A failed step is recorded and the others go on, so one dead host fails only its
- * own containers.
+ * Executes a plan, exactly its steps, each by the executor of its action. Removal tiers run first,
+ * one after another (last tier first); then the host steps (networks, then tunnels); then the
+ * deploy tiers one after another: a tier starts once each container of the tier before has been
+ * through all its phases (created, started, attached, ready, configured). Inside a tier every
+ * container on every host goes through its phases in parallel with the others, bounded per host;
+ * the containers of the next tier are created while a tier starts (creating all of them ahead
+ * would delay the first tier behind every create). A failed step is recorded and the others go on,
+ * so one dead host fails only its own steps; a container's later steps are not run once one of
+ * its steps failed.
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const clock = options.clock ?? systemClock;
@@ -39,14 +56,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const results: StepResult[] = [];
   const removals = plan.tiers.filter((tier) => tier.phase === 'remove');
   const deploys = plan.tiers.filter((tier) => tier.phase === 'deploy');
-
   for (const tier of removals) results.push(...(await engine.runTier(tier)));
+  for (const action of HOST_ACTION_ORDER) {
+    const steps = plan.hostSteps.filter((step) => step.action === action);
+    results.push(...(await Promise.all(steps.map((step) => engine.runHostStep(step)))));
+  }
   engine.createAhead(deploys[0]?.steps ?? []);
   for (const [index, tier] of deploys.entries()) {
     engine.createAhead(deploys[index + 1]?.steps ?? []);
     results.push(...(await engine.runTier(tier)));
   }
-
   return {
     converged: results.every((r) => r.outcome === 'done'),
     steps: results,
@@ -54,16 +73,31 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   };
 }
 
+type Settled = { ok: true } | { ok: false; error: unknown };
+
 class Engine {
   private readonly createLimiters = new Map<string, Limiter>();
   private readonly runLimiters = new Map<string, Limiter>();
   private readonly images = new Map<string, Promise<void>>();
-  private readonly created = new Map<Step, Promise<Settled<string>>>();
+  /** Create phases started ahead of their tier, by step. */
+  private readonly ahead = new Map<Step, Promise<Settled>>();
+  private readonly runs = new Map<string, ContainerRun>();
+  private readonly executors: Partial<Executors>;
+  private readonly context: ExecutorContext;
 
   constructor(
     private readonly options: ApplyOptions,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.executors = { ...containerExecutors, ...options.executors };
+    this.context = {
+      host: (name) => this.host(name),
+      clock,
+      ensureImage: (host, image) => this.ensureImage(host, image),
+      readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+      pollMs: options.pollMs ?? 200,
+    };
+  }
 
   async runTier(tier: PlanTier): Promise<StepResult[]> {
     this.options.onEvent?.({
@@ -72,98 +106,128 @@ class Engine {
       service: tier.service,
       steps: tier.steps.length,
     });
-    return Promise.all(
-      tier.steps.map((step) => this.limited(this.runLimiters, step.host, () => this.run(step))),
+    const byContainer = new Map<string, Step[]>();
+    for (const step of tier.steps) {
+      const key = containerKey(step.host, step.name);
+      byContainer.set(key, [...(byContainer.get(key) ?? []), step]);
+    }
+    const runs = [...byContainer.values()].map((steps) =>
+      this.limited(this.runLimiters, steps[0]?.host ?? '', () => this.runContainer(steps)),
     );
-  }
-
-  /** Starts creating every fresh container now; each step later waits for its own. */
-  createAhead(steps: readonly Step[]): void {
-    for (const step of steps) {
-      if (step.action !== 'create') continue;
-      const creation = this.limited(this.createLimiters, step.host, () =>
-        this.create(step.host, step.spec),
-      );
-      this.created.set(step, settle(creation));
+    const results = new Map<Step, StepResult>();
+    for (const finished of await Promise.all(runs)) {
+      for (const [step, result] of finished) results.set(step, result);
     }
+    return tier.steps.map((step) => results.get(step) as StepResult);
   }
 
-  private async run(step: Step): Promise<StepResult> {
-    const { action, host, name } = step;
-    this.options.onEvent?.({ type: 'step-started', action, host, name });
-    const begin = this.clock.now();
-    const base = {
-      action,
-      host,
-      name,
-      ...(step.service === undefined ? {} : { service: step.service }),
-    };
-    let result: StepResult;
+  async runHostStep(step: HostStep): Promise<StepResult> {
+    const execute = this.executors[step.action] as HostExecutor<HostStep> | undefined;
+    this.options.onEvent?.({
+      type: 'step-started',
+      action: step.action,
+      host: step.host,
+      name: step.name,
+    });
+    const begin = this.context.clock.now();
+    let error: unknown;
     try {
-      await this.execute(step);
-      result = { ...base, outcome: 'done', durationMs: this.clock.now() - begin };
-    } catch (error) {
-      result = {
-        ...base,
-        outcome: 'failed',
-        durationMs: this.clock.now() - begin,
-        error: describe(error),
-      };
+      if (execute === undefined) throw missingExecutor(step.action);
+      await this.limited(this.runLimiters, step.host, () => execute(step, this.context));
+    } catch (caught) {
+      error = caught;
     }
+    const result = stepResult(step, this.context.clock.now() - begin, error);
     this.options.onEvent?.({ type: 'step-finished', result });
     return result;
   }
 
-  private async execute(step: Step): Promise<void> {
-    switch (step.action) {
-      case 'remove':
-        return this.remove(step);
-      case 'create':
-        return this.finishCreate(step);
-      case 'recreate':
-        return this.recreate(step);
-      case 'start':
-        await this.host(step.host).startContainer(step.id);
-        return this.ready(step.host, step.id);
-      case 'stop':
-        return this.host(step.host).stopContainer(step.id);
-      case 'conflict':
-        throw new Error(step.reason);
+  /** Starts the create phase of each step whose executor allows it, now; the tier waits for it later. */
+  createAhead(steps: readonly Step[]): void {
+    for (const step of steps) {
+      const executor = this.executorOf(step);
+      const hook = executor?.phases.create;
+      if (executor?.ahead !== true || hook === undefined) continue;
+      const run = this.runOf(step);
+      const creation = this.limited(this.createLimiters, step.host, () =>
+        hook(step, run, this.context),
+      );
+      this.ahead.set(step, settle(creation));
     }
   }
 
-  private async remove(step: RemoveStep): Promise<void> {
-    const host = this.host(step.host);
-    if (step.running) await host.stopContainer(step.id);
-    await host.removeContainer(step.id);
-  }
-
-  private async finishCreate(step: CreateStep): Promise<void> {
-    const creation = this.created.get(step) ?? settle(this.create(step.host, step.spec));
-    const settled = await creation;
-    if (!settled.ok) throw settled.error;
-    if (step.start) {
-      await this.host(step.host).startContainer(settled.value);
-      await this.ready(step.host, settled.value);
+  /**
+   * One container's steps in its tier, phase by phase; each step's result. Once a step fails, no
+   * further phase of the container runs, and a step left with phases to go fails as not run.
+   */
+  private async runContainer(steps: readonly Step[]): Promise<Map<Step, StepResult>> {
+    const clock = this.context.clock;
+    const begun = new Map<Step, number>();
+    const errors = new Map<Step, unknown>();
+    const begin = (step: Step) => {
+      if (begun.has(step)) return;
+      begun.set(step, clock.now());
+      this.options.onEvent?.({
+        type: 'step-started',
+        action: step.action,
+        host: step.host,
+        name: step.name,
+      });
+    };
+    let failed: { step: Step; phase: number } | undefined;
+    for (const [index, phase] of CONTAINER_PHASES.entries()) {
+      for (const step of steps) {
+        if (failed !== undefined) break;
+        const executor = this.executorOf(step);
+        if (executor === undefined) {
+          begin(step);
+          errors.set(step, missingExecutor(step.action));
+          failed = { step, phase: -1 };
+          break;
+        }
+        const hook = executor.phases[phase];
+        if (hook === undefined) continue;
+        begin(step);
+        const ahead = phase === 'create' ? this.ahead.get(step) : undefined;
+        const outcome = await (ahead ?? settle(hook(step, this.runOf(step), this.context)));
+        if (!outcome.ok) {
+          errors.set(step, outcome.error);
+          failed = { step, phase: index };
+        }
+      }
     }
-  }
-
-  /** The image is made available first, so a missing image never takes the old container down. */
-  private async recreate(step: RecreateStep): Promise<void> {
-    const host = this.host(step.host);
-    await this.ensureImage(step.host, step.spec.image);
-    await host.stopContainer(step.id);
-    await host.removeContainer(step.id);
-    const id = await host.createContainer(step.spec, labelsFor(step.spec));
-    if (step.start) {
-      await host.startContainer(id);
-      await this.ready(step.host, id);
+    const results = new Map<Step, StepResult>();
+    for (const step of steps) {
+      let error = errors.get(step);
+      if (error === undefined && failed !== undefined && this.hasPhaseAfter(step, failed.phase)) {
+        error = new Error(`not run: the ${failed.step.action} step of ${failed.step.name} failed`);
+      }
+      begin(step);
+      const result = stepResult(step, clock.now() - (begun.get(step) ?? clock.now()), error);
+      results.set(step, result);
+      this.options.onEvent?.({ type: 'step-finished', result });
     }
+    return results;
   }
 
-  private async create(hostName: string, spec: ContainerSpec): Promise<string> {
-    await this.ensureImage(hostName, spec.image);
-    return this.host(hostName).createContainer(spec, labelsFor(spec));
+  /** True when the step's executor has work in a phase after `phase` (an index of CONTAINER_PHASES). */
+  private hasPhaseAfter(step: Step, phase: number): boolean {
+    const phases = this.executorOf(step)?.phases ?? {};
+    return CONTAINER_PHASES.some((name, index) => index > phase && phases[name] !== undefined);
+  }
+
+  private executorOf(step: Step): StepExecutor<Step> | undefined {
+    return this.executors[step.action] as StepExecutor<Step> | undefined;
+  }
+
+  private runOf(step: Step): ContainerRun {
+    const key = containerKey(step.host, step.name);
+    let run = this.runs.get(key);
+    if (run === undefined) {
+      run = {};
+      this.runs.set(key, run);
+    }
+    return run;
   }
 
   /** Pulls the image when the host lacks it, once per host and image. */
@@ -179,14 +243,6 @@ class Engine {
       this.images.set(key, pending);
     }
     return pending;
-  }
-
-  private ready(hostName: string, id: string): Promise<void> {
-    return waitUntilReady(this.host(hostName), id, {
-      clock: this.clock,
-      timeoutMs: this.options.readyTimeoutMs ?? 120_000,
-      pollMs: this.options.pollMs ?? 200,
-    });
   }
 
   private host(name: string): DockerHost {
@@ -210,14 +266,32 @@ class Engine {
   }
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+function stepResult(step: Step | HostStep, durationMs: number, error: unknown): StepResult {
+  const service = 'service' in step ? step.service : undefined;
+  return {
+    action: step.action,
+    host: step.host,
+    name: step.name,
+    ...(service === undefined ? {} : { service }),
+    outcome: error === undefined ? 'done' : 'failed',
+    durationMs,
+    ...(error === undefined ? {} : { error: errorMessage(error) }),
+  };
+}
+
+function missingExecutor(action: string): Error {
+  return new Error(`dockstack cannot carry out ${action} steps here`);
+}
+
+function containerKey(host: string, name: string): string {
+  return `${host}\u0000${name}`;
+}
+
+async function settle(promise: Promise<unknown>): Promise<Settled> {
   try {
-    return { ok: true, value: await promise };
+    await promise;
+    return { ok: true };
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import type { StepAction } from '../plan/plan.js';
+import type { HostAction, StepAction } from '../plan/plan.js';
 
 /**
  * - done: the step did what it said
@@ -7,7 +7,7 @@ import type { StepAction } from '../plan/plan.js';
 export type StepOutcome = 'done' | 'failed';
 
 export interface StepResult {
-  action: StepAction;
+  action: StepAction | HostAction;
   host: string;
   name: string;
   service?: string;

@@ -1,9 +1,10 @@
-import { reconcile, type Reconciliation } from '../apply/reconcile.js';
-import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
+import { fileSource } from '../pass/file-source.js';
+import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
+import { commandPassDeps } from './pass-deps.js';
 import { describeResult, progressReporter } from './progress.js';
-import { readEnvironment, reportProblems } from './read-environment.js';
+import { reportProblems } from './read-environment.js';
 
 export interface ApplyCommandOptions {
   env: string;
@@ -16,19 +17,16 @@ export async function applyCommand(
   out: Output,
   connect: ConnectHosts,
 ): Promise<ExitCode> {
-  const loaded = readEnvironment(options.env);
-  if (!loaded.ok) return reportProblems(loaded.problems, out);
-  const hosts = connectOrExplain(connect, loaded.env);
-  let reconciliation: Reconciliation;
-  try {
-    reconciliation = await reconcile(loaded.env, {
-      hosts,
-      ...(options.json === true ? {} : { onEvent: progressReporter(out) }),
-    });
-  } finally {
-    for (const host of hosts.values()) host.close();
-  }
-  const { result, unreachable } = reconciliation;
+  const pass = await runPass(
+    { goal: 'apply', source: fileSource(options.env) },
+    commandPassDeps(
+      connect,
+      options.json === true ? {} : { apply: { onEvent: progressReporter(out) } },
+    ),
+  );
+  if (pass.stage === 'load') return reportProblems(pass.problems, out);
+  if (pass.stage !== 'apply') return EXIT.failed;
+  const { result, unreachable } = pass.reconciliation;
   if (options.json === true) {
     out.stdout(
       `${JSON.stringify({ environment: options.env, ...result, unreachable }, null, 2)}\n`,

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 import { createDaemon } from '../daemon/daemon.js';
-import { isWorkingCopy, watchWorkingCopy, type PendingEdit } from '../daemon/watch-working-copy.js';
+import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
 import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
+import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
 import { commitAndPush } from '../git/commit-and-push.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { urlSecrets } from '../git/redact.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
-import type { DaemonGitHub } from '../daemon/daemon.js';
 import type { RepoName } from '../github/github-api.js';
 import {
   commitPage,
@@ -18,10 +18,15 @@ import {
   githubRepoName,
   type GitHubFlags,
 } from '../github/github-config.js';
-import { createGitHubReporter } from '../github/github-reporter.js';
+import { createGitHubReporter, type GitHubReporter } from '../github/github-reporter.js';
 import { planPullRequest } from '../github/plan-pull-request.js';
+import { createWebhookHandler } from '../github/webhook-handler.js';
+import type { PassDeps } from '../pass/run-pass.js';
+import { loadRenderer } from '../render/renderer.js';
+import { systemClock } from '../util/clock.js';
 import { EXIT, ExitError } from './exit-error.js';
 import { repoArgument } from './repo-argument.js';
+import { errorMessage } from '../util/error-message.js';
 
 /**
  * `dockstack daemon`: follows the env repo's branch and converges the hosts at every new commit,
@@ -46,7 +51,7 @@ export async function daemonCommand(
       );
     }
   } catch (error) {
-    throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
+    throw new ExitError(EXIT.invalid, errorMessage(error));
   }
   const secrets = [
     ...urlSecrets(url),
@@ -68,79 +73,76 @@ export async function daemonCommand(
       branch: config.branch,
       workDir,
       author: { name: config.botName, email: config.botEmail },
-      log: {
-        debug: (meta, message) => {
-          log.debug(meta, message);
-        },
-        warn: (meta, message) => {
-          log.warn(meta, message);
-        },
-      },
+      log,
     });
   } catch (error) {
-    throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
+    throw new ExitError(EXIT.invalid, errorMessage(error));
   }
 
   const publicUrl =
     config.publicUrl ??
     `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
-  let daemonGitHub: DaemonGitHub | undefined;
-  if (githubRepo !== undefined && (github !== undefined || config.webhookSecret !== undefined)) {
-    let reporter;
-    if (github !== undefined) {
-      let api;
-      try {
-        // octokit is loaded only when GitHub is configured: it weighs on an idle daemon.
-        const { connectGitHub } = await import('../github/octokit-github.js');
-        api = await connectGitHub(github, {
-          warn: (message) => {
-            log.warn({ detail: message }, 'GitHub client warning');
-          },
-        });
-      } catch (error) {
-        throw new ExitError(
-          EXIT.failed,
-          `cannot connect to GitHub at ${github.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      reporter = createGitHubReporter({
-        github: api,
-        plan: (number) =>
-          planPullRequest(
-            {
-              repo,
-              envPath: config.envPath,
-              connect: (env) => connectHosts(env, processEnv),
-              commitUrl: commitPage(github),
-            },
-            number,
-          ),
-        statusUrl: `${publicUrl}/api/status`,
-        commitUrl: commitPage(github),
-        log,
+  const clock = systemClock;
+  const pass: PassDeps = {
+    connect: (env) => connectHosts(env, processEnv),
+    renderer: loadRenderer(),
+    clock,
+    log,
+  };
+  let reporter: GitHubReporter | undefined;
+  if (githubRepo !== undefined && github !== undefined) {
+    let api;
+    try {
+      // octokit is loaded only when GitHub is configured: it weighs on an idle daemon.
+      const { connectGitHub } = await import('../github/octokit-github.js');
+      api = await connectGitHub(github, {
+        warn: (message) => {
+          log.warn({ detail: message }, 'GitHub client warning');
+        },
       });
+    } catch (error) {
+      throw new ExitError(
+        EXIT.failed,
+        `cannot connect to GitHub at ${github.apiUrl}: ${errorMessage(error)}`,
+      );
     }
-    daemonGitHub = {
-      target: { repo: githubRepo, branch: config.branch },
-      ...(config.webhookSecret === undefined ? {} : { webhookSecret: config.webhookSecret }),
-      ...(reporter === undefined ? {} : { reporter }),
-    };
+    reporter = createGitHubReporter({
+      github: api,
+      plan: (number) =>
+        planPullRequest(
+          { repo, envPath: config.envPath, pass, commitUrl: commitPage(github) },
+          number,
+        ),
+      statusUrl: `${publicUrl}/api/status`,
+      commitUrl: commitPage(github),
+      log,
+    });
   }
+  const webhooks =
+    githubRepo === undefined || config.webhookSecret === undefined
+      ? undefined
+      : createWebhookHandler({
+          secret: config.webhookSecret,
+          target: { repo: githubRepo, branch: config.branch },
+          canPlan: reporter !== undefined,
+          maxBytes: MAX_WEBHOOK_BODY,
+          log,
+        });
 
-  let pendingEdit: PendingEdit | null = null;
   const daemon = createDaemon({
     repo: {
       fetch: () => repo.fetch(),
       firstParentLog: (head, since, limit) => repo.firstParentLog(head, since, limit),
       readFile: (commit, path) => repo.readFile(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
-      writeBack: (render) => commitAndPush(repo, render, { attempts: 5 }),
+      writeBack: (change) => commitAndPush(repo, change, { attempts: 5 }),
     },
     remoteHead: () => repo.remoteHead(),
     envPath: config.envPath,
-    connect: (env) => connectHosts(env, processEnv),
+    pass,
     log,
     metrics: createDaemonMetrics(),
+    clock,
     intervalMs: config.intervalSeconds * 1000,
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
@@ -150,8 +152,16 @@ export async function daemonCommand(
       envPath: config.envPath,
       ...(githubRepo === undefined ? {} : { github: `${githubRepo.owner}/${githubRepo.repo}` }),
     },
-    extraStatus: () => (pendingEdit === null ? {} : { pendingEdit }),
-    ...(daemonGitHub === undefined ? {} : { github: daemonGitHub }),
+    ...(reporter === undefined
+      ? {}
+      : {
+          reporters: [reporter],
+          planPull: (number: number, headSha: string) => {
+            reporter.planPull(number, headSha);
+          },
+          idle: () => reporter.idle(),
+        }),
+    ...(webhooks === undefined ? {} : { webhooks }),
   });
   await daemon.start();
   const watcher = isWorkingCopy(url, config.envPath)
@@ -159,14 +169,15 @@ export async function daemonCommand(
         dir: url,
         branch: config.branch,
         envPath: config.envPath,
-        connect: (env) => connectHosts(env, processEnv),
+        pass,
+        clock,
         log,
         onCommit: () => {
-          pendingEdit = null;
+          daemon.edited(null);
           daemon.trigger('commit in the working copy').catch(() => undefined);
         },
         onEdit: (edit) => {
-          pendingEdit = edit ?? null;
+          daemon.edited(edit ?? null);
         },
       })
     : undefined;

@@ -17,6 +17,7 @@ import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { proposeEdit } from './propose-edit.js';
 import { pushEdit } from './push-edit.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface EditDeps {
   processEnv: NodeJS.ProcessEnv;
@@ -39,7 +40,7 @@ export async function editCommand(
   try {
     config = editConfig(flags, deps.processEnv);
   } catch (error) {
-    throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
+    throw new ExitError(EXIT.invalid, errorMessage(error));
   }
   const workDir = mkdtempSync(join(tmpdir(), 'dockstack-edit-'));
   try {

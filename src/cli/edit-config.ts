@@ -9,6 +9,7 @@ import {
 } from '../github/github-config.js';
 import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { repoArgument } from './repo-argument.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The flags every edit command (create, remove, start, stop) shares. */
 export interface EditFlags extends GitHubFlags {
@@ -62,7 +63,7 @@ export function editConfig(flags: EditFlags, env: NodeJS.ProcessEnv): EditConfig
     try {
       return task();
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push(errorMessage(error));
       return undefined;
     }
   };

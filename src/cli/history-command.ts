@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { auditTrail, type AuditEntry } from '../daemon/audit-trail.js';
+import { auditTrail, type AuditEntry } from '../pass/audit-trail.js';
 import { formatProblem } from '../environment/problem.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { repoArgument } from './repo-argument.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface HistoryOptions {
   repo: string;
@@ -37,7 +38,7 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
       author: { name: 'dockstack', email: 'dockstack@localhost' },
     });
   } catch (error) {
-    throw new ExitError(EXIT.invalid, error instanceof Error ? error.message : String(error));
+    throw new ExitError(EXIT.invalid, errorMessage(error));
   }
   const head = await repo.fetch();
   const commits = await repo.firstParentLog(head, undefined, limit);

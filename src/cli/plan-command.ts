@@ -1,12 +1,12 @@
-import { containerSpecs } from '../environment/container-spec.js';
 import { formatProblem } from '../environment/problem.js';
-import { tierOrder } from '../environment/tier-order.js';
+import { fileSource } from '../pass/file-source.js';
+import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
-import { formatPlan } from '../plan/format-plan.js';
-import { planChanges } from '../plan/plan-changes.js';
-import { EXIT, ExitError, type ExitCode } from './exit-error.js';
+import { isEmpty } from '../plan/plan.js';
+import { formatPlan } from '../report/format-plan.js';
+import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
-import { readEnvironment } from './read-environment.js';
+import { commandPassDeps } from './pass-deps.js';
 
 export interface PlanOptions {
   env: string;
@@ -15,37 +15,51 @@ export interface PlanOptions {
   color?: boolean;
 }
 
-/** `dockstack plan`: the steps that would make the hosts match the environment. */
-export function planCommand(options: PlanOptions, out: Output): ExitCode {
-  if (options.offline !== true) {
-    throw new ExitError(
-      EXIT.invalid,
-      'plan needs --offline: it plans against hosts that run nothing yet',
-    );
-  }
-  const result = readEnvironment(options.env);
-  if (!result.ok) {
+/**
+ * `dockstack plan`: the steps that would make the hosts match the environment, planned against
+ * what they run (one list call per host, nothing changed), or with `--offline` against hosts that
+ * run nothing. Exit 0 in sync (always, offline), 1 with changes pending or a host unreachable, 2
+ * for an invalid environment.
+ */
+export async function planCommand(
+  options: PlanOptions,
+  out: Output,
+  connect: ConnectHosts,
+): Promise<ExitCode> {
+  const offline = options.offline === true;
+  const pass = await runPass(
+    { goal: 'plan', source: fileSource(options.env), offline },
+    commandPassDeps(connect),
+  );
+  if (pass.stage === 'load') {
     if (options.json === true) {
-      out.stdout(
-        `${JSON.stringify({ environment: options.env, valid: false, problems: result.problems }, null, 2)}\n`,
-      );
+      const report = { environment: options.env, valid: false, problems: pass.problems };
+      out.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      for (const problem of result.problems) out.stderr(`${formatProblem(problem)}\n`);
+      for (const problem of pass.problems) out.stderr(`${formatProblem(problem)}\n`);
     }
     return EXIT.invalid;
   }
-  const plan = planChanges(containerSpecs(result.env), [], tierOrder(result.env));
+  if (pass.stage !== 'plan') return EXIT.failed;
+  const { plan, unreachable } = pass.planned;
   if (options.json === true) {
     const report = {
       environment: options.env,
       valid: true,
-      offline: true,
+      offline,
       counts: countSteps(plan),
       plan,
+      unreachable,
     };
     out.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
+    for (const host of unreachable) {
+      const which =
+        host.containers.length > 0 ? ` (${host.containers.join(', ')} not planned)` : '';
+      out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
+    }
     out.stdout(formatPlan(plan, { color: options.color ?? out.isTty }));
   }
-  return EXIT.ok;
+  if (offline) return EXIT.ok;
+  return isEmpty(plan) && unreachable.length === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -1,8 +1,6 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { dnsmasqEntries } from '../render/dnsmasq-entries.js';
 import { registeredServices } from '../render/registered-services.js';
-import { renderAddnHosts, renderDhcpHosts } from '../render/render-dnsmasq.js';
-import { renderSitePp } from '../render/render-site-pp.js';
+import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
@@ -19,19 +17,24 @@ export const RENDER_TARGETS = [
  * `dockstack render WHAT`: one of the files dockstack writes back, rendered from the environment
  * as if every container ran as the file asks, to stdout.
  */
-export function renderCommand(what: string, options: { env: string }, out: Output): ExitCode {
-  const loaded = readEnvironment(options.env);
+export async function renderCommand(
+  what: string,
+  options: { env: string },
+  out: Output,
+): Promise<ExitCode> {
+  const loaded = await readEnvironment(options.env);
   if (!loaded.ok) return reportProblems(loaded.problems, out);
   const specs = containerSpecs(loaded.env);
+  const files = () => loadRenderer().files('environment.yaml', loaded.env);
   switch (what) {
     case 'site.pp':
-      out.stdout(renderSitePp(loaded.env));
+      out.stdout(files()[RENDERED_PATHS.sitePp] ?? '');
       break;
     case 'dnsmasq-dhcp-hosts':
-      out.stdout(renderDhcpHosts(dnsmasqEntries(specs)));
+      out.stdout(files()[RENDERED_PATHS.dhcpHosts] ?? '');
       break;
     case 'dnsmasq-hosts':
-      out.stdout(renderAddnHosts(dnsmasqEntries(specs)));
+      out.stdout(files()[RENDERED_PATHS.addnHosts] ?? '');
       break;
     case 'registered-services':
       out.stdout(

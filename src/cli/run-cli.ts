@@ -6,7 +6,7 @@ import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
 import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
-import type { ConnectHosts } from './connect-or-explain.js';
+import type { ConnectHosts } from '../pass/run-pass.js';
 import { addEditCommands } from './edit-commands.js';
 import { addGitHubOptions } from './github-options.js';
 import type { GitHubFlags } from '../github/github-config.js';
@@ -48,8 +48,8 @@ export async function runCli(
     .argument('[file]', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((file: string, options: { json?: boolean }) => {
-      code = validateCommand(file, options, out);
+    .action(async (file: string, options: { json?: boolean }) => {
+      code = await validateCommand(file, options, out);
     });
 
   program
@@ -61,8 +61,8 @@ export async function runCli(
       'after',
       `\nTargets:\n${RENDER_TARGETS.map((t: string) => `  ${t}`).join('\n')}\n${EXIT_CODES_HELP}`,
     )
-    .action((what: string, options: { env: string }) => {
-      code = renderCommand(what, options, out);
+    .action(async (what: string, options: { env: string }) => {
+      code = await renderCommand(what, options, out);
     });
 
   program
@@ -73,10 +73,21 @@ export async function runCli(
     .option('--json', 'print the plan as JSON')
     .option('--color', 'colour the plan (default: when stdout is a terminal)')
     .option('--no-color', 'never colour the plan')
-    .addHelpText('after', EXIT_CODES_HELP)
-    .action((options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
-      code = planCommand(options, out);
-    });
+    .addHelpText(
+      'after',
+      `
+Plans against what every host runs (one list call each; nothing is changed).
+
+Exit codes:
+  0  in sync: nothing to do (with --offline: the environment is valid)
+  1  changes pending, or a host unreachable (its containers are not planned)
+  2  invalid input (the environment file or the command line)`,
+    )
+    .action(
+      async (options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
+        code = await planCommand(options, out, connect);
+      },
+    );
 
   program
     .command('apply')

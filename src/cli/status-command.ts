@@ -1,11 +1,12 @@
-import { observeHosts } from '../apply/observe-hosts.js';
-import { containerSpecs, environmentName } from '../environment/container-spec.js';
-import { compareState, type ContainerState } from '../plan/compare-state.js';
-import { asSeenBy } from '../plan/observed.js';
-import { connectOrExplain, type ConnectHosts } from './connect-or-explain.js';
+import { hostNames } from '../hosts/connect-hosts.js';
+import { fileSource } from '../pass/file-source.js';
+import { runPass, type ConnectHosts } from '../pass/run-pass.js';
+import type { ContainerState } from '../plan/compare-state.js';
+import type { UnreachableHost } from '../plan/unreachable-host.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
-import { readEnvironment, reportProblems } from './read-environment.js';
+import { commandPassDeps } from './pass-deps.js';
+import { reportProblems } from './read-environment.js';
 
 export interface StatusCommandOptions {
   env: string;
@@ -18,36 +19,28 @@ export async function statusCommand(
   out: Output,
   connect: ConnectHosts,
 ): Promise<ExitCode> {
-  const loaded = readEnvironment(options.env);
-  if (!loaded.ok) return reportProblems(loaded.problems, out);
-  const hosts = connectOrExplain(connect, loaded.env);
-  let observation;
-  try {
-    observation = await observeHosts(hosts.values());
-  } finally {
-    for (const host of hosts.values()) host.close();
-  }
-  const specs = containerSpecs(loaded.env).filter(
-    (spec) => !observation.unreachable.has(spec.host),
+  const pass = await runPass(
+    { goal: 'plan', source: fileSource(options.env) },
+    commandPassDeps(connect),
   );
-  const states = compareState(specs, asSeenBy(environmentName(loaded.env), observation.observed));
-  const unreachable = [...observation.unreachable].map(([host, error]) => ({ host, error }));
-  const inSync = unreachable.length === 0 && states.every((s) => s.ok);
-
+  if (pass.stage === 'load') return reportProblems(pass.problems, out);
+  if (pass.stage !== 'plan') return EXIT.failed;
+  const { state, unreachable } = pass.planned;
+  const hosts = hostNames(pass.env);
+  const inSync = unreachable.length === 0 && state.every((s) => s.ok);
   if (options.json === true) {
-    out.stdout(
-      `${JSON.stringify({ environment: options.env, inSync, hosts: [...hosts.keys()], containers: states, unreachable }, null, 2)}\n`,
-    );
+    const report = { environment: options.env, inSync, hosts, containers: state, unreachable };
+    out.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    out.stdout(formatStatus([...hosts.keys()], states, unreachable));
+    out.stdout(formatStatus(hosts, state, unreachable));
   }
   return inSync ? EXIT.ok : EXIT.failed;
 }
 
 function formatStatus(
-  hosts: string[],
-  states: ContainerState[],
-  unreachable: { host: string; error: string }[],
+  hosts: readonly string[],
+  states: readonly ContainerState[],
+  unreachable: readonly UnreachableHost[],
 ): string {
   const lines: string[] = [];
   const width = Math.max(4, ...states.map((s) => s.name.length));
@@ -61,7 +54,7 @@ function formatStatus(
       );
     }
   }
-  const off = states.filter((s) => !s.ok).length;
+  const off = states.filter((s) => !s.ok && s.observed !== 'unknown').length;
   lines.push(
     '',
     off === 0 && unreachable.length === 0
@@ -73,6 +66,7 @@ function formatStatus(
 
 function verdict(s: ContainerState): string {
   if (s.ok) return 'ok';
+  if (s.observed === 'unknown') return 'unknown: its host did not answer';
   if (s.desired === 'absent') return 'extra: to remove';
   if (s.observed === 'missing') return 'missing: to create';
   if (s.observed === 'blocked')

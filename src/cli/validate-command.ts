@@ -8,8 +8,12 @@ export interface ValidateOptions {
 }
 
 /** `dockstack validate [FILE]`: 0 when valid, 2 with every problem listed when not. */
-export function validateCommand(file: string, options: ValidateOptions, out: Output): ExitCode {
-  const result = readEnvironment(file);
+export async function validateCommand(
+  file: string,
+  options: ValidateOptions,
+  out: Output,
+): Promise<ExitCode> {
+  const result = await readEnvironment(file);
   if (options.json === true) {
     const problems = result.ok ? [] : result.problems;
     out.stdout(`${JSON.stringify({ file, valid: result.ok, problems }, null, 2)}\n`);

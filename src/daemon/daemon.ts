@@ -1,35 +1,55 @@
 import type { AddressInfo } from 'node:net';
 
-import type { Logger } from 'pino';
-
-import type { Environment } from '../environment/schema.js';
-import { DeliveryLog } from '../github/delivery-log.js';
-import type { RepoName } from '../github/github-api.js';
-import type { GitHubReporter } from '../github/github-reporter.js';
-import {
-  eventName,
-  receiveWebhook,
-  type WebhookDelivery,
-  type WebhookOutcome,
-} from '../github/receive-webhook.js';
-import { routeEvent } from '../github/route-event.js';
-import type { DockerHost } from '../hosts/docker-host.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import type { CommitRecord } from '../pass/commit-record.js';
+import { gitRecorder } from '../pass/git-recorder.js';
+import { headSource } from '../pass/head-source.js';
+import type { PassRepo } from '../pass/pass-repo.js';
+import type { PassResult } from '../pass/pass-result.js';
+import type { PassReporter } from '../pass/report-stage.js';
+import { runPass, type PassDeps } from '../pass/run-pass.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
+import { ExternalError } from '../util/external-error.js';
+import type { Log } from '../util/log.js';
 import { CoalescingRunner } from './coalescing-runner.js';
-import type { CommitRecord } from './commit-record.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
-import { createHttpServer, MAX_WEBHOOK_BODY } from './http-server.js';
-import { reconcileHead, type DaemonRepo, type PassResult } from './reconcile-head.js';
+import {
+  editSeen,
+  INITIAL_STATE,
+  nextDelay,
+  passFailed,
+  passFinished,
+  type DaemonState,
+  type PassOutcome,
+} from './daemon-state.js';
+import type { WebhookDelivery } from '../github/receive-webhook.js';
+import { createHttpServer, type WebhookReply } from './http-server.js';
+import type { PendingEdit } from './watch-working-copy.js';
+
+/** What a delivery to POST /webhooks/github asks of the daemon, besides the reply. */
+export type WebhookAction =
+  | { do: 'reconcile'; reason: string }
+  | { do: 'plan'; number: number; headSha: string }
+  | { do: 'nothing' };
+
+/**
+ * Turns a raw delivery into a reply, the event and result it is counted under, and an action
+ * (see github/webhook-handler.ts).
+ */
+export type WebhookReceiver = (
+  delivery: WebhookDelivery,
+) => Promise<WebhookReply & { action: WebhookAction; event: string; result: string }>;
 
 export interface DaemonOptions {
-  repo: DaemonRepo;
+  repo: PassRepo;
   /** The remote head without fetching (git ls-remote), for cheap polling. */
   remoteHead: () => Promise<string | undefined>;
   envPath: string;
-  connect: (env: Environment) => Map<string, DockerHost>;
-  log: Logger;
+  pass: PassDeps;
+  log: Log;
   metrics: DaemonMetrics;
   clock?: Clock;
+  random?: () => number;
   /** Polling period. */
   intervalMs: number;
   listen: { host: string; port: number };
@@ -38,35 +58,14 @@ export interface DaemonOptions {
   describe: Record<string, string>;
   /** Longest wait between retries while degraded. */
   maxBackoffMs?: number;
-  /** More to show in /api/status (the plan of an uncommitted edit, say). */
-  extraStatus?: () => Record<string, unknown>;
-  /** GitHub: signed webhooks in, plans and results out. */
-  github?: DaemonGitHub;
-}
-
-export interface DaemonGitHub {
-  /** The repository and branch whose events count; events about others are ignored. */
-  target: { repo: RepoName; branch: string };
-  /** The secret GitHub signs deliveries with; POST /webhooks/github is off without one. */
-  webhookSecret?: string;
-  /** Reports plans and results; without one, pull requests are not planned. */
-  reporter?: GitHubReporter;
-}
-
-export interface DaemonStatus {
-  head: string | null;
-  lastPass: {
-    at: string;
-    durationMs: number;
-    outcome: 'converged' | 'failed' | 'invalid' | 'error';
-  } | null;
-  lastApplied: { commit: string; at: string; converged: boolean } | null;
-  degraded: string | null;
-  invalid: PassResult['invalid'] | null;
-  commits: CommitRecord[];
-  containers: NonNullable<PassResult['state']>;
-  unreachable: NonNullable<PassResult['reconciliation']>['unreachable'];
-  lastWriteBack: string | null;
+  /** Told about every pass (GitHub statuses and comments, ...). */
+  reporters?: readonly PassReporter[];
+  /** POST /webhooks/github; off without it. */
+  webhooks?: WebhookReceiver;
+  /** Plans a pull request (a webhook asked for it). */
+  planPull?: (number: number, headSha: string) => void;
+  /** Waited for (a while) when the daemon stops: reports still under way. */
+  idle?: () => Promise<unknown>;
 }
 
 export interface Daemon {
@@ -74,76 +73,65 @@ export interface Daemon {
   stop(): Promise<void>;
   /** Asks for a pass now; resolves when a pass that started after it has finished. */
   trigger(reason: string): Promise<void>;
-  status(): DaemonStatus & Record<string, unknown>;
+  /** A working copy's uncommitted edit was planned (null: the file is as committed). */
+  edited(edit: PendingEdit | null): void;
+  status(): Record<string, unknown>;
 }
 
-const KEPT_COMMITS = 50;
-
 /**
- * The GitOps loop. Triggers (polling with ls-remote, the push webhook, an explicit call) coalesce
- * into one pass at a time at the newest head. A pass that fails (git or a host unreachable, a
- * crash of a step) marks the daemon degraded and is retried with backoff; the daemon never exits
- * on its own.
+ * The GitOps loop. Triggers (polling with ls-remote, the push webhook, GitHub's webhook, an
+ * explicit call) coalesce into one pass at a time at the newest head; each pass runs every stage
+ * to the write-back. A pass that fails (git or a host unreachable, a crash of a step) marks the
+ * daemon degraded and is retried with backoff; the daemon never exits on its own. Every time and
+ * timer goes through the clock.
  */
 export function createDaemon(options: DaemonOptions): Daemon {
   const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
   const { log, metrics } = options;
-  const state: DaemonStatus = {
-    head: null,
-    lastPass: null,
-    lastApplied: null,
-    degraded: 'starting',
-    invalid: null,
-    commits: [],
-    containers: [],
-    unreachable: [],
-    lastWriteBack: null,
-  };
-  const logged = new Set<string>();
-  let failures = 0;
+  let state: DaemonState = INITIAL_STATE;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   let seenRemoteHead: string | undefined;
-  /** GitHub reports of finished passes, one after the other, off the pass's path. */
-  let reports: Promise<void> = Promise.resolve();
+  const isoNow = () => new Date(clock.wallTime()).toISOString();
 
   const pass = async (): Promise<void> => {
     const started = clock.now();
-    let outcome: NonNullable<DaemonStatus['lastPass']>['outcome'];
+    let outcome: PassOutcome;
     try {
-      const reporter = options.github?.reporter;
-      const result = await reconcileHead({
-        repo: options.repo,
-        envPath: options.envPath,
-        connect: options.connect,
-        ...(reporter === undefined ? {} : { beforeApply: (sha) => reporter.applying(sha) }),
+      const result = await runPass(
+        {
+          goal: 'apply',
+          source: headSource(options.repo, { envPath: options.envPath }),
+          recorder: gitRecorder(options.repo),
+          reporters: options.reporters ?? [],
+        },
+        options.pass,
+      );
+      const before = state.lastApplied;
+      const finished = passFinished(state, result, {
+        at: isoNow(),
+        durationMs: Math.round(clock.now() - started),
       });
-      outcome = record(result);
-      if (reporter !== undefined) {
-        reports = reports.then(() => reporter.applied(result));
-      }
-      failures = 0;
+      state = finished.state;
+      outcome = finished.outcome;
+      // The bot's own push is not news: polling waits for the next head after it.
+      seenRemoteHead = state.head ?? undefined;
+      observe(result, finished.fresh, state.lastApplied !== before);
     } catch (error) {
       outcome = 'error';
-      failures++;
-      const reason = error instanceof Error ? error.message : String(error);
-      state.degraded = reason;
+      const timing = { at: isoNow(), durationMs: Math.round(clock.now() - started) };
+      state = passFailed(state, errorMessage(error), timing);
       metrics.errors.inc({ kind: errorKind(error) });
-      log.error({ err: error, failures }, 'reconcile pass failed');
+      log.error({ err: error, failures: state.failures }, 'reconcile pass failed');
     }
-    const durationMs = clock.now() - started;
-    metrics.reconcileDuration.observe({ result: outcome }, durationMs / 1000);
+    metrics.reconcileDuration.observe({ result: outcome }, (clock.now() - started) / 1000);
     metrics.degraded.set(state.degraded === null ? 0 : 1);
-    state.lastPass = { at: new Date().toISOString(), durationMs: Math.round(durationMs), outcome };
   };
 
-  const record = (result: PassResult): NonNullable<DaemonStatus['lastPass']>['outcome'] => {
-    state.head = result.writeBack ?? result.head;
-    // The bot's own push is not news: polling waits for the next head after it.
-    seenRemoteHead = state.head;
-    for (const commit of result.commits) {
-      if (logged.has(commit.sha)) continue;
-      logged.add(commit.sha);
+  /** Logs and metrics of a finished pass. */
+  const observe = (result: PassResult, fresh: readonly CommitRecord[], appliedChanged: boolean) => {
+    for (const commit of fresh) {
       if (commit.valid)
         log.info({ commit: commit.sha, author: commit.author, delta: commit.delta }, 'commit');
       else {
@@ -154,85 +142,65 @@ export function createDaemon(options: DaemonOptions): Daemon {
         );
       }
     }
-    const known = new Set(state.commits.map((c) => c.sha));
-    state.commits = [...state.commits, ...result.commits.filter((c) => !known.has(c.sha))].slice(
-      -KEPT_COMMITS,
-    );
-    if (result.invalid !== undefined) {
-      state.invalid = result.invalid;
-      state.degraded = null;
+    if (result.stage === 'load') {
       metrics.errors.inc({ kind: 'invalid' });
       log.warn(
-        { head: result.head, problems: result.invalid },
+        { head: result.git?.head, problems: result.problems },
         'the environment at the head is invalid: nothing applied, the hosts stay as they are',
       );
-      return 'invalid';
+      return;
     }
-    state.invalid = null;
-    const reconciliation = result.reconciliation;
-    const converged = reconciliation?.result.converged ?? false;
-    state.containers = result.state ?? [];
-    state.unreachable = reconciliation?.unreachable ?? [];
-    if (state.lastApplied?.commit !== result.applied || state.lastApplied.converged !== converged) {
-      state.lastApplied = { commit: result.applied, at: new Date().toISOString(), converged };
+    if (result.stage !== 'apply') return;
+    const { reconciliation } = result;
+    if (appliedChanged) {
       metrics.lastAppliedCommit.reset();
-      metrics.lastAppliedCommit.set({ commit: result.applied }, 1);
-      metrics.lastAppliedTimestamp.set(Date.now() / 1000);
+      metrics.lastAppliedCommit.set({ commit: state.lastApplied?.commit ?? '' }, 1);
+      metrics.lastAppliedTimestamp.set(clock.wallTime() / 1000);
     }
     metrics.containers.reset();
-    for (const c of state.containers) {
-      const s = c.desired === 'absent' ? 'extra' : c.observed;
-      metrics.containers.inc({ host: c.host, state: s });
+    for (const c of result.state) {
+      metrics.containers.inc({
+        host: c.host,
+        state: c.desired === 'absent' ? 'extra' : c.observed,
+      });
     }
-    if (result.writeBack !== undefined) {
-      state.lastWriteBack = result.writeBack;
-      log.info({ commit: result.writeBack, applied: result.applied }, 'wrote back what runs');
+    if (result.recorded !== undefined) {
+      log.info({ commit: result.recorded, applied: result.git?.applied }, 'wrote back what runs');
     }
-    const failedSteps = reconciliation?.result.steps.filter((s) => s.outcome === 'failed') ?? [];
-    if (failedSteps.length > 0) metrics.errors.inc({ kind: 'step' }, failedSteps.length);
-    if (state.unreachable.length > 0)
-      metrics.errors.inc({ kind: 'host' }, state.unreachable.length);
-    state.degraded = converged
-      ? null
-      : state.unreachable.length > 0
-        ? `unreachable: ${state.unreachable.map((u) => u.host).join(', ')}`
-        : `${failedSteps.length} step(s) failed`;
-    if (!converged) failures++;
+    const failed = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
+    if (failed > 0) metrics.errors.inc({ kind: 'step' }, failed);
+    if (reconciliation.unreachable.length > 0)
+      metrics.errors.inc({ kind: 'host' }, reconciliation.unreachable.length);
+    const converged = reconciliation.result.converged;
     log[converged ? 'info' : 'warn'](
       {
-        applied: result.applied,
-        steps: reconciliation?.result.steps.length,
-        failed: failedSteps.length,
-        unreachable: state.unreachable.length,
+        applied: result.git?.applied,
+        steps: reconciliation.result.steps.length,
+        failed,
+        unreachable: reconciliation.unreachable.length,
       },
       converged ? 'converged' : 'not converged',
     );
-    return converged ? 'converged' : 'failed';
   };
 
   const runner = new CoalescingRunner(pass);
 
   const schedule = () => {
     if (stopped) return;
-    const backoff =
-      failures === 0
-        ? options.intervalMs
-        : Math.min(options.maxBackoffMs ?? 60_000, 1000 * 2 ** Math.min(failures, 10));
-    const jitter = failures === 0 ? 0 : Math.random() * backoff * 0.2;
-    timer = setTimeout(() => void tick(), backoff + jitter);
+    const delay = nextDelay(state, options.intervalMs, options.maxBackoffMs ?? 60_000, random);
+    timer = clock.after(delay, () => void tick());
   };
 
   const tick = async () => {
     try {
-      if (failures > 0 || state.lastPass === null) {
+      if (state.failures > 0 || state.lastPass === null) {
         await runner.request();
       } else {
         const remote = await options.remoteHead();
         if (remote !== seenRemoteHead) await runner.request();
       }
     } catch (error) {
-      failures++;
-      state.degraded = error instanceof Error ? error.message : String(error);
+      state = passFailed(state, errorMessage(error));
       metrics.degraded.set(1);
       metrics.errors.inc({ kind: errorKind(error) });
       log.warn({ err: error }, 'polling the env repo failed');
@@ -246,8 +214,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
     log.info({ reason }, 'reconcile requested');
     runner.request().catch(() => undefined);
   };
-  const githubDeliveries = webhookHandler(options, requestPass);
 
+  const webhooks = options.webhooks;
   const server = createHttpServer({
     metrics,
     log,
@@ -255,10 +223,23 @@ export function createDaemon(options: DaemonOptions): Daemon {
     notReady: () => state.degraded,
     trigger: requestPass,
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
-    ...(githubDeliveries === undefined ? {} : { github: githubDeliveries }),
+    ...(webhooks === undefined
+      ? {}
+      : {
+          github: async (delivery) => {
+            const { action, event, result, ...reply } = await webhooks(delivery);
+            metrics.webhooks.inc({ event, result });
+            if (action.do === 'reconcile') requestPass(action.reason);
+            if (action.do === 'plan') options.planPull?.(action.number, action.headSha);
+            return reply;
+          },
+        }),
   });
 
-  const status = () => ({ ...options.describe, ...state, ...options.extraStatus?.() });
+  const status = (): Record<string, unknown> => {
+    const { pendingEdit, ...shown } = state;
+    return { ...options.describe, ...shown, ...(pendingEdit === null ? {} : { pendingEdit }) };
+  };
 
   return {
     async start() {
@@ -276,101 +257,33 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      timer?.cancel();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
         }),
       );
       server.closeAllConnections();
-      // Reports under way to GitHub get a moment to land; a slow GitHub does not hold the exit.
-      const reported = Promise.all([reports, options.github?.reporter?.idle()]);
-      let grace: NodeJS.Timeout | undefined;
+      // Reports under way get a moment to land; a slow GitHub does not hold the exit.
+      let grace: Timer | undefined;
       await Promise.race([
-        reported,
-        new Promise<void>((resolve) => (grace = setTimeout(resolve, 10_000))),
+        options.idle?.(),
+        new Promise<void>((resolve) => (grace = clock.after(10_000, resolve))),
       ]);
-      clearTimeout(grace);
+      grace?.cancel();
     },
     trigger: (reason) => {
       log.info({ reason }, 'reconcile requested');
       return runner.request();
     },
+    edited: (edit) => {
+      state = editSeen(state, edit);
+    },
     status,
   };
 }
 
-/**
- * The handler of POST /webhooks/github: verified, deduplicated deliveries become a reconcile (a
- * push to the branch, a merge) or a pull request plan; the reply is sent at once.
- */
-function webhookHandler(
-  options: DaemonOptions,
-  reconcile: (reason: string) => void,
-): ((delivery: WebhookDelivery) => Promise<{ status: number; body: unknown }>) | undefined {
-  const github = options.github;
-  if (github?.webhookSecret === undefined) return undefined;
-  const { webhookSecret: secret, target, reporter } = github;
-  // @octokit/webhooks is loaded with the first delivery, not by a daemon that never gets one.
-  let verifier:
-    Promise<{ verify: (payload: string, signature: string) => Promise<boolean> }> | undefined;
-  const deliveries = new DeliveryLog();
-  const { log, metrics } = options;
-  return async (delivery) => {
-    verifier ??= import('@octokit/webhooks').then(({ Webhooks }) => new Webhooks({ secret }));
-    const outcome = await receiveWebhook(delivery, {
-      verifier: await verifier,
-      deliveries,
-      maxBytes: MAX_WEBHOOK_BODY,
-    });
-    const event = eventName(delivery.headers) ?? 'unknown';
-    const reply = answer(outcome, event);
-    metrics.webhooks.inc({ event, result: reply.result });
-    return { status: reply.status, body: reply.body };
-  };
-
-  function answer(
-    outcome: WebhookOutcome,
-    event: string,
-  ): {
-    status: number;
-    result: 'refused' | 'duplicate' | 'ignored' | 'queued';
-    body: unknown;
-  } {
-    if ('error' in outcome) {
-      log.warn(
-        { status: outcome.status, reason: outcome.error, event },
-        'webhook delivery refused',
-      );
-      return { status: outcome.status, result: 'refused', body: { error: outcome.error } };
-    }
-    const { delivery } = outcome;
-    if ('duplicate' in outcome) {
-      log.info({ delivery, event }, 'webhook delivery seen before: not processed again');
-      return { status: 200, result: 'duplicate', body: { status: 'duplicate', delivery } };
-    }
-    const action = routeEvent(outcome.event, target);
-    if (action.do === 'plan' && reporter !== undefined) {
-      log.info({ pull: action.number, head: action.headSha }, 'pull request to plan');
-      reporter.planPull(action.number, action.headSha);
-    } else if (action.do === 'reconcile') {
-      reconcile(action.reason);
-    } else {
-      const reason =
-        action.do === 'plan'
-          ? 'no GitHub credentials: pull requests are not planned'
-          : action.reason;
-      log.info({ delivery, event, reason }, 'webhook delivery ignored');
-      return { status: 202, result: 'ignored', body: { status: 'ignored', reason } };
-    }
-    return { status: 202, result: 'queued', body: { status: 'queued', delivery } };
-  }
-}
-
 function errorKind(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'GitError') return 'git';
-  if (name === 'HostError') return 'host';
-  if (name === 'GitHubError') return 'github';
+  if (error instanceof ExternalError) return error.system === 'docker' ? 'host' : error.system;
   return 'internal';
 }

@@ -1,14 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-import type { Logger } from 'pino';
-
 import type { WebhookDelivery } from '../github/receive-webhook.js';
+import type { Log } from '../util/log.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
+
+/** The answer to a webhook delivery. */
+export interface WebhookReply {
+  status: number;
+  body: unknown;
+}
 
 export interface HttpHandlers {
   metrics: DaemonMetrics;
-  log: Logger;
+  log: Log;
   /** The JSON served at /api/status. */
   status: () => unknown;
   /** Null when ready; the reason otherwise. */
@@ -21,7 +26,7 @@ export interface HttpHandlers {
    * Handles one delivery to POST /webhooks/github (the raw body, undefined when over the limit);
    * the endpoint is off without it.
    */
-  github?: (delivery: WebhookDelivery) => Promise<{ status: number; body: unknown }>;
+  github?: (delivery: WebhookDelivery) => Promise<WebhookReply>;
 }
 
 const MAX_BODY = 1024 * 1024;

@@ -1,21 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
-import type { Logger } from 'pino';
 
-import { observeHosts } from '../apply/observe-hosts.js';
-import { containerSpecs, environmentName } from '../environment/container-spec.js';
-import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
-import type { Environment } from '../environment/schema.js';
-import { tierOrder } from '../environment/tier-order.js';
-import type { DockerHost } from '../hosts/docker-host.js';
+import { fileSource } from '../pass/file-source.js';
+import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
-import { formatPlan } from '../plan/format-plan.js';
-import { asSeenBy } from '../plan/observed.js';
-import { planChanges } from '../plan/plan-changes.js';
+import type { UnreachableHost } from '../plan/unreachable-host.js';
+import { formatPlan } from '../report/format-plan.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { Log } from '../util/log.js';
 
 /** What an uncommitted edit of the environment file would do, as shown before it is committed. */
 export interface PendingEdit {
@@ -24,6 +20,8 @@ export interface PendingEdit {
   problems?: Problem[];
   counts?: ActionCounts;
   plan?: string;
+  /** Hosts that did not answer: their containers are not in the plan. */
+  unreachable?: UnreachableHost[];
 }
 
 export interface WorkingCopyWatch {
@@ -35,8 +33,9 @@ export interface WatchOptions {
   dir: string;
   branch: string;
   envPath: string;
-  connect: (env: Environment) => Map<string, DockerHost>;
-  log: Logger;
+  pass: PassDeps;
+  clock: Clock;
+  log: Log;
   /** A commit landed on the branch: reconcile. */
   onCommit: () => void;
   /** The environment file changed in the working tree: here is its plan (undefined: same as committed). */
@@ -60,10 +59,10 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     join(options.dir, '.git', 'packed-refs'),
   ];
   const debounce = options.debounceMs ?? 200;
-  const timers = new Map<string, NodeJS.Timeout>();
+  const timers = new Map<string, Timer>();
   const later = (key: string, action: () => void) => {
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(action, debounce));
+    timers.get(key)?.cancel();
+    timers.set(key, options.clock.after(debounce, action));
   };
 
   const planEdit = async () => {
@@ -71,30 +70,18 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
       options.onEdit(undefined);
       return;
     }
-    const loaded = loadEnvironment(readFileSync(file), { file });
-    const at = new Date().toISOString();
-    if (!loaded.ok) {
-      options.log.warn(
-        { problems: loaded.problems },
-        'uncommitted edit: the environment is invalid',
-      );
-      options.onEdit({ at, valid: false, problems: loaded.problems });
+    const pass = await runPass({ goal: 'plan', source: fileSource(file) }, options.pass);
+    const at = new Date(options.clock.wallTime()).toISOString();
+    if (pass.stage === 'load') {
+      options.log.warn({ problems: pass.problems }, 'uncommitted edit: the environment is invalid');
+      options.onEdit({ at, valid: false, problems: pass.problems });
       return;
     }
-    const hosts = options.connect(loaded.env);
-    try {
-      const { observed } = await observeHosts(hosts.values());
-      const plan = planChanges(
-        containerSpecs(loaded.env),
-        asSeenBy(environmentName(loaded.env), observed),
-        tierOrder(loaded.env),
-      );
-      const counts = countSteps(plan).total;
-      options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
-      options.onEdit({ at, valid: true, counts, plan: formatPlan(plan) });
-    } finally {
-      for (const host of hosts.values()) host.close();
-    }
+    if (pass.stage !== 'plan') return;
+    const { plan, unreachable } = pass.planned;
+    const counts = countSteps(plan).total;
+    options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
+    options.onEdit({ at, valid: true, counts, plan: formatPlan(plan), unreachable });
   };
 
   // The folders are watched, not the files: git deletes and re-creates a file it checks out
@@ -120,7 +107,7 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   });
   return {
     close: async () => {
-      for (const timer of timers.values()) clearTimeout(timer);
+      for (const timer of timers.values()) timer.cancel();
       await watcher.close();
     },
   };

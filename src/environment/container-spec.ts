@@ -1,5 +1,6 @@
 import type { ContainerState, Environment } from './schema.js';
 import { tierOrder } from './tier-order.js';
+import { compareText } from '../util/compare-text.js';
 
 /** Everything dockstack needs to run one container, derived from the environment file. */
 export interface ContainerSpec {
@@ -69,10 +70,6 @@ export function containerSpecs(env: Environment): ContainerSpec[] {
     }
   }
   return specs.sort(
-    (a, b) => a.tier - b.tier || compare(a.service, b.service) || compare(a.name, b.name),
+    (a, b) => a.tier - b.tier || compareText(a.service, b.service) || compareText(a.name, b.name),
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

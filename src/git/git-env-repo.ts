@@ -10,7 +10,8 @@ import type { Person } from './git-input.js';
 import { checkBranch, checkPath, checkPerson, checkSha, checkTrailerKey } from './git-input.js';
 import { redact, urlSecrets } from './redact.js';
 import { parseRepoUrl } from './repo-url.js';
-import type { GitContext, GitLog, RunOptions } from './run-git.js';
+import type { Log } from '../util/log.js';
+import type { GitContext, RunOptions } from './run-git.js';
 import { failure, runGit, runGitOk } from './run-git.js';
 import { prepareWorkingClone } from './working-clone.js';
 
@@ -36,7 +37,7 @@ export interface GitEnvRepoOptions {
   localTimeoutMs?: number;
   /** Largest file readFile returns; default 5 MiB. */
   maxFileBytes?: number;
-  log?: GitLog;
+  log?: Log;
   /** Where PATH, the ssh agent, proxies and CA files come from; default process.env. */
   processEnv?: NodeJS.ProcessEnv;
 }

@@ -1,3 +1,4 @@
+import { ExternalError } from '../util/external-error.js';
 import { redact } from './redact.js';
 
 /**
@@ -11,7 +12,8 @@ import { redact } from './redact.js';
  */
 export type GitErrorKind = 'unreachable' | 'rejected' | 'invalid' | 'conflict' | 'internal';
 
-export class GitError extends Error {
+export class GitError extends ExternalError {
+  readonly system = 'git';
   /** git's own words, with credentials hidden; empty when the failure did not come from git. */
   readonly stderr: string;
 
@@ -23,10 +25,5 @@ export class GitError extends Error {
     super(redact(message));
     this.name = 'GitError';
     this.stderr = redact(stderr);
-  }
-
-  /** True when trying again later may succeed without anyone changing anything. */
-  get retryable(): boolean {
-    return this.kind === 'unreachable';
   }
 }

@@ -3,12 +3,8 @@ import { GitPluginError, simpleGit } from 'simple-git';
 import { GitError } from './git-error.js';
 import { gitErrorKind } from './git-error-kind.js';
 import { redact } from './redact.js';
-
-/** The structured logger the adapter reports to (pino's Logger fits). */
-export interface GitLog {
-  debug(meta: Record<string, unknown>, message: string): void;
-  warn(meta: Record<string, unknown>, message: string): void;
-}
+import { errorMessage } from '../util/error-message.js';
+import type { Log } from '../util/log.js';
 
 /** Where and how every git command of one env repo runs. */
 export interface GitContext {
@@ -19,7 +15,7 @@ export interface GitContext {
   config: readonly string[];
   /** Hidden from every message. */
   secrets: readonly string[];
-  log?: GitLog | undefined;
+  log?: Log | undefined;
 }
 
 export interface RunOptions {
@@ -118,7 +114,7 @@ function timeout(command: string, options: RunOptions): GitError {
 
 function refusal(context: GitContext, command: string, error: unknown): GitError {
   const plugin = error instanceof GitPluginError ? error.plugin : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const kind = plugin === 'unsafe' || plugin === 'allowEnvironment' ? 'invalid' : 'internal';
   return new GitError(kind, `git ${command} refused: ${redact(message, context.secrets)}`);
 }

@@ -1,3 +1,5 @@
+import { ExternalError } from '../util/external-error.js';
+
 /**
  * Why a call to GitHub failed, in dockstack's terms:
  * - unreachable: no connection, a timeout or a 5xx (retry later)
@@ -6,7 +8,8 @@
  */
 export type GitHubErrorKind = 'unreachable' | 'rejected' | 'invalid';
 
-export class GitHubError extends Error {
+export class GitHubError extends ExternalError {
+  readonly system = 'github';
   constructor(
     readonly kind: GitHubErrorKind,
     message: string,
@@ -14,10 +17,6 @@ export class GitHubError extends Error {
   ) {
     super(message);
     this.name = 'GitHubError';
-  }
-
-  get retryable(): boolean {
-    return this.kind === 'unreachable';
   }
 }
 

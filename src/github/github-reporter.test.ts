@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createLogger } from '../daemon/create-logger.js';
-import type { PassResult } from '../daemon/reconcile-head.js';
+import type { PassResult } from '../pass/pass-result.js';
 import type { CheckRun, CommitStatus, GitHubApi } from './github-api.js';
 import { createGitHubReporter } from './github-reporter.js';
 import type { PullRequestPlan } from './plan-pull-request.js';
@@ -45,7 +45,7 @@ function recordingGitHub(canUseChecks: boolean) {
 const planned = (headSha: string): PullRequestPlan => ({
   kind: 'planned',
   headSha,
-  plan: { tiers: [] },
+  plan: { hostSteps: [], tiers: [] },
   report: { title: '1 to create', body: '<!-- dockstack:plan -->\nplan' },
 });
 
@@ -103,20 +103,27 @@ describe('the GitHub reporter', () => {
   it('reports an apply on the applied commit and on the pull requests it merged', async () => {
     const gh = recordingGitHub(false);
     const r = reporter(gh.api, () => Promise.resolve(planned(NEW)));
+    const plan = { hostSteps: [], tiers: [] };
+    const commit = { sha: NEW, subject: 'Merge #4', author: 'a', date: 'd', valid: true };
     const result: PassResult = {
-      head: NEW,
-      applied: NEW,
-      commits: [{ sha: NEW, subject: 'Merge #4', author: 'a', date: 'd', valid: true }],
+      stage: 'apply',
+      file: 'environment.yaml',
+      git: { head: NEW, applied: NEW, commits: [commit] },
+      env: { common: { dnsServer: '10.0.0.1', domain: 'endor.lab' }, services: {} },
+      planned: { plan, specs: [], observed: [], state: [], unreachable: [] },
       reconciliation: {
-        plan: { tiers: [] },
+        plan,
         result: { converged: true, steps: [], durationMs: 1200 },
         unreachable: [],
       },
+      observed: [],
       state: [],
+      registered: {},
     };
-    await r.applying(NEW);
-    await r.applied(result);
-    await r.applied({ ...result, commits: [] });
+    await r.applying({ head: NEW, applied: NEW, commits: [] });
+    await r.passed(result);
+    await r.passed({ ...result, git: { head: NEW, applied: NEW, commits: [] } });
+    await r.idle();
     expect(gh.calls).toEqual([
       'status b dockstack/apply pending',
       'status b dockstack/apply success',

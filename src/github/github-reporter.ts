@@ -1,11 +1,13 @@
-import type { Logger } from 'pino';
-
-import type { PassResult } from '../daemon/reconcile-head.js';
+import type { PassResult } from '../pass/pass-result.js';
+import type { PassReporter } from '../pass/report-stage.js';
+import type { GitRevision } from '../pass/source.js';
+import { applyReport, APPLY_MARKER } from '../report/apply-report.js';
+import { PLAN_MARKER, type Report } from '../report/plan-report.js';
+import type { Log } from '../util/log.js';
 import type { CheckAnnotation, GitHubApi } from './github-api.js';
-import { applyReport, APPLY_MARKER } from './apply-report.js';
 import type { PullRequestPlan } from './plan-pull-request.js';
-import { PLAN_MARKER, type Report } from './plan-report.js';
 import { PullRequestQueue } from './pull-request-queue.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const PLAN_CONTEXT = 'dockstack/plan';
 export const APPLY_CONTEXT = 'dockstack/apply';
@@ -18,17 +20,20 @@ export interface GitHubReporterOptions {
   statusUrl: string;
   /** A commit's page on GitHub, for links in reports. */
   commitUrl?: (sha: string) => string;
-  log: Logger;
+  log: Log;
 }
 
-export interface GitHubReporter {
+export interface GitHubReporter extends PassReporter {
   /** A pull request was opened or its head moved: plan it and report (queued, coalesced). */
   planPull(number: number, headSha: string): void;
-  /** The daemon is about to apply `sha`: a pending `dockstack/apply` status. */
-  applying(sha: string): Promise<void>;
-  /** A pass finished: the status of the applied commit, and the result on its pull requests. */
-  applied(result: PassResult): Promise<void>;
-  /** Resolves when every queued plan is reported. */
+  /** New commits are about to be applied: a pending `dockstack/apply` status on the applied one. */
+  applying(revision: GitRevision): Promise<void>;
+  /**
+   * A pass ended: the status of the applied commit, and the result on its pull requests. Queued
+   * off the pass's path: it returns at once.
+   */
+  passed(result: PassResult): Promise<void>;
+  /** Resolves when every queued plan and result is reported. */
   idle(): Promise<void>;
 }
 
@@ -77,7 +82,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
     try {
       result = await options.plan(number);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       await finish(number, headSha, checkId, 'error', {
         title: 'Could not plan',
         body: `${PLAN_MARKER}\ndockstack could not plan this pull request: ${reason}`,
@@ -171,59 +176,65 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       github.setStatus({ sha, state, context: APPLY_CONTEXT, description, targetUrl: statusUrl }),
     );
 
+  /** Results of passes, reported one after the other. */
+  let results: Promise<void> = Promise.resolve();
+
+  const reportResult = async (result: PassResult) => {
+    const revision = result.git;
+    if (revision === undefined || revision.commits.length === 0 || result.stage === 'plan') return;
+    try {
+      if (result.stage === 'load') {
+        await applyStatus(
+          revision.head,
+          'failure',
+          `invalid environment (${result.problems.length} problems): nothing applied`,
+        );
+        return;
+      }
+      const { reconciliation } = result;
+      const addresses = new Map(result.observed.map((c) => [c.name, c.addresses ?? []] as const));
+      const report = applyReport({
+        applied: revision.applied,
+        reconciliation,
+        state: result.state,
+        addresses,
+        ...(result.recorded === undefined ? {} : { writeBack: result.recorded }),
+        statusUrl,
+        ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
+      });
+      await applyStatus(
+        revision.applied,
+        reconciliation.result.converged ? 'success' : 'failure',
+        report.title,
+      );
+      const pulls = new Set<number>();
+      for (const commit of revision.commits) {
+        for (const pull of await github.pullRequestsOfCommit(commit.sha)) pulls.add(pull);
+      }
+      for (const pull of pulls) await github.upsertComment(pull, APPLY_MARKER, report.body);
+    } catch (error) {
+      log.warn({ err: error, commit: revision.applied }, 'reporting the apply to GitHub failed');
+    }
+  };
+
   return {
     planPull: (number, headSha) => {
       queue.request(number, headSha);
     },
 
-    applying: async (sha) => {
+    applying: async (revision) => {
       try {
-        await applyStatus(sha, 'pending', 'applying to the Docker hosts');
+        await applyStatus(revision.applied, 'pending', 'applying to the Docker hosts');
       } catch (error) {
-        log.warn({ err: error, commit: sha }, 'reporting the apply to GitHub failed');
+        log.warn({ err: error, commit: revision.applied }, 'reporting the apply to GitHub failed');
       }
     },
 
-    applied: async (result) => {
-      try {
-        if (result.commits.length === 0) return;
-        if (result.invalid !== undefined) {
-          await applyStatus(
-            result.head,
-            'failure',
-            `invalid environment (${result.invalid.length} problems): nothing applied`,
-          );
-          return;
-        }
-        const reconciliation = result.reconciliation;
-        if (reconciliation === undefined) return;
-        const addresses = new Map(
-          (result.observed ?? []).map((c) => [c.name, c.addresses ?? []] as const),
-        );
-        const report = applyReport({
-          applied: result.applied,
-          reconciliation,
-          state: result.state ?? [],
-          addresses,
-          ...(result.writeBack === undefined ? {} : { writeBack: result.writeBack }),
-          statusUrl,
-          ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
-        });
-        await applyStatus(
-          result.applied,
-          reconciliation.result.converged ? 'success' : 'failure',
-          report.title,
-        );
-        const pulls = new Set<number>();
-        for (const commit of result.commits) {
-          for (const pull of await github.pullRequestsOfCommit(commit.sha)) pulls.add(pull);
-        }
-        for (const pull of pulls) await github.upsertComment(pull, APPLY_MARKER, report.body);
-      } catch (error) {
-        log.warn({ err: error, commit: result.applied }, 'reporting the apply to GitHub failed');
-      }
+    passed: (result) => {
+      results = results.then(() => reportResult(result));
+      return Promise.resolve();
     },
 
-    idle: () => queue.idle(),
+    idle: () => Promise.all([queue.idle(), results]).then(() => undefined),
   };
 }

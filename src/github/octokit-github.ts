@@ -3,7 +3,7 @@ import { App, Octokit } from 'octokit';
 import type { CheckRun, GitHubApi, PullRequest } from './github-api.js';
 import type { GitHubConfig } from './github-config.js';
 import { toGitHubError } from './github-error.js';
-import { cut } from './markdown.js';
+import { cut } from '../report/markdown.js';
 
 export interface OctokitGitHubOptions {
   /** Deadline of each request; default 20 s. */

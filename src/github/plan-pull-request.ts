@@ -1,22 +1,21 @@
-import { planForHosts } from '../apply/plan-for-hosts.js';
-import { renderedFiles } from '../daemon/render-write-back.js';
 import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
+import { refreshedContainers } from '../configure/refreshed-containers.js';
 import type { EnvRepo } from '../git/env-repo.js';
-import type { DockerHost } from '../hosts/docker-host.js';
+import { commitSource } from '../pass/commit-source.js';
+import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { planSteps, type Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
+import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
 import { fileDiff } from '../util/file-diff.js';
-import { invalidReport, planReport, type FileChange, type Report } from './plan-report.js';
-import { refreshedContainers } from './refreshed-containers.js';
 
 export interface PullRequestPlanDeps {
   repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile'>;
   envPath: string;
-  connect: (env: Environment) => Map<string, DockerHost>;
+  pass: PassDeps;
   /** A commit's page, for links in the report. */
   commitUrl?: (sha: string) => string;
 }
@@ -27,10 +26,10 @@ export type PullRequestPlan =
   | { kind: 'planned'; headSha: string; plan: Plan; report: Report };
 
 /**
- * What merging pull request `number` would do: its head's environment validated, then planned
- * against what runs now (one list call per host, nothing changed), with the diff merging causes
- * in the files the daemon writes back. The head is fetched from the configured remote
- * (`refs/pull/N/head`), never from a URL a webhook names.
+ * What merging pull request `number` would do: a pass up to its plan stage on the pull request's
+ * head (validated, then planned against what runs now: one list call per host, nothing changed),
+ * with the diff merging causes in the files the daemon writes back. The head is fetched from the
+ * configured remote (`refs/pull/N/head`), never from a URL a webhook names.
  */
 export async function planPullRequest(
   deps: PullRequestPlanDeps,
@@ -40,41 +39,36 @@ export async function planPullRequest(
   const base = await repo.fetch();
   const headSha = await repo.fetchPull(number);
   if (headSha === undefined) return { kind: 'gone' };
-  const loaded = loadEnvironment((await repo.readFile(headSha, envPath)) ?? '', { file: envPath });
-  if (!loaded.ok) {
+  const pass = await runPass(
+    { goal: 'plan', source: commitSource(repo, envPath, headSha) },
+    deps.pass,
+  );
+  if (pass.stage === 'load') {
     return {
       kind: 'invalid',
       headSha,
-      problems: loaded.problems,
-      report: invalidReport(headSha, loaded.problems, deps.commitUrl),
+      problems: pass.problems,
+      report: invalidReport(headSha, pass.problems, deps.commitUrl),
     };
   }
-  const env = loaded.env;
-  const baseText = (await repo.readFile(base, envPath)) ?? '';
-  const baseLoaded = loadEnvironment(baseText, { file: envPath });
+  const { env, planned } = pass;
+  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
   const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
-
-  const hosts = deps.connect(env);
-  try {
-    const { plan, unreachable } = await planForHosts(env, hosts);
-    const fresh = new Set(
-      planSteps(plan)
-        .filter((s) => s.action === 'create' || s.action === 'recreate')
-        .map((s) => s.name),
-    );
-    const report = planReport({
-      headSha,
-      envPath,
-      plan,
-      unreachable: [...unreachable].map(([host, error]) => ({ host, error })),
-      files: await writeBackDiff(deps, base, baseEnv, env),
-      refreshed: refreshedContainers(baseEnv, env, fresh),
-      ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
-    });
-    return { kind: 'planned', headSha, plan, report };
-  } finally {
-    for (const host of hosts.values()) host.close();
-  }
+  const fresh = new Set(
+    planSteps(planned.plan)
+      .filter((s) => s.action === 'create' || s.action === 'recreate')
+      .map((s) => s.name),
+  );
+  const report = planReport({
+    headSha,
+    envPath,
+    plan: planned.plan,
+    unreachable: planned.unreachable,
+    files: await writeBackDiff(deps, base, baseEnv, env),
+    refreshed: refreshedContainers(baseEnv, env, fresh, deps.pass.renderer.classes),
+    ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
+  });
+  return { kind: 'planned', headSha, plan: planned.plan, report };
 }
 
 /**
@@ -101,7 +95,7 @@ async function writeBackDiff(
       writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
     ],
   ];
-  for (const [path, after] of Object.entries(renderedFiles(deps.envPath, env))) {
+  for (const [path, after] of Object.entries(deps.pass.renderer.files(deps.envPath, env))) {
     pairs.push([path, (await deps.repo.readFile(base, path)) ?? '', after]);
   }
   return pairs.flatMap(([path, before, after]) => {

@@ -1,3 +1,5 @@
+import { ExternalError } from '../util/external-error.js';
+
 /**
  * Why a call to a Docker host failed, in dockstack's terms:
  * - unreachable: no connection, or the host did not answer before the deadline (retry later)
@@ -9,7 +11,8 @@
 export type HostErrorKind =
   'unreachable' | 'conflict' | 'not-found' | 'image-unavailable' | 'engine';
 
-export class HostError extends Error {
+export class HostError extends ExternalError {
+  readonly system = 'docker';
   constructor(
     readonly host: string,
     readonly kind: HostErrorKind,
@@ -17,10 +20,5 @@ export class HostError extends Error {
   ) {
     super(message);
     this.name = 'HostError';
-  }
-
-  /** True when trying again later may succeed without anyone changing anything. */
-  get retryable(): boolean {
-    return this.kind === 'unreachable';
   }
 }

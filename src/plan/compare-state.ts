@@ -6,12 +6,14 @@ import {
   specHashOf,
   type ObservedContainer,
 } from './observed.js';
+import { compareText } from '../util/compare-text.js';
 import { specHash } from './spec-hash.js';
 
 /**
  * One container's desired and observed state:
  * - desired: what the environment asks (`absent` for a managed container it no longer names)
- * - observed: what runs; `blocked` when a container dockstack does not manage holds the name
+ * - observed: what runs; `blocked` when a container dockstack does not manage holds the name;
+ *   `unknown` when its host could not be observed
  * - drifted: it exists but was created from another spec (image, address, ...)
  */
 export interface ContainerState {
@@ -19,16 +21,20 @@ export interface ContainerState {
   name: string;
   service: string | null;
   desired: 'running' | 'stopped' | 'absent';
-  observed: 'running' | 'stopped' | 'missing' | 'blocked';
+  observed: 'running' | 'stopped' | 'missing' | 'blocked' | 'unknown';
   drifted: boolean;
   /** True when nothing needs doing for it. */
   ok: boolean;
 }
 
-/** Desired against observed, container by container, sorted by host and name. */
+/**
+ * Desired against observed, container by container, sorted by host and name. A container on a host
+ * in `unreachable` is `unknown`: nothing is known to have changed there.
+ */
 export function compareState(
   desired: readonly ContainerSpec[],
   observed: readonly ObservedContainer[],
+  unreachable: ReadonlySet<string> = new Set(),
 ): ContainerState[] {
   const onHost = new Map<string, ObservedContainer>();
   for (const container of observed)
@@ -39,7 +45,9 @@ export function compareState(
   for (const spec of desired) {
     const found = onHost.get(`${spec.host}\u0000${spec.name}`);
     const base = { host: spec.host, name: spec.name, service: spec.service, desired: spec.state };
-    if (found === undefined || (isManaged(found) && managedName(found) !== spec.name)) {
+    if (unreachable.has(spec.host)) {
+      states.push({ ...base, observed: 'unknown', drifted: false, ok: false });
+    } else if (found === undefined || (isManaged(found) && managedName(found) !== spec.name)) {
       states.push({ ...base, observed: 'missing', drifted: false, ok: false });
     } else if (!isManaged(found)) {
       states.push({ ...base, observed: 'blocked', drifted: false, ok: false });
@@ -63,7 +71,5 @@ export function compareState(
       ok: false,
     });
   }
-  return states.sort((a, b) =>
-    a.host === b.host ? (a.name < b.name ? -1 : 1) : a.host < b.host ? -1 : 1,
-  );
+  return states.sort((a, b) => compareText(a.host, b.host) || compareText(a.name, b.name));
 }

@@ -22,15 +22,27 @@ function step(action: 'remove' | 'conflict', host: string, name: string): Step {
   return { action, host, name, service: 'dns', spec, id: 'x', reason: 'held' };
 }
 
-const zero = { create: 0, recreate: 0, start: 0, stop: 0, remove: 0, conflict: 0 };
+const zero = {
+  network: 0,
+  tunnel: 0,
+  create: 0,
+  recreate: 0,
+  start: 0,
+  stop: 0,
+  remove: 0,
+  conflict: 0,
+  attach: 0,
+  configure: 0,
+};
 
 describe('countSteps', () => {
   it('counts nothing in an empty plan', () => {
-    expect(countSteps({ tiers: [] })).toEqual({ total: zero, byHost: {} });
+    expect(countSteps({ hostSteps: [], tiers: [] })).toEqual({ total: zero, byHost: {} });
   });
 
   it('counts per action and per host, hosts sorted', () => {
     const plan: Plan = {
+      hostSteps: [],
       tiers: [
         {
           phase: 'remove',

@@ -1,6 +1,6 @@
-import { planSteps, type Plan, type StepAction } from './plan.js';
+import { planSteps, type HostAction, type Plan, type StepAction } from './plan.js';
 
-export type ActionCounts = Record<StepAction, number>;
+export type ActionCounts = Record<StepAction | HostAction, number>;
 
 export interface StepCounts {
   total: ActionCounts;
@@ -8,11 +8,11 @@ export interface StepCounts {
   byHost: Record<string, ActionCounts>;
 }
 
-/** How many steps of each action the plan holds, in all and per host. */
+/** How many steps of each action the plan holds, host steps included, in all and per host. */
 export function countSteps(plan: Plan): StepCounts {
   const total = zeroCounts();
   const byHost = new Map<string, ActionCounts>();
-  for (const step of planSteps(plan)) {
+  for (const step of [...plan.hostSteps, ...planSteps(plan)]) {
     total[step.action] += 1;
     let host = byHost.get(step.host);
     if (host === undefined) {
@@ -29,5 +29,16 @@ export function countSteps(plan: Plan): StepCounts {
 }
 
 function zeroCounts(): ActionCounts {
-  return { create: 0, recreate: 0, start: 0, stop: 0, remove: 0, conflict: 0 };
+  return {
+    network: 0,
+    tunnel: 0,
+    create: 0,
+    recreate: 0,
+    start: 0,
+    stop: 0,
+    remove: 0,
+    conflict: 0,
+    attach: 0,
+    configure: 0,
+  };
 }

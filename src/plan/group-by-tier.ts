@@ -1,4 +1,5 @@
 import type { PlanTier, Step } from './plan.js';
+import { compareText } from '../util/compare-text.js';
 
 /**
  * Steps grouped by the tier of their service (its index in `order`), sorted by host, name and id
@@ -38,12 +39,8 @@ export function groupByTier(
 
 function byPlace(a: Step, b: Step): number {
   return (
-    compare(a.host, b.host) ||
-    compare(a.name, b.name) ||
-    compare('id' in a ? a.id : '', 'id' in b ? b.id : '')
+    compareText(a.host, b.host) ||
+    compareText(a.name, b.name) ||
+    compareText('id' in a ? a.id : '', 'id' in b ? b.id : '')
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

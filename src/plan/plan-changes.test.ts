@@ -144,7 +144,7 @@ describe('planChanges', () => {
 
   it('is empty when the hosts already match the environment', () => {
     const again = plan(seed, seedDeployed);
-    expect(again).toEqual({ tiers: [] });
+    expect(again).toEqual({ hostSteps: [], tiers: [] });
     expect(isEmpty(again)).toBe(true);
   });
 

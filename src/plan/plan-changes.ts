@@ -61,6 +61,7 @@ export function planChanges(
     if (step !== undefined) deploys.push(step);
   }
   return {
+    hostSteps: [],
     tiers: [...groupByTier('remove', removals, order), ...groupByTier('deploy', deploys, order)],
   };
 }

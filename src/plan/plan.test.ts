@@ -8,15 +8,18 @@ function removal(name: string): RemoveStep {
 
 describe('isEmpty', () => {
   it.each<{ name: string; plan: Plan; expected: boolean }>([
-    { name: 'no tiers', plan: { tiers: [] }, expected: true },
+    { name: 'no tiers', plan: { hostSteps: [], tiers: [] }, expected: true },
     {
       name: 'tiers without steps',
-      plan: { tiers: [{ phase: 'deploy', tier: 0, service: 'dns', steps: [] }] },
+      plan: { hostSteps: [], tiers: [{ phase: 'deploy', tier: 0, service: 'dns', steps: [] }] },
       expected: true,
     },
     {
       name: 'a step',
-      plan: { tiers: [{ phase: 'remove', tier: 0, service: 'dns', steps: [removal('dns1')] }] },
+      plan: {
+        hostSteps: [],
+        tiers: [{ phase: 'remove', tier: 0, service: 'dns', steps: [removal('dns1')] }],
+      },
       expected: false,
     },
   ])('is $expected with $name', ({ plan, expected }) => {
@@ -27,6 +30,7 @@ describe('isEmpty', () => {
 describe('planSteps', () => {
   it('lists the steps in plan order', () => {
     const plan: Plan = {
+      hostSteps: [],
       tiers: [
         { phase: 'remove', tier: 1, service: 'puppet', steps: [removal('b'), removal('c')] },
         { phase: 'remove', tier: 0, service: 'dns', steps: [removal('a')] },

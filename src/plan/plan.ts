@@ -6,6 +6,11 @@ import type { ContainerSpec } from '../environment/container-spec.js';
  */
 export interface Plan {
   /**
+   * Work on the hosts themselves (a network, a tunnel to another host), done after the removals
+   * and before the first deploy tier. Sorted by host, then action and name.
+   */
+  hostSteps: HostStep[];
+  /**
    * Removals first, one group per tier in reverse order (containers whose service is outside the
    * order before all others), then the deploy groups in tier order. Empty groups are left out.
    */
@@ -18,11 +23,37 @@ export interface PlanTier {
   tier: number | null;
   /** The tier's service; null for the group of services outside the order. */
   service: string | null;
-  /** Sorted by host, then container name. */
+  /** Sorted by host, then container name, then phase. */
   steps: Step[];
 }
 
-export type Step = CreateStep | RecreateStep | StartStep | StopStep | RemoveStep | ConflictStep;
+/**
+ * The phases a container goes through in its tier, in this order: removed (in a removal tier, or
+ * the old container of a recreate); created; started (or stopped); attached to the environment's
+ * network where that needs a running container (its network namespace exists once it runs);
+ * ready (running, and healthy where its image has a health check); configured. A tier counts as
+ * up once each of its containers has been through every phase its steps take.
+ */
+export const CONTAINER_PHASES = [
+  'remove',
+  'create',
+  'start',
+  'attach',
+  'ready',
+  'configure',
+] as const;
+
+export type ContainerPhase = (typeof CONTAINER_PHASES)[number];
+
+export type Step =
+  | CreateStep
+  | RecreateStep
+  | StartStep
+  | StopStep
+  | RemoveStep
+  | ConflictStep
+  | AttachStep
+  | ConfigureStep;
 
 export type StepAction = Step['action'];
 
@@ -103,12 +134,83 @@ export interface ConflictStep {
   reason: string;
 }
 
-/** Every step of the plan, in the order the plan lists them. */
+/**
+ * Join a running container to the environment's network with its address and MAC: a container
+ * that lost its network or whose address drifted, or one the network driver wires only once it
+ * runs.
+ */
+export interface AttachStep {
+  action: 'attach';
+  host: string;
+  name: string;
+  service: string;
+  spec: ContainerSpec;
+  /** The container, when it exists before the plan runs; else the one this tier creates. */
+  id?: string;
+  reason: string;
+}
+
+/** Run the container's configuration agent: its inputs changed (see `reason`). */
+export interface ConfigureStep {
+  action: 'configure';
+  host: string;
+  name: string;
+  service: string;
+  spec: ContainerSpec;
+  id?: string;
+  reason: string;
+}
+
+export type HostStep = NetworkStep | TunnelStep;
+
+export type HostAction = HostStep['action'];
+
+/** Make sure the environment's network exists on the host as the environment describes it. */
+export interface NetworkStep {
+  action: 'network';
+  host: string;
+  /** The network's name on the host. */
+  name: string;
+  subnet: string;
+  gateway: string;
+  mtu: number;
+  /** The Linux bridge behind it. */
+  bridge: string;
+  /** True on every host but the one that holds the gateway address (see network/). */
+  inhibitGateway: boolean;
+  /** The id of a network to remove first, when one of that name exists with other settings. */
+  replaces?: string;
+  reason: string;
+}
+
+/** Make sure the host's bridge has a tunnel to `peer`'s, so both hosts share one segment. */
+export interface TunnelStep {
+  action: 'tunnel';
+  host: string;
+  /** The tunnel device's name on the host. */
+  name: string;
+  /** The other host (its name in the environment). */
+  peer: string;
+  /** Tunnel endpoints: this host's address and the peer's, as they reach each other. */
+  local: string;
+  remote: string;
+  vni: number;
+  bridge: string;
+  mtu: number;
+  reason: string;
+}
+
+/** Every container step of the plan, in the order the plan lists them. */
 export function planSteps(plan: Plan): Step[] {
   return plan.tiers.flatMap((tier) => tier.steps);
 }
 
 /** True when the hosts already match the environment: nothing to do and nothing blocked. */
 export function isEmpty(plan: Plan): boolean {
-  return plan.tiers.every((tier) => tier.steps.length === 0);
+  return plan.hostSteps.length === 0 && plan.tiers.every((tier) => tier.steps.length === 0);
+}
+
+/** The empty plan. */
+export function emptyPlan(): Plan {
+  return { hostSteps: [], tiers: [] };
 }

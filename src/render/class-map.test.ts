@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { loadClassMap, parseClassMap } from './class-map.js';
-import { templateUrl } from './templates-dir.js';
+import { parseClassMap } from './class-map.js';
+import { loadRenderer } from './renderer.js';
 
 describe('the shipped class map', () => {
   it('gives every seed service its classes and none to dns and puppet', () => {
-    expect(loadClassMap(templateUrl('classes.yaml'))).toEqual({
+    expect(loadRenderer().classes).toEqual({
       cassandra: ['::contrail::common', '::contrail::database'],
       collector: ['::contrail::common', '::contrail::collector'],
       compute: ['::contrail::common', '::contrail::compute'],
@@ -23,7 +23,7 @@ describe('the shipped class map', () => {
   });
 
   it('names only classes the project ships in puppet/modules', () => {
-    const classes = Object.values(loadClassMap(templateUrl('classes.yaml'))).flat();
+    const classes = Object.values(loadRenderer().classes).flat();
     for (const name of new Set(classes)) {
       const [module, ...rest] = name.replace(/^::/, '').split('::');
       const file = new URL(

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
@@ -53,11 +50,6 @@ export function parseClassMap(text: string, file: string): ClassMap {
     return `${at(offsetOf(doc, issue.path, isKey))}: ${message}${where}`;
   });
   throw new Error(`invalid class map:\n${problems.join('\n')}`);
-}
-
-/** Reads and validates a class map file. */
-export function loadClassMap(file: URL): ClassMap {
-  return parseClassMap(readFileSync(file, 'utf8'), fileURLToPath(file));
 }
 
 /** Where the value (or, with `key`, the key) at `path` starts in the source. */

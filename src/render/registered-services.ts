@@ -1,5 +1,5 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
-import { compareText } from './compare-text.js';
+import { compareText } from '../util/compare-text.js';
 
 /**
  * The `registered_services` section for the given containers: each service -> the names of its

@@ -1,5 +1,5 @@
 import { DNS_NAME, IPV4, MAC_ADDRESS, RFC1123_LABEL } from '../environment/patterns.js';
-import { compareText } from './compare-text.js';
+import { compareText } from '../util/compare-text.js';
 import type { DnsmasqEntry } from './dnsmasq-entries.js';
 
 const HEADER = '# Rendered by dockstack: edits here are overwritten.';

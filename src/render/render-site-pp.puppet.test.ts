@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { seedEnvironment } from '../../test/fixtures/render/seed-environment.js';
-import { DEFAULT_CLASS_MAP, renderSitePp } from './render-site-pp.js';
+import { loadRenderer } from './renderer.js';
+
+const renderer = loadRenderer();
 
 const work = mkdtempSync(join(tmpdir(), 'dockstack-puppet-'));
 afterAll(() => {
@@ -197,8 +199,8 @@ function readBack(output: string): ReadBack {
 
 describe('the rendered site.pp, read by Puppet', () => {
   it('passes puppet parser validate, hostile values and all, where naive quoting fails', async () => {
-    const seed = write('seed.pp', renderSitePp(seedEnvironment()));
-    const hostile = write('hostile.pp', renderSitePp(hostileEnv));
+    const seed = write('seed.pp', renderer.sitePp(seedEnvironment()));
+    const hostile = write('hostile.pp', renderer.sitePp(hostileEnv));
     const naive = write(
       'naive.pp',
       HOSTILE.map((value, i) => `$naive_${i} = '${value}'\n`).join(''),
@@ -214,7 +216,7 @@ describe('the rendered site.pp, read by Puppet', () => {
   });
 
   it('gives Puppet exactly the values of the environment', async () => {
-    const manifest = write('read-back.pp', renderSitePp(hostileEnv) + READ_BACK);
+    const manifest = write('read-back.pp', renderer.sitePp(hostileEnv) + READ_BACK);
     const run = await puppet(['apply', manifest]);
     expect(errors(run)).toEqual([]);
     expect(run.code).toBe(0);
@@ -232,8 +234,8 @@ describe('the rendered site.pp, read by Puppet', () => {
 
   it("compiles against the project's Puppet modules, for a node and for every class", async () => {
     const modules = fileURLToPath(new URL('../../puppet/modules', import.meta.url));
-    const manifest = renderSitePp(hostileEnv);
-    const classes = [...new Set(Object.values(DEFAULT_CLASS_MAP).flat())];
+    const manifest = renderer.sitePp(hostileEnv);
+    const classes = [...new Set(Object.values(renderer.classes).flat())];
     const everyClass = classes.map((name) => `  class { '${name}': }\n`).join('');
     const [node, every] = await Promise.all([
       puppet([

@@ -5,7 +5,8 @@ import {
   seedEnvironment,
   type RawEnvironment,
 } from '../../test/fixtures/render/seed-environment.js';
-import { renderSitePp } from './render-site-pp.js';
+import type { Environment } from '../environment/schema.js';
+import { loadRenderer } from './renderer.js';
 
 const withCompute = (raw: RawEnvironment): void => {
   raw.external = { compute: { compute1: {} } };
@@ -20,7 +21,10 @@ function nodeBlocks(manifest: string): Map<string, string> {
   return blocks;
 }
 
-describe('renderSitePp', () => {
+const renderer = loadRenderer();
+const renderSitePp = (env: Environment) => renderer.sitePp(env);
+
+describe('the site.pp renderer', () => {
   it('renders the seed environment', () => {
     expect(renderSitePp(seedEnvironment(withCompute))).toBe(`\
 # This file is rendered by dockstack from the environment file: edits here are overwritten.
@@ -195,7 +199,7 @@ node 'compute1.endor.lab' {
       raw.services = { constructor: { c1: { host: 'h' } }, dns: { dns1: { host: 'h' } } };
       raw.order = ['dns', 'constructor'];
     });
-    const manifest = renderSitePp(env, { dns: ['::site::dns', 'base'] });
+    const manifest = loadRenderer({ classes: { dns: ['::site::dns', 'base'] } }).sitePp(env);
     expect([...nodeBlocks(manifest).values()]).toEqual([
       "node 'dns1.endor.lab' {\n  class { '::site::dns': }\n  class { 'base': }\n}\n",
     ]);

@@ -1,31 +1,24 @@
-import { readFileSync } from 'node:fs';
-
 import Handlebars from 'handlebars';
 
-import type { Environment } from '../environment/schema.js';
-import { loadClassMap, type ClassMap } from './class-map.js';
 import { puppetString } from './puppet-string.js';
 import { puppetValue } from './puppet-value.js';
-import { sitePpView } from './site-pp-view.js';
-import { templateUrl } from './templates-dir.js';
+import type { SitePpView } from './site-pp-view.js';
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper('puppetString', puppetString);
-handlebars.registerHelper('puppetValue', puppetValue);
-
-const template = handlebars.compile(
-  handlebars.parse(readFileSync(templateUrl('site.pp.hbs'), 'utf8')),
-  { noEscape: true, strict: true },
-);
-
-/** The class map shipped in templates/classes.yaml, read and validated once. */
-export const DEFAULT_CLASS_MAP: ClassMap = loadClassMap(templateUrl('classes.yaml'));
+/** A compiled site.pp template: the view in, the manifest out. */
+export type SitePpTemplate = (view: SitePpView) => string;
 
 /**
- * manifests/site.pp for the environment: the non-secret `common` values and the member lists as
- * top-scope hashes (`$dockstack_common`, `$dockstack_members`), then one node block per container
- * and external node whose service or role has classes (see `sitePpView` for who gets what).
+ * Compiles the text of a site.pp template (templates/site.pp.hbs) with dockstack's helpers:
+ * `puppetString` and `puppetValue` quote values for Puppet, nothing is HTML-escaped, and a field
+ * the view lacks fails instead of rendering empty.
  */
-export function renderSitePp(env: Environment, classes: ClassMap = DEFAULT_CLASS_MAP): string {
-  return template(sitePpView(env, classes));
+export function compileSitePp(source: string): SitePpTemplate {
+  const handlebars = Handlebars.create();
+  handlebars.registerHelper('puppetString', puppetString);
+  handlebars.registerHelper('puppetValue', puppetValue);
+  const template = handlebars.compile<SitePpView>(handlebars.parse(source), {
+    noEscape: true,
+    strict: true,
+  });
+  return (view) => template(view);
 }

@@ -2,7 +2,7 @@ import { containerSpecs } from '../environment/container-spec.js';
 import { isSecretKey, type Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
 import type { ClassMap } from './class-map.js';
-import { compareText } from './compare-text.js';
+import { compareText } from '../util/compare-text.js';
 
 /** One key of a Puppet hash and its scalar value. */
 export interface PuppetEntry {

@@ -1,5 +1,5 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
-import { compareText } from './compare-text.js';
+import { compareText } from '../util/compare-text.js';
 import { sectionSource } from './section-source.js';
 import { topLevelSections, type TopLevelSection } from './top-level-sections.js';
 

@@ -1,16 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 
+import type { Reconciliation } from '../../src/apply/reconciliation.js';
 import { loadEnvironment } from '../../src/environment/load-environment.js';
 import type { Environment } from '../../src/environment/schema.js';
 import { connectHosts } from '../../src/hosts/connect-hosts.js';
 import type { DockerHost } from '../../src/hosts/docker-host.js';
 import type { DockerodeHostOptions } from '../../src/hosts/dockerode-host.js';
 import type { Endpoint } from '../../src/hosts/host-endpoint.js';
+import { runPass } from '../../src/pass/run-pass.js';
 import { LABELS } from '../../src/plan/labels.js';
+import { loadRenderer } from '../../src/render/renderer.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
@@ -60,9 +64,17 @@ export function environment(services: Services, extras: Extras = {}): Environmen
   return loaded.env;
 }
 
-export function writeEnvironment(services: Services): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'dockstack-apply-')), 'environment.yaml');
-  writeFileSync(file, environmentText(services));
+/**
+ * Writes the environment file into a folder of its own and returns its path; the folder is
+ * removed when the test that called this ends.
+ */
+export function writeEnvironment(services: Services, hosts?: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dockstack-apply-'));
+  onTestFinished(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const file = join(dir, 'environment.yaml');
+  writeFileSync(file, environmentText(services, hosts === undefined ? {} : { hosts }));
   return file;
 }
 
@@ -79,6 +91,27 @@ export function seedServices(perService: number, tag = 'x'): Services {
     services[service] = containers;
   }
   return services;
+}
+
+const renderer = loadRenderer();
+
+/**
+ * A pass up to the apply stage over `hosts`, for the environment `text` (an environment file's
+ * text, as the load stage reads it): what it planned and did.
+ */
+export async function reconcileText(
+  text: string,
+  hosts: Map<string, DockerHost>,
+): Promise<Reconciliation> {
+  const pass = await runPass(
+    {
+      goal: 'apply',
+      source: { read: () => Promise.resolve({ file: 'environment.yaml', bytes: text }) },
+    },
+    { connect: () => hosts, renderer },
+  );
+  if (pass.stage !== 'apply') throw new Error(`the pass stopped at ${pass.stage}`);
+  return pass.reconciliation;
 }
 
 export function hostsFor(

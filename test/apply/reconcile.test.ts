@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { reconcile } from '../../src/apply/reconcile.js';
 import type { HostRequest } from '../../src/hosts/dockerode-host.js';
 import { LABELS } from '../../src/plan/labels.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   environment,
+  environmentText,
   hostsFor,
   PREFIX,
+  reconcileText,
   removeTestContainers,
   seedServices,
   startedAt,
@@ -28,7 +29,7 @@ async function apply(
   const env = environment(services, extras);
   const hosts = hostsFor(env, onRequest === undefined ? {} : { onRequest });
   try {
-    return await reconcile(env, { hosts });
+    return await reconcileText(environmentText(services, extras), hosts);
   } finally {
     for (const host of hosts.values()) host.close();
   }

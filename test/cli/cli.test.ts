@@ -152,12 +152,6 @@ describe('dockstack (command line)', () => {
       expect(run.stdout).not.toMatch(/password|token/i);
     });
 
-    it('exits 2 without --offline, saying why', () => {
-      const run = runDockstack(['plan', '--env', example]);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain('--offline');
-    });
-
     it('exits 2 on an invalid environment and plans nothing', () => {
       const file = tempFile(
         'env.yaml',

@@ -109,7 +109,7 @@ describe('a working clone after a crash', () => {
     expect(remote.head()).toBe(sha);
 
     const warned = log.lines.find((line) => line.level === 'warn');
-    expect(warned?.meta.removed).toEqual(
+    expect((warned?.meta as { removed?: string[] } | undefined)?.removed).toEqual(
       expect.arrayContaining([tracking, `${index}.lock`, join(workDir, 'index.lock')]),
     );
     for (const path of [tracking, `${index}.lock`, join(workDir, 'packed-refs.lock')]) {

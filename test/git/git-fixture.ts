@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 
 import { createGitEnvRepo, type GitEnvRepoOptions } from '../../src/git/git-env-repo.js';
 import type { EnvRepo } from '../../src/git/env-repo.js';
-import type { GitLog } from '../../src/git/run-git.js';
+import type { Log } from '../../src/util/log.js';
 
 export const PERSON = { name: 'Test Person', email: 'person@example.test' };
 export const BOT = { name: 'dockstack bot', email: 'bot@dockstack.test' };
@@ -124,8 +124,8 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 /** Log lines the adapter wrote, by message. */
-export interface RecordedLog extends GitLog {
-  lines: { level: 'debug' | 'warn'; meta: Record<string, unknown>; message: string }[];
+export interface RecordedLog extends Log {
+  lines: { level: 'debug' | 'info' | 'warn' | 'error'; meta: object; message: string }[];
   /** How many git commands ran. */
   commands(): number;
 }
@@ -135,7 +135,9 @@ export function recordingLog(): RecordedLog {
   return {
     lines,
     debug: (meta, message) => lines.push({ level: 'debug', meta, message }),
+    info: (meta, message) => lines.push({ level: 'info', meta, message }),
     warn: (meta, message) => lines.push({ level: 'warn', meta, message }),
+    error: (meta, message) => lines.push({ level: 'error', meta, message }),
     commands: () => lines.filter((line) => line.message === 'git').length,
   };
 }

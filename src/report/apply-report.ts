@@ -1,4 +1,4 @@
-import type { Reconciliation } from '../apply/reconcile.js';
+import type { Reconciliation } from '../apply/reconciliation.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import { cut, mdCode, mdCommit, mdText } from './markdown.js';
 import { MAX_REPORT, type Report } from './plan-report.js';

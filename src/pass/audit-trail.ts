@@ -1,7 +1,8 @@
+import { TRAILERS } from '../report/trailers.js';
 import type { CommitRecord } from './commit-record.js';
-import { recordCommit } from './record-commit.js';
-import type { DaemonRepo, RepoCommit } from './reconcile-head.js';
-import { TRAILERS } from './trailers.js';
+import { commitRecord } from './delta-stage.js';
+import { LoadStage } from './load-stage.js';
+import type { PassRepo, RepoCommit } from './pass-repo.js';
 
 /** One change of the env repo and what became of it. */
 export interface AuditEntry extends CommitRecord {
@@ -14,16 +15,29 @@ export interface AuditEntry extends CommitRecord {
  * delta, paired with the first bot commit after it that names it, or a later commit, as applied.
  */
 export async function auditTrail(
-  repo: Pick<DaemonRepo, 'readFile'>,
+  repo: Pick<PassRepo, 'readFile'>,
   envPath: string,
   commits: readonly RepoCommit[],
 ): Promise<AuditEntry[]> {
+  const load = new LoadStage();
+  const environmentAt = async (sha: string | undefined) => {
+    if (sha === undefined) return undefined;
+    const text = await repo.readFile(sha, envPath);
+    if (text === undefined) return undefined;
+    const loaded = await load.text(text, envPath);
+    return loaded.ok ? loaded.env : undefined;
+  };
   const entries: AuditEntry[] = [];
   let pending: AuditEntry[] = [];
   for (const commit of commits) {
     const applied = commit.trailers[TRAILERS.applied]?.[0];
     if (applied === undefined) {
-      const entry: AuditEntry = await recordCommit(repo, envPath, commit);
+      const text = (await repo.readFile(commit.sha, envPath)) ?? '';
+      const entry: AuditEntry = commitRecord(
+        commit,
+        await load.text(text, envPath),
+        await environmentAt(commit.parents[0]),
+      );
       entries.push(entry);
       pending.push(entry);
       continue;

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
+import { FakeClock } from '../../test/fakes/fake-clock.js';
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
+import type { Reconciliation } from '../apply/reconciliation.js';
 import { Environment } from '../environment/schema.js';
 import { DEFAULT_ORDER } from '../environment/tier-order.js';
 import { LABELS } from '../plan/labels.js';
-import type { Clock } from '../util/clock.js';
-import { reconcile } from './reconcile.js';
+import { loadRenderer } from '../render/renderer.js';
+import { runPass, type PassDeps } from './run-pass.js';
+import type { Source } from './source.js';
 
 const seedText = readFileSync(
   new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
@@ -21,25 +24,32 @@ function seed(edit: (env: Environment) => void = () => undefined): Environment {
   return env;
 }
 
-/** Time that passes only when someone sleeps. */
-function virtualClock(): Clock {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: (ms) => {
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-}
+const renderer = loadRenderer();
 
 function setup(names: string[] = ['192.168.99.2']) {
   const log: string[] = [];
   const hosts = new Map(names.map((n) => [n, new FakeDockerHost(n, log)]));
   for (const host of hosts.values())
     for (const service of DEFAULT_ORDER) host.images.add(`${service}:latest`);
-  const options = { hosts, clock: virtualClock(), pollMs: 100, readyTimeoutMs: 5_000 };
+  const options: PassDeps = {
+    connect: () => hosts,
+    renderer,
+    clock: new FakeClock(),
+    apply: { pollMs: 100, readyTimeoutMs: 5_000 },
+  };
   return { log, hosts, options, host: (n: string) => hosts.get(n) as FakeDockerHost };
+}
+
+/** The environment as the text of a file, as the load stage reads it. */
+function source(env: Environment): Source {
+  return { read: () => Promise.resolve({ file: 'environment.yaml', bytes: stringify(env) }) };
+}
+
+/** A pass up to the apply stage; what it planned and did. */
+async function reconcile(env: Environment, deps: PassDeps): Promise<Reconciliation> {
+  const pass = await runPass({ goal: 'apply', source: source(env) }, deps);
+  if (pass.stage !== 'apply') throw new Error(`the pass stopped at ${pass.stage}`);
+  return pass.reconciliation;
 }
 
 const seedTiers = [
@@ -55,7 +65,7 @@ const seedTiers = [
   ['webui1'],
 ];
 
-describe('reconcile', () => {
+describe('a pass up to apply, on fake hosts', () => {
   it('deploys the seed environment tier by tier, each tier after the one before is up', async () => {
     const { log, options } = setup();
     const { result } = await reconcile(seed(), options);
@@ -262,5 +272,65 @@ describe('reconcile', () => {
       outcome: 'failed',
       error: 'not healthy 5 s after it started',
     });
+  });
+});
+
+describe('a pass up to plan, on fake hosts', () => {
+  it('observes with one list call per host and changes nothing', async () => {
+    const { hosts, options } = setup(['192.168.99.2']);
+    const pass = await runPass({ goal: 'plan', source: source(seed()) }, options);
+    expect(pass.stage).toBe('plan');
+    if (pass.stage !== 'plan') return;
+    expect(pass.planned.plan.tiers.flatMap((t) => t.steps)).toHaveLength(13);
+    expect(hosts.get('192.168.99.2')?.calls).toEqual(['list']);
+  });
+
+  it('reports the containers of a host that did not answer and never plans them', async () => {
+    const { host, options } = setup(['192.168.99.2', '192.168.99.3']);
+    host('192.168.99.3').down = true;
+    const env = seed((e) => ((e.services.webui ?? {}).webui2 = { host: '192.168.99.3' }));
+    const pass = await runPass({ goal: 'plan', source: source(env) }, options);
+    if (pass.stage !== 'plan') throw new Error(pass.stage);
+    const steps = pass.planned.plan.tiers.flatMap((t) => t.steps);
+    expect(steps.map((s) => s.name)).not.toContain('webui2');
+    expect(pass.planned.unreachable).toEqual([
+      expect.objectContaining({ host: '192.168.99.3', containers: ['webui2'] }),
+    ]);
+    expect(pass.planned.state).toContainEqual(
+      expect.objectContaining({ name: 'webui2', observed: 'unknown', ok: false }),
+    );
+  });
+
+  it('plans offline without connecting to any host', async () => {
+    const { options } = setup();
+    const pass = await runPass(
+      { goal: 'plan', source: source(seed()), offline: true },
+      {
+        ...options,
+        connect: () => {
+          throw new Error('connected');
+        },
+      },
+    );
+    if (pass.stage !== 'plan') throw new Error(pass.stage);
+    expect(pass.planned.plan.tiers.flatMap((t) => t.steps)).toHaveLength(13);
+  });
+
+  it('stops at load on an invalid environment, before connecting', async () => {
+    const { options } = setup();
+    const pass = await runPass(
+      {
+        goal: 'apply',
+        source: { read: () => Promise.resolve({ file: 'env.yaml', bytes: 'common: [' }) },
+      },
+      {
+        ...options,
+        connect: () => {
+          throw new Error('connected');
+        },
+      },
+    );
+    expect(pass.stage).toBe('load');
+    if (pass.stage === 'load') expect(pass.problems[0]?.file).toBe('env.yaml');
   });
 });

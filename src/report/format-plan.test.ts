@@ -8,10 +8,10 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
 import { formatPlan, NO_CHANGES } from './format-plan.js';
-import { labelsFor } from './labels.js';
-import type { ObservedContainer } from './observed.js';
-import { planChanges } from './plan-changes.js';
-import type { Plan } from './plan.js';
+import { labelsFor } from '../plan/labels.js';
+import type { ObservedContainer } from '../plan/observed.js';
+import { planChanges } from '../plan/plan-changes.js';
+import type { Plan } from '../plan/plan.js';
 
 const seedText = readFileSync(
   new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
@@ -181,7 +181,7 @@ describe('formatPlan', () => {
   });
 
   it('keeps the no-changes line plain even with colour', () => {
-    expect(formatPlan({ tiers: [] }, { color: true })).toBe(`${NO_CHANGES}\n`);
+    expect(formatPlan({ hostSteps: [], tiers: [] }, { color: true })).toBe(`${NO_CHANGES}\n`);
   });
 });
 

@@ -1,28 +1,44 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
-import { countSteps } from './count-steps.js';
-import { isEmpty, type Plan, type PlanTier, type Step, type StepAction } from './plan.js';
+import { countSteps } from '../plan/count-steps.js';
+import {
+  isEmpty,
+  type HostAction,
+  type HostStep,
+  type Plan,
+  type PlanTier,
+  type Step,
+  type StepAction,
+} from '../plan/plan.js';
 
 export interface FormatOptions {
   /** Colour the symbols with ANSI escapes, for a terminal. */
   color: boolean;
 }
 
-const SYMBOL: Record<StepAction, string> = {
+const SYMBOL: Record<StepAction | HostAction, string> = {
+  network: '+',
+  tunnel: '+',
   create: '+',
   recreate: '-/+',
   start: '~',
   stop: '~',
   remove: '-',
   conflict: '!',
+  attach: '~',
+  configure: '*',
 };
 
-const ANSI: Record<StepAction, string> = {
+const ANSI: Record<StepAction | HostAction, string> = {
+  network: '\u001b[36m',
+  tunnel: '\u001b[36m',
   create: '\u001b[32m',
   recreate: '\u001b[35m',
   start: '\u001b[33m',
   stop: '\u001b[33m',
   remove: '\u001b[31m',
   conflict: '\u001b[1;31m',
+  attach: '\u001b[36m',
+  configure: '\u001b[34m',
 };
 const RESET = '\u001b[0m';
 const BOLD = '\u001b[1m';
@@ -30,14 +46,19 @@ const BOLD = '\u001b[1m';
 export const NO_CHANGES = 'No changes. The hosts match the environment.';
 
 /**
- * A terraform-like summary of the plan, per tier and host: `+` create, `-` remove, `-/+` recreate,
- * `~` start or stop, `!` blocked by a container dockstack does not manage. Ends with the counts.
+ * A terraform-like summary of the plan, per tier and host: `+` create (and the network or tunnel
+ * of a host), `-` remove, `-/+` recreate, `~` start, stop or attach to the network, `*` configure,
+ * `!` blocked by a container dockstack does not manage. Ends with the counts.
  */
 export function formatPlan(plan: Plan, options: FormatOptions = { color: false }): string {
   if (isEmpty(plan)) return `${NO_CHANGES}\n`;
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
   const lines: string[] = [];
-  for (const phase of ['remove', 'deploy'] as const) {
+  for (const phase of ['remove', 'hosts', 'deploy'] as const) {
+    if (phase === 'hosts') {
+      if (plan.hostSteps.length > 0) lines.push(...hostLines(plan.hostSteps, paint), '');
+      continue;
+    }
     const tiers = plan.tiers.filter((tier) => tier.phase === phase);
     if (tiers.length === 0) continue;
     lines.push(phase === 'remove' ? 'Remove, last tier first:' : 'Deploy, tier by tier:', '');
@@ -59,13 +80,32 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
   return `${lines.join('\n')}\n`;
 }
 
+function hostLines(
+  steps: readonly HostStep[],
+  paint: (code: string, text: string) => string,
+): string[] {
+  const lines = ['Hosts:', ''];
+  for (const [host, onHost] of byHost(steps)) {
+    lines.push(`    on ${host}`);
+    for (const step of onHost) {
+      const symbol = paint(ANSI[step.action], SYMBOL[step.action].padStart(3));
+      const what =
+        step.action === 'network'
+          ? `network ${step.name}  ${step.subnet} gateway ${step.gateway} mtu ${step.mtu}`
+          : `tunnel ${step.name} to ${step.peer}  vni ${step.vni} ${step.local} -> ${step.remote}`;
+      lines.push(`    ${symbol} ${what}  # ${step.reason}`);
+    }
+  }
+  return lines;
+}
+
 function tierTitle(tier: PlanTier): string {
   if (tier.tier === null) return 'services outside the tier order';
   return `tier ${tier.tier + 1}: ${tier.service ?? '?'}`;
 }
 
-function byHost(steps: readonly Step[]): Map<string, Step[]> {
-  const hosts = new Map<string, Step[]>();
+function byHost<S extends { host: string }>(steps: readonly S[]): Map<string, S[]> {
+  const hosts = new Map<string, S[]>();
   for (const step of steps) {
     const members = hosts.get(step.host);
     if (members === undefined) hosts.set(step.host, [step]);
@@ -89,6 +129,10 @@ function detailsOf(step: Step): string[] {
     case 'create':
     case 'recreate':
       return [step.spec.image, ...addresses(step.spec), ...(step.start ? [] : ['not started'])];
+    case 'attach':
+      return ['attach', ...addresses(step.spec)];
+    case 'configure':
+      return ['configure'];
   }
 }
 
@@ -99,13 +143,21 @@ function addresses(spec: ContainerSpec): string[] {
   return found;
 }
 
-/** `Plan: N to create, N to recreate, N to start, N to stop, N to remove.`, plus `N blocked`. */
+/**
+ * `Plan: N to create, N to recreate, N to start, N to stop, N to remove.`, plus the network steps,
+ * attaches, configurations and blocked names when there are any.
+ */
 function summary(plan: Plan): string {
   const { total } = countSteps(plan);
-  const blocked = total.conflict > 0 ? `, ${total.conflict} blocked` : '';
+  const more = (n: number, what: string) => (n > 0 ? `, ${n} ${what}` : '');
   return (
     `Plan: ${total.create} to create, ${total.recreate} to recreate, ${total.start} to start, ` +
-    `${total.stop} to stop, ${total.remove} to remove${blocked}.`
+    `${total.stop} to stop, ${total.remove} to remove` +
+    more(total.network + total.tunnel, 'network steps') +
+    more(total.attach, 'to attach') +
+    more(total.configure, 'to configure') +
+    more(total.conflict, 'blocked') +
+    '.'
   );
 }
 

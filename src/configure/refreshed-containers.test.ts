@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Environment } from '../environment/schema.js';
+import { loadRenderer } from '../render/renderer.js';
 import { refreshedContainers } from './refreshed-containers.js';
+
+const { classes } = loadRenderer();
 
 const seed = readFileSync(
   new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
@@ -27,14 +30,14 @@ function env(edit: (raw: RawEnvironment) => void = () => undefined): Environment
 
 describe('refreshedContainers', () => {
   it('is empty when the manifest data does not change', () => {
-    expect(refreshedContainers(env(), env(), new Set())).toEqual([]);
+    expect(refreshedContainers(env(), env(), new Set(), classes)).toEqual([]);
   });
 
   it('names every running container with classes when a member is added, but not the new one', () => {
     const after = env((raw) => {
       (raw.services.webui ??= {}).webui2 = { host: '192.168.99.2' };
     });
-    const refreshed = refreshedContainers(env(), after, new Set(['webui2']));
+    const refreshed = refreshedContainers(env(), after, new Set(['webui2']), classes);
     expect(refreshed).toContain('webui1');
     expect(refreshed).toContain('gal1');
     expect(refreshed).not.toContain('webui2');
@@ -46,7 +49,7 @@ describe('refreshedContainers', () => {
     const after = env((raw) => {
       raw.common.vip = '10.0.0.253';
     });
-    expect(refreshedContainers(env(), after, new Set())).toEqual([
+    expect(refreshedContainers(env(), after, new Set(), classes)).toEqual([
       'cas1',
       'col1',
       'conf1',
@@ -63,6 +66,6 @@ describe('refreshedContainers', () => {
     const after = env((raw) => {
       raw.common.vip = '10.0.0.253';
     });
-    expect(refreshedContainers(env(), after, new Set(['gal1']))).not.toContain('gal1');
+    expect(refreshedContainers(env(), after, new Set(['gal1']), classes)).not.toContain('gal1');
   });
 });

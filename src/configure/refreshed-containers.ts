@@ -2,7 +2,6 @@ import { containerSpecs } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import type { ClassMap } from '../render/class-map.js';
-import { DEFAULT_CLASS_MAP } from '../render/render-site-pp.js';
 import { sitePpView } from '../render/site-pp-view.js';
 
 /**
@@ -17,7 +16,7 @@ export function refreshedContainers(
   before: Environment | undefined,
   after: Environment,
   createdOrRecreated: ReadonlySet<string>,
-  classes: ClassMap = DEFAULT_CLASS_MAP,
+  classes: ClassMap,
 ): string[] {
   const data = (env: Environment) => {
     const view = sitePpView(env, classes);

@@ -2,6 +2,7 @@ import type { ContainerSpec } from '../environment/container-spec.js';
 import { formatProblem, type Problem } from '../environment/problem.js';
 import { countSteps } from '../plan/count-steps.js';
 import { planSteps, type Plan, type Step } from '../plan/plan.js';
+import { compareText } from '../util/compare-text.js';
 import { mdBlock, mdCode, mdCommit, mdText } from './markdown.js';
 
 export const PLAN_MARKER = '<!-- dockstack:plan -->';
@@ -36,6 +37,12 @@ export interface Report {
   body: string;
 }
 
+const TITLE_WORDS: Partial<Record<string, string>> = {
+  conflict: 'to resolve',
+  network: 'networks to make',
+  tunnel: 'tunnels to make',
+};
+
 const VERB: Record<Step['action'], string> = {
   create: '➕ create',
   recreate: '♻️ recreate',
@@ -43,6 +50,8 @@ const VERB: Record<Step['action'], string> = {
   stop: '⏸️ stop',
   remove: '➖ remove',
   conflict: '⛔ blocked',
+  attach: '🔌 attach',
+  configure: '⚙️ configure',
 };
 
 /**
@@ -54,16 +63,43 @@ const VERB: Record<Step['action'], string> = {
 export function planReport(input: PlanReportInput): Report {
   const steps = planSteps(input.plan);
   const counts = countSteps(input.plan).total;
-  const parts = (['create', 'recreate', 'start', 'stop', 'remove', 'conflict'] as const)
+  const parts = (
+    [
+      'create',
+      'recreate',
+      'start',
+      'stop',
+      'remove',
+      'attach',
+      'configure',
+      'network',
+      'tunnel',
+      'conflict',
+    ] as const
+  )
     .filter((action) => counts[action] > 0)
-    .map((action) => `${counts[action]} to ${action === 'conflict' ? 'resolve' : action}`);
+    .map((action) => `${counts[action]} ${TITLE_WORDS[action] ?? `to ${action}`}`);
   const title = parts.length === 0 ? 'No changes to the hosts' : parts.join(', ');
   const lines = [
     PLAN_MARKER,
     `### dockstack plan for ${mdCommit(input.headSha, input.commitUrl)}: ${title}`,
     '',
   ];
-  if (steps.length === 0) lines.push('Merging changes no container.', '');
+  if (steps.length === 0 && input.plan.hostSteps.length === 0)
+    lines.push('Merging changes no container.', '');
+  if (input.plan.hostSteps.length > 0) {
+    lines.push('**Network**', '', '| host | step | what | why |', '|---|---|---|---|');
+    for (const step of input.plan.hostSteps) {
+      const what =
+        step.action === 'network'
+          ? `${step.subnet}, gateway ${step.gateway}, MTU ${step.mtu}`
+          : `to ${step.peer} (VNI ${step.vni})`;
+      lines.push(
+        `| ${mdText(step.host)} | ${step.action} ${mdCode(step.name)} | ${mdText(what)} | ${mdText(step.reason)} |`,
+      );
+    }
+    lines.push('');
+  }
   for (const [host, hostSteps] of byHost(steps)) {
     lines.push(
       `**${mdText(host)}**`,
@@ -144,7 +180,7 @@ function address(step: Step): string {
 
 function byHost(steps: readonly Step[]): Map<string, Step[]> {
   const hosts = new Map<string, Step[]>();
-  for (const step of [...steps].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))) {
+  for (const step of [...steps].sort((a, b) => compareText(a.host, b.host))) {
     hosts.set(step.host, [...(hosts.get(step.host) ?? []), step]);
   }
   return hosts;

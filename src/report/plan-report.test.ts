@@ -43,7 +43,7 @@ describe('planReport', () => {
     const report = planReport({
       headSha: SHA,
       envPath: 'environment.yaml',
-      plan: { tiers: [] },
+      plan: { hostSteps: [], tiers: [] },
       unreachable: [],
       files: [],
       refreshed: [],
@@ -58,7 +58,7 @@ describe('planReport', () => {
     const report = planReport({
       headSha: SHA,
       envPath: 'environment.yaml',
-      plan: { tiers: [] },
+      plan: { hostSteps: [], tiers: [] },
       unreachable: [{ host: 'h9', error: 'connect ECONNREFUSED' }],
       files: [],
       refreshed: [],
@@ -90,7 +90,7 @@ describe('planReport', () => {
     const report = planReport({
       headSha: SHA,
       envPath: 'environment.yaml',
-      plan: { tiers: [] },
+      plan: { hostSteps: [], tiers: [] },
       unreachable: [{ host: 'h|<script>', error: 'a\nb `c`' }],
       files: [{ path: 'manifests/site.pp', diff: '+```\n+<img src=x>' }],
       refreshed: [],

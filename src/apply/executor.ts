@@ -1,0 +1,47 @@
+import type { DockerHost } from '../hosts/docker-host.js';
+import type { ContainerPhase, HostAction, HostStep, Step, StepAction } from '../plan/plan.js';
+import type { Clock } from '../util/clock.js';
+
+/** What every executor may use while it works. */
+export interface ExecutorContext {
+  /** The connection to a host named in the plan; throws a HostError when there is none. */
+  host(name: string): DockerHost;
+  clock: Clock;
+  /** Makes the image available on the host (pulled when missing), once per host and image. */
+  ensureImage(host: string, image: string): Promise<void>;
+  /** How long a started container may take to run, and to be healthy where it has a check. */
+  readyTimeoutMs: number;
+  pollMs: number;
+}
+
+/**
+ * One container's run through its tier: the steps of the same container share it, so the id a
+ * create gives is what a later attach or configure works on.
+ */
+export interface ContainerRun {
+  /** The container's id on its host, once known. */
+  id?: string;
+}
+
+/** The work of one phase of a step. */
+export type PhaseHook<S> = (step: S, run: ContainerRun, context: ExecutorContext) => Promise<void>;
+
+/**
+ * How the apply engine carries out the steps of one action: the work it does in each phase of the
+ * container (see CONTAINER_PHASES). Phases a step takes no part in are left out.
+ */
+export interface StepExecutor<S extends Step> {
+  /** True when its create phase may run while the tier before is still starting. */
+  ahead?: boolean;
+  phases: Partial<Record<ContainerPhase, PhaseHook<S>>>;
+}
+
+/** How the apply engine carries out a host-level step. */
+export type HostExecutor<S extends HostStep> = (step: S, context: ExecutorContext) => Promise<void>;
+
+/** Executors keyed by the step's action. */
+export type Executors = {
+  [A in StepAction]: StepExecutor<Extract<Step, { action: A }>>;
+} & {
+  [A in HostAction]: HostExecutor<Extract<HostStep, { action: A }>>;
+};

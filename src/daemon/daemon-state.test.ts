@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+
+import type { PassResult } from '../pass/pass-result.js';
+import { INITIAL_STATE, nextDelay, passFailed, passFinished } from './daemon-state.js';
+
+const timing = { at: '2026-01-01T00:00:00.000Z', durationMs: 12 };
+const commit = (sha: string, valid = true) => ({
+  sha,
+  subject: 's',
+  author: 'a',
+  date: 'd',
+  valid,
+});
+const plan = { hostSteps: [], tiers: [] };
+
+function applied(
+  converged: boolean,
+  unreachable: { host: string; error: string; containers: string[] }[] = [],
+): PassResult {
+  return {
+    stage: 'apply',
+    file: 'environment.yaml',
+    git: { head: 'h', applied: 'h', commits: [commit('h')] },
+    env: { common: { dnsServer: '10.0.0.1', domain: 'endor.lab' }, services: {} },
+    planned: { plan, specs: [], observed: [], state: [], unreachable },
+    reconciliation: {
+      plan,
+      result: {
+        converged,
+        durationMs: 1,
+        steps: converged
+          ? []
+          : [{ action: 'create', host: 'h1', name: 'a', outcome: 'failed', durationMs: 1 }],
+      },
+      unreachable,
+    },
+    observed: [],
+    state: [],
+    registered: {},
+    recorded: 'bot',
+  };
+}
+
+describe('the daemon state', () => {
+  it('starts degraded until the first pass', () => {
+    expect(INITIAL_STATE.degraded).toBe('starting');
+  });
+
+  it('is ready after a converged pass, with the bot commit as head and each commit once', () => {
+    const first = passFinished(INITIAL_STATE, applied(true), timing);
+    expect(first.state).toMatchObject({
+      head: 'bot',
+      degraded: null,
+      failures: 0,
+      lastApplied: { commit: 'h', converged: true },
+      lastWriteBack: 'bot',
+    });
+    expect(first.fresh.map((c) => c.sha)).toEqual(['h']);
+    const again = passFinished(first.state, applied(true), timing);
+    expect(again.fresh).toEqual([]);
+    expect(again.state.commits).toHaveLength(1);
+    expect(again.state.lastApplied).toBe(first.state.lastApplied);
+  });
+
+  it('says which hosts did not answer, or how many steps failed, and counts failures', () => {
+    const down = passFinished(
+      INITIAL_STATE,
+      applied(false, [{ host: 'h2', error: 'x', containers: [] }]),
+      timing,
+    );
+    expect(down.state.degraded).toBe('unreachable: h2');
+    expect(down.outcome).toBe('failed');
+    const failed = passFinished(down.state, applied(false), timing);
+    expect(failed.state.degraded).toBe('1 step(s) failed');
+    expect(failed.state.failures).toBe(2);
+  });
+
+  it('keeps the hosts as they are on an invalid head, without counting it as a failure', () => {
+    const result: PassResult = {
+      stage: 'load',
+      file: 'environment.yaml',
+      git: { head: 'x', applied: 'x', commits: [commit('x', false)] },
+      problems: [{ file: 'environment.yaml', line: 3, col: 1, message: 'bad' }],
+    };
+    const next = passFinished(passFailed(INITIAL_STATE, 'git'), result, timing);
+    expect(next.outcome).toBe('invalid');
+    expect(next.state).toMatchObject({ degraded: null, failures: 0, head: 'x' });
+    expect(next.state.invalid).toHaveLength(1);
+  });
+
+  it('waits the interval while all is well and backs off exponentially after failures', () => {
+    const none = () => 0;
+    expect(nextDelay({ failures: 0 }, 5_000, 60_000, none)).toBe(5_000);
+    expect(nextDelay({ failures: 1 }, 5_000, 60_000, none)).toBe(2_000);
+    expect(nextDelay({ failures: 3 }, 5_000, 60_000, none)).toBe(8_000);
+    expect(nextDelay({ failures: 20 }, 5_000, 60_000, none)).toBe(60_000);
+    expect(nextDelay({ failures: 1 }, 5_000, 60_000, () => 1)).toBe(2_400);
+  });
+});

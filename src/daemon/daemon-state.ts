@@ -1,0 +1,148 @@
+import type { Problem } from '../environment/problem.js';
+import type { CommitRecord } from '../pass/commit-record.js';
+import type { PassResult } from '../pass/pass-result.js';
+import type { ContainerState } from '../plan/compare-state.js';
+import type { UnreachableHost } from '../plan/unreachable-host.js';
+import type { PendingEdit } from './watch-working-copy.js';
+
+export type PassOutcome = 'converged' | 'failed' | 'invalid' | 'error';
+
+/** What the daemon knows, as /api/status shows it. Changed only by the reducers below. */
+export interface DaemonState {
+  /** The branch's head as the last pass left it (the bot's commit, when it made one). */
+  head: string | null;
+  lastPass: { at: string; durationMs: number; outcome: PassOutcome } | null;
+  lastApplied: { commit: string; at: string; converged: boolean } | null;
+  /** Why the daemon is not ready; null when it is. */
+  degraded: string | null;
+  /** The problems of the head's environment, when it is invalid. */
+  invalid: Problem[] | null;
+  /** The newest commits seen, oldest first. */
+  commits: CommitRecord[];
+  containers: ContainerState[];
+  unreachable: UnreachableHost[];
+  lastWriteBack: string | null;
+  /** Passes failed in a row: the backoff grows with it. */
+  failures: number;
+  /** The plan of an uncommitted edit of a working copy. */
+  pendingEdit: PendingEdit | null;
+}
+
+/** How many commits the state keeps. */
+export const KEPT_COMMITS = 50;
+
+export const INITIAL_STATE: DaemonState = {
+  head: null,
+  lastPass: null,
+  lastApplied: null,
+  degraded: 'starting',
+  invalid: null,
+  commits: [],
+  containers: [],
+  unreachable: [],
+  lastWriteBack: null,
+  failures: 0,
+  pendingEdit: null,
+};
+
+/** When and how long. */
+export interface PassTiming {
+  /** ISO 8601 wall time of the pass's end. */
+  at: string;
+  durationMs: number;
+}
+
+/** The state after a pass ran to its end, the outcome, and the commits it saw for the first time. */
+export function passFinished(
+  state: DaemonState,
+  result: PassResult,
+  timing: PassTiming,
+): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[] } {
+  const seen = result.git?.commits ?? [];
+  const known = new Set(state.commits.map((c) => c.sha));
+  const fresh = seen.filter((c) => !known.has(c.sha));
+  const base: DaemonState = {
+    ...state,
+    head:
+      result.stage === 'apply'
+        ? (result.recorded ?? result.git?.head ?? null)
+        : (result.git?.head ?? null),
+    commits: [...state.commits, ...fresh].slice(-KEPT_COMMITS),
+  };
+  if (result.stage === 'load') {
+    const outcome = 'invalid';
+    return {
+      state: {
+        ...base,
+        invalid: result.problems,
+        degraded: null,
+        failures: 0,
+        lastPass: { ...timing, outcome },
+      },
+      outcome,
+      fresh,
+    };
+  }
+  if (result.stage !== 'apply') {
+    return { state: base, outcome: 'converged', fresh };
+  }
+  const { reconciliation } = result;
+  const converged = reconciliation.result.converged;
+  const failedSteps = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
+  const applied = result.git?.applied ?? result.file;
+  const unreachable = reconciliation.unreachable;
+  const outcome: PassOutcome = converged ? 'converged' : 'failed';
+  const lastApplied =
+    state.lastApplied?.commit === applied && state.lastApplied.converged === converged
+      ? state.lastApplied
+      : { commit: applied, at: timing.at, converged };
+  return {
+    state: {
+      ...base,
+      invalid: null,
+      containers: result.state,
+      unreachable,
+      lastApplied,
+      lastWriteBack: result.recorded ?? state.lastWriteBack,
+      degraded: converged
+        ? null
+        : unreachable.length > 0
+          ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
+          : `${failedSteps} step(s) failed`,
+      failures: converged ? 0 : state.failures + 1,
+      lastPass: { ...timing, outcome },
+    },
+    outcome,
+    fresh,
+  };
+}
+
+/** The state after a pass (or a poll) failed before its end: degraded, with the reason. */
+export function passFailed(state: DaemonState, reason: string, timing?: PassTiming): DaemonState {
+  return {
+    ...state,
+    degraded: reason,
+    failures: state.failures + 1,
+    ...(timing === undefined ? {} : { lastPass: { ...timing, outcome: 'error' as const } }),
+  };
+}
+
+/** The state with a working copy's uncommitted edit (null: the file is as committed). */
+export function editSeen(state: DaemonState, edit: PendingEdit | null): DaemonState {
+  return { ...state, pendingEdit: edit };
+}
+
+/**
+ * How long to wait before the next poll: the interval while all is well; after failures, an
+ * exponential backoff (1 s, 2 s, 4 s, ... up to `maxBackoffMs`) with up to 20 % jitter.
+ */
+export function nextDelay(
+  state: Pick<DaemonState, 'failures'>,
+  intervalMs: number,
+  maxBackoffMs: number,
+  random: () => number,
+): number {
+  if (state.failures === 0) return intervalMs;
+  const backoff = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(state.failures, 10));
+  return backoff + random() * backoff * 0.2;
+}

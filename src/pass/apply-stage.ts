@@ -1,0 +1,16 @@
+import { applyPlan, type ApplyOptions } from '../apply/apply-plan.js';
+import type { Reconciliation } from '../apply/reconciliation.js';
+import type { Planned } from './plan-stage.js';
+
+/**
+ * The apply stage: exactly the plan's steps, each by the executor of its action. The pass
+ * converged when every step is done and every host answered.
+ */
+export async function applyStage(planned: Planned, options: ApplyOptions): Promise<Reconciliation> {
+  const result = await applyPlan(planned.plan, options);
+  return {
+    plan: planned.plan,
+    result: { ...result, converged: result.converged && planned.unreachable.length === 0 },
+    unreachable: planned.unreachable,
+  };
+}

@@ -1,0 +1,40 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+import { MAX_BYTES } from '../environment/load-environment.js';
+import type { Source } from './source.js';
+
+/**
+ * The environment file at `path` on disk. Reads at most MAX_BYTES + 1 bytes, so a huge file is
+ * refused by the load stage without being read whole; a file that cannot be read is a problem of
+ * the load stage, not an exception.
+ */
+export function fileSource(path: string): Source {
+  return {
+    read: () => {
+      try {
+        return Promise.resolve({ file: path, bytes: readCapped(path, MAX_BYTES + 1) });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        return Promise.resolve({ file: path, bytes: undefined, unreadable: code });
+      }
+    },
+  };
+}
+
+function readCapped(path: string, limit: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    if (fstatSync(fd).isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    const buffer = Buffer.alloc(limit);
+    let length = 0;
+    while (length < limit) {
+      const n = readSync(fd, buffer, length, limit - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,53 @@
+import { TRAILERS } from '../report/trailers.js';
+import type { PassRepo } from './pass-repo.js';
+import type { Source, SourceCommit } from './source.js';
+
+export interface HeadSourceOptions {
+  envPath: string;
+  /** How many commits back the first pass looks when nothing was applied yet; 20 unless given. */
+  historyLimit?: number;
+}
+
+/**
+ * The followed branch's head: fetched, with the first-parent commits since the last one the
+ * bot recorded as applied (its own commits left out) and the environment file at each of them.
+ */
+export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
+  const { envPath } = options;
+  return {
+    read: async () => {
+      const head = await repo.fetch();
+      const lastBot = await repo.findLastTrailer(head, TRAILERS.applied);
+      const lastApplied = lastBot?.trailers[TRAILERS.applied]?.[0];
+      const listed = await repo.firstParentLog(
+        head,
+        lastApplied,
+        lastApplied === undefined ? (options.historyLimit ?? 20) : undefined,
+      );
+      const texts = new Map<string, Promise<string | undefined>>();
+      const textAt = (sha: string) => {
+        let text = texts.get(sha);
+        if (text === undefined) {
+          text = repo.readFile(sha, envPath);
+          texts.set(sha, text);
+        }
+        return text;
+      };
+      const userCommits = listed.filter((c) => c.trailers[TRAILERS.applied] === undefined);
+      const commits: SourceCommit[] = [];
+      for (const commit of userCommits) commits.push({ ...commit, text: await textAt(commit.sha) });
+      const first = userCommits[0]?.parents[0];
+      const before = first === undefined ? undefined : await textAt(first);
+      return {
+        file: envPath,
+        bytes: await textAt(head),
+        git: {
+          head,
+          applied: userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head,
+          commits,
+          ...(before === undefined ? {} : { before }),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { CommitChange } from '../git/env-repo.js';
+
+/** A commit of the env repo, as the pass reads it. */
+export interface RepoCommit {
+  sha: string;
+  parents: string[];
+  author: { name: string; email: string };
+  date: string;
+  subject: string;
+  trailers: Record<string, string[]>;
+}
+
+/** What the pass needs of the env repo. */
+export interface PassRepo {
+  /** Fetches the followed branch; its head. */
+  fetch(): Promise<string>;
+  firstParentLog(head: string, since?: string, limit?: number): Promise<RepoCommit[]>;
+  readFile(commit: string, path: string): Promise<string | undefined>;
+  findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined>;
+  /**
+   * Commits what `change` makes of the branch's head as the bot and pushes it (fast-forward
+   * only); when someone pushed meanwhile, does it again on the new head. The sha pushed, or
+   * undefined when nothing changes.
+   */
+  writeBack(
+    change: (head: string) => Promise<CommitChange | undefined>,
+  ): Promise<string | undefined>;
+}

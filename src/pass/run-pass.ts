@@ -1,0 +1,139 @@
+import type { ApplyOptions } from '../apply/apply-plan.js';
+import type { Environment } from '../environment/schema.js';
+import type { DockerHost } from '../hosts/docker-host.js';
+import { isManaged } from '../plan/observed.js';
+import { isEmpty } from '../plan/plan.js';
+import type { Renderer } from '../render/renderer.js';
+import { writeBackMessage } from '../report/write-back-message.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { silentLog, type Log } from '../util/log.js';
+import { applyStage } from './apply-stage.js';
+import { deltaStage } from './delta-stage.js';
+import { LoadStage, type Loader } from './load-stage.js';
+import { emptyObservation, observeStage } from './observe-stage.js';
+import type { PassResult, PassRevision } from './pass-result.js';
+import { planStage } from './plan-stage.js';
+import type { Recorder } from './record-stage.js';
+import { reportStage, type PassReporter } from './report-stage.js';
+import { runningServices } from './running-services.js';
+import type { PassGoal } from './stages.js';
+import type { Source } from './source.js';
+
+/** A connection to every Docker host the environment names, by its name in the file. */
+export type ConnectHosts = (env: Environment) => Map<string, DockerHost>;
+
+/** What a pass is built from: set up once by an entry point, shared by its passes. */
+export interface PassDeps {
+  connect: ConnectHosts;
+  renderer: Renderer;
+  loader?: Loader;
+  clock?: Clock;
+  log?: Log;
+  /** How the apply stage works (executors beyond the container lifecycle, limits, progress). */
+  apply?: Omit<ApplyOptions, 'hosts' | 'clock'>;
+}
+
+/** What one pass is asked to do. */
+export interface PassRequest {
+  /** The stage it runs up to. */
+  goal: PassGoal;
+  source: Source;
+  /** Plans against hosts that run nothing, without connecting to any (`dockstack plan --offline`). */
+  offline?: boolean;
+  /** Where an applied pass records what runs (the env repo); nothing is recorded without one. */
+  recorder?: Recorder;
+  reporters?: readonly PassReporter[];
+}
+
+/**
+ * One reconcile pass, through its stages (see PASS_STAGES) up to the one asked for: source, load,
+ * delta, observe, plan, then for `apply`: apply, observe again, record, report. The hosts are
+ * connected once and closed when the pass ends, whatever happens. An invalid environment stops
+ * the pass after load: nothing is observed or changed.
+ */
+export async function runPass(request: PassRequest, deps: PassDeps): Promise<PassResult> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? silentLog;
+  const reporters = request.reporters ?? [];
+  const snapshot = await request.source.read();
+  const load = new LoadStage(deps.loader);
+  const loaded = await load.snapshot(snapshot);
+  const git: PassRevision | undefined =
+    snapshot.git === undefined
+      ? undefined
+      : {
+          head: snapshot.git.head,
+          applied: snapshot.git.applied,
+          commits: await deltaStage(snapshot.git, snapshot.file, load),
+        };
+  const base = { file: snapshot.file, ...(git === undefined ? {} : { git }) };
+  if (!loaded.ok) {
+    const result: PassResult = { stage: 'load', ...base, problems: loaded.problems };
+    await reportStage(reporters, (r) => r.passed?.(result), log);
+    return result;
+  }
+  const env = loaded.env;
+  if (request.offline === true) {
+    return { stage: 'plan', ...base, env, planned: planStage(env, emptyObservation(clock)) };
+  }
+
+  const hosts = deps.connect(env);
+  try {
+    const observation = await observeStage(hosts, clock);
+    const planned = planStage(env, observation);
+    if (request.goal === 'plan') {
+      const result: PassResult = { stage: 'plan', ...base, env, planned };
+      await reportStage(reporters, (r) => r.passed?.(result), log);
+      return result;
+    }
+    if (snapshot.git !== undefined && snapshot.git.commits.length > 0) {
+      const revision = snapshot.git;
+      await reportStage(reporters, (r) => r.applying?.(revision), log);
+    }
+    const reconciliation = await applyStage(planned, { ...deps.apply, hosts, clock });
+    // Nothing was done: what was observed is what runs.
+    const after = isEmpty(planned.plan)
+      ? planned
+      : planStage(env, await observeStage(hosts, clock));
+    const down = new Set(after.unreachable.map((u) => u.host));
+    const registered = runningServices(env, after.observed, down);
+    let recorded: string | undefined;
+    if (request.recorder !== undefined) {
+      recorded = await request.recorder.record({
+        envPath: snapshot.file,
+        base: {
+          text: textOf(snapshot.bytes),
+          ...(snapshot.git === undefined ? {} : { commit: snapshot.git.head }),
+        },
+        env,
+        registered,
+        files: deps.renderer.files(snapshot.file, env),
+        ...writeBackMessage({
+          appliedCommit: git?.applied ?? snapshot.file,
+          reconciliation,
+          registered,
+        }),
+      });
+    }
+    const result: PassResult = {
+      stage: 'apply',
+      ...base,
+      env,
+      planned,
+      reconciliation,
+      observed: after.observed.filter(isManaged),
+      state: after.state,
+      registered,
+      ...(recorded === undefined ? {} : { recorded }),
+    };
+    await reportStage(reporters, (r) => r.passed?.(result), log);
+    return result;
+  } finally {
+    for (const host of hosts.values()) host.close();
+  }
+}
+
+function textOf(bytes: Uint8Array | string | undefined): string {
+  if (bytes === undefined) return '';
+  return typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+}

@@ -1,0 +1,43 @@
+/** One first-parent commit of the env repo, with the environment file's text at it. */
+export interface SourceCommit {
+  sha: string;
+  parents: string[];
+  author: { name: string; email: string };
+  date: string;
+  subject: string;
+  trailers: Record<string, string[]>;
+  /** The environment file at this commit; undefined when the commit has none. */
+  text: string | undefined;
+}
+
+/** Where in git an environment comes from. */
+export interface GitRevision {
+  /** The commit whose environment file was read. */
+  head: string;
+  /**
+   * The commit whose environment runs once this pass applies it: the head, or the last one
+   * applied when only the bot committed since.
+   */
+  applied: string;
+  /** The commits new since the last one applied, oldest first, the bot's own left out. */
+  commits: SourceCommit[];
+  /** The environment file at the parent of the first of `commits`, for its delta. */
+  before?: string;
+}
+
+/** What the source stage read: an environment file's bytes and where they came from. */
+export interface Snapshot {
+  /** How problems name the file: its path on disk, or its path in the repo. */
+  file: string;
+  /** The file's bytes; undefined when there is no such file. */
+  bytes: Uint8Array | string | undefined;
+  /** Why a file on disk could not be read (ENOENT, EACCES, EISDIR, ...). */
+  unreadable?: string;
+  /** Set when the file was read from the env repo. */
+  git?: GitRevision;
+}
+
+/** Where a pass gets its environment from. */
+export interface Source {
+  read(): Promise<Snapshot>;
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { containerSpecs } from '../environment/container-spec.js';
+import type { Environment } from '../environment/schema.js';
+import { parseClassMap, type ClassMap } from './class-map.js';
+import { dnsmasqEntries } from './dnsmasq-entries.js';
+import { renderAddnHosts, renderDhcpHosts } from './render-dnsmasq.js';
+import { compileSitePp, type SitePpTemplate } from './render-site-pp.js';
+import { sitePpView } from './site-pp-view.js';
+import { TEMPLATES_DIR } from './templates-dir.js';
+
+/** The repo paths of the rendered files, relative to the folder of the environment file. */
+export const RENDERED_PATHS = {
+  sitePp: 'manifests/site.pp',
+  dhcpHosts: 'dnsmasq/dhcp-hosts',
+  addnHosts: 'dnsmasq/hosts',
+} as const;
+
+/** Renders the files dockstack writes back, from templates compiled once. */
+export interface Renderer {
+  /** The Puppet classes of each service (templates/classes.yaml). */
+  readonly classes: ClassMap;
+  /** manifests/site.pp for the environment. */
+  sitePp(env: Environment): string;
+  /**
+   * Every rendered file, by its path in the repo beside the environment file at `envPath`:
+   * `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`.
+   */
+  files(envPath: string, env: Environment): Record<string, string>;
+}
+
+export interface RendererSources {
+  /** The text of the site.pp template. */
+  sitePp: string;
+  classes: ClassMap;
+}
+
+/** A renderer from template sources already read: compiles once, reads nothing. */
+export function createRenderer(sources: RendererSources): Renderer {
+  const template: SitePpTemplate = compileSitePp(sources.sitePp);
+  const { classes } = sources;
+  const sitePp = (env: Environment) => template(sitePpView(env, classes));
+  return {
+    classes,
+    sitePp,
+    files(envPath, env) {
+      const dir = posix.dirname(envPath);
+      const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
+      const entries = dnsmasqEntries(containerSpecs(env));
+      return {
+        [at(RENDERED_PATHS.sitePp)]: sitePp(env),
+        [at(RENDERED_PATHS.dhcpHosts)]: renderDhcpHosts(entries),
+        [at(RENDERED_PATHS.addnHosts)]: renderAddnHosts(entries),
+      };
+    },
+  };
+}
+
+export interface LoadRendererOptions {
+  /** The templates folder; the one shipped with dockstack unless given. */
+  dir?: URL;
+  /** Classes to use instead of the folder's classes.yaml. */
+  classes?: ClassMap;
+}
+
+/**
+ * Reads the templates folder (site.pp.hbs and classes.yaml, validated) and builds the renderer:
+ * called once when a command or the daemon starts.
+ */
+export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
+  const dir = options.dir ?? TEMPLATES_DIR;
+  const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
+  const classes =
+    options.classes ??
+    parseClassMap(read('classes.yaml'), fileURLToPath(new URL('classes.yaml', dir)));
+  return createRenderer({ sitePp: read('site.pp.hbs'), classes });
+}
