@@ -93,7 +93,14 @@ export const containerExecutors: ContainerExecutors = {
       remove: async (step, _run, context) => {
         const host = context.host(step.host);
         if (step.running) await host.stopContainer(step.id);
-        await host.removeContainer(step.id);
+        try {
+          await host.removeContainer(step.id);
+        } catch (error) {
+          // Started since it was observed (a start still queued in the engine, say): stop it too.
+          if (!(error instanceof HostError && error.kind === 'conflict')) throw error;
+          await host.stopContainer(step.id);
+          await host.removeContainer(step.id);
+        }
       },
     },
   },

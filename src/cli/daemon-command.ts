@@ -10,6 +10,7 @@ import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
 import { commitAndPush } from '../git/commit-and-push.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { urlSecrets } from '../git/redact.js';
+import { redact } from '../util/redact.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
 import type { RepoName } from '../github/github-api.js';
 import {
@@ -22,6 +23,7 @@ import { createGitHubReporter, type GitHubReporter } from '../github/github-repo
 import { planPullRequest } from '../github/plan-pull-request.js';
 import { createWebhookHandler } from '../github/webhook-handler.js';
 import type { PassDeps } from '../pass/run-pass.js';
+import { cachingLoader, workerLoader } from '../pass/worker-loader.js';
 import { loadRenderer } from '../render/renderer.js';
 import { systemClock } from '../util/clock.js';
 import { EXIT, ExitError } from './exit-error.js';
@@ -86,6 +88,8 @@ export async function daemonCommand(
   const pass: PassDeps = {
     connect: (env) => connectHosts(env, processEnv),
     renderer: loadRenderer(),
+    // Validation runs off the thread that answers /healthz, and once per text.
+    loader: cachingLoader(workerLoader()),
     clock,
     log,
   };
@@ -144,10 +148,13 @@ export async function daemonCommand(
     metrics: createDaemonMetrics(),
     clock,
     intervalMs: config.intervalSeconds * 1000,
+    driftIntervalMs: config.driftIntervalSeconds * 1000,
+    repair: config.repair,
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
+    secrets: () => secrets,
     describe: {
-      repo: url,
+      repo: redact(url),
       branch: config.branch,
       envPath: config.envPath,
       ...(githubRepo === undefined ? {} : { github: `${githubRepo.owner}/${githubRepo.repo}` }),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -29,20 +30,29 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
     );
   const url = repoArgument(options.repo);
   const key = createHash('sha256').update(`${url}\n${options.branch}`).digest('hex').slice(0, 16);
-  let repo;
+  // Without --workdir the clone goes into a temporary folder that is removed afterwards.
+  const temporary =
+    options.workdir === undefined ? mkdtempSync(join(tmpdir(), 'dockstack-history-')) : undefined;
+  let head: string;
+  let entries: AuditEntry[];
   try {
-    repo = createGitEnvRepo({
-      url,
-      branch: options.branch,
-      workDir: join(resolve(options.workdir ?? join(tmpdir(), 'dockstack-history')), key),
-      author: { name: 'dockstack', email: 'dockstack@localhost' },
-    });
-  } catch (error) {
-    throw new ExitError(EXIT.invalid, errorMessage(error));
+    let repo;
+    try {
+      repo = createGitEnvRepo({
+        url,
+        branch: options.branch,
+        workDir: join(resolve(options.workdir ?? temporary ?? '.'), key),
+        author: { name: 'dockstack', email: 'dockstack@localhost' },
+      });
+    } catch (error) {
+      throw new ExitError(EXIT.invalid, errorMessage(error));
+    }
+    head = await repo.fetch();
+    const commits = await repo.firstParentLog(head, undefined, limit);
+    entries = (await auditTrail(repo, options.envPath, commits)).reverse();
+  } finally {
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
   }
-  const head = await repo.fetch();
-  const commits = await repo.firstParentLog(head, undefined, limit);
-  const entries = (await auditTrail(repo, options.envPath, commits)).reverse();
   if (options.json === true) {
     out.stdout(
       `${JSON.stringify({ repo: url, branch: options.branch, head, changes: entries }, null, 2)}\n`,

@@ -12,6 +12,7 @@ import { addGitHubOptions } from './github-options.js';
 import type { GitHubFlags } from '../github/github-config.js';
 import { historyCommand, type HistoryOptions } from './history-command.js';
 import { initCommand } from './init-command.js';
+import { ExternalError } from '../util/external-error.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { planCommand } from './plan-command.js';
@@ -170,6 +171,14 @@ Exit codes:
       `how often to poll the remote (${DAEMON_ENV.interval}, default 30)`,
     )
     .option(
+      '--drift-interval <seconds>',
+      `how often the hosts are checked for drift between commits; 0: only on engine events (${DAEMON_ENV.driftInterval}, default 5)`,
+    )
+    .option(
+      '--no-repair',
+      `report drift (a container removed, stopped or changed by hand) but do not repair it (${DAEMON_ENV.repair}=false)`,
+    )
+    .option(
       '--listen <[host:]port>',
       `HTTP listener (${DAEMON_ENV.listen}, default ${String(DEFAULT_PORT)})`,
     )
@@ -206,7 +215,9 @@ Exit codes:
       'after',
       `\nEndpoints: GET /healthz, /readyz, /metrics, /api/status; POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: DaemonFlags & GitHubFlags) => {
+    .action(async (flags: DaemonFlags & GitHubFlags, command: Command) => {
+      // --no-repair makes commander default `repair` to true; only a given flag beats the variable.
+      if (command.getOptionValueSource('repair') === 'default') delete flags.repair;
       const { daemonCommand } = await import('./daemon-command.js');
       await daemonCommand(flags, process.env);
     });
@@ -221,6 +232,11 @@ Exit codes:
     if (error instanceof ExitError) {
       if (error.message !== '') out.stderr(`dockstack: ${error.message}\n`);
       return error.code;
+    }
+    // git, a Docker host or GitHub failed: one line that says so, no stack trace.
+    if (error instanceof ExternalError) {
+      out.stderr(`dockstack: ${error.message}\n`);
+      return error.kind === 'invalid' ? EXIT.invalid : EXIT.failed;
     }
     throw error;
   }

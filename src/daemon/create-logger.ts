@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 
 import { SECRET_KEYS } from '../environment/schema.js';
+import { redact } from '../util/redact.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -40,20 +41,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     {
       write: (line: string) => {
-        write(maskSecrets(line, secrets()));
+        write(redact(line, secrets()));
       },
     },
   );
-}
-
-/** The text with every secret value, and every URL password, replaced by `***`. */
-export function maskSecrets(text: string, secrets: Iterable<string>): string {
-  let masked = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*:)[^@\s"/]+@/gi, '$1***@');
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    masked = masked.split(secret).join('***');
-    const json = JSON.stringify(secret).slice(1, -1);
-    if (json !== secret) masked = masked.split(json).join('***');
-  }
-  return masked;
 }

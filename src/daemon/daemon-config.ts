@@ -1,13 +1,32 @@
 import { z } from 'zod';
 
+import { checkBranch, checkPath } from '../git/git-input.js';
+import { errorMessage } from '../util/error-message.js';
 import { readSecretFile } from '../util/read-secret-file.js';
+
+/** A string that `check` accepts; its refusal is the issue's message. */
+const checked = (check: (value: string) => string) =>
+  z.string().superRefine((value, context) => {
+    try {
+      check(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: errorMessage(error) });
+    }
+  });
 
 /** Everything the daemon is configured with: flags win over environment variables over defaults. */
 export const DaemonConfig = z.strictObject({
   repo: z.string().min(1, 'give the env repo with --repo or DOCKSTACK_REPO'),
-  branch: z.string().min(1),
-  envPath: z.string().min(1),
+  branch: checked(checkBranch),
+  envPath: checked(checkPath),
   intervalSeconds: z.number().min(1).max(86_400),
+  /** How often the hosts are checked for drift between commits; 0: only on engine events. */
+  driftIntervalSeconds: z.number().min(0).max(86_400),
+  /** False: drift is reported, not repaired (DOCKSTACK_REPAIR=false, or --no-repair). */
+  repair: z.union([
+    z.boolean(),
+    z.stringbool({ error: 'DOCKSTACK_REPAIR: expected true or false' }),
+  ]),
   listen: z.object({ host: z.string(), port: z.int().min(0).max(65_535) }),
   workdir: z.string().min(1),
   webhookToken: z.string().min(16, 'the webhook token must be at least 16 characters').optional(),
@@ -35,6 +54,9 @@ export interface DaemonFlags {
   branch?: string;
   envPath?: string;
   interval?: string;
+  driftInterval?: string;
+  /** commander's `--no-repair` sets this false. */
+  repair?: boolean;
   listen?: string;
   workdir?: string;
   webhookTokenFile?: string;
@@ -51,6 +73,8 @@ export const DAEMON_ENV = {
   branch: 'DOCKSTACK_BRANCH',
   envPath: 'DOCKSTACK_ENV_PATH',
   interval: 'DOCKSTACK_INTERVAL',
+  driftInterval: 'DOCKSTACK_DRIFT_INTERVAL',
+  repair: 'DOCKSTACK_REPAIR',
   listen: 'DOCKSTACK_LISTEN',
   workdir: 'DOCKSTACK_WORKDIR',
   webhookToken: 'DOCKSTACK_WEBHOOK_TOKEN',
@@ -67,7 +91,7 @@ export const DEFAULT_PORT = 3288;
 
 /** Builds and validates the configuration; throws a message listing every problem. */
 export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): DaemonConfig {
-  const pick = (flag: keyof DaemonFlags, variable: string | undefined) =>
+  const pick = (flag: Exclude<keyof DaemonFlags, 'repair'>, variable: string | undefined) =>
     flags[flag] ?? (variable === undefined ? undefined : env[variable]);
   const tokenFile = pick('webhookTokenFile', DAEMON_ENV.webhookTokenFile);
   const token =
@@ -86,6 +110,8 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     branch: pick('branch', DAEMON_ENV.branch) ?? 'main',
     envPath: pick('envPath', DAEMON_ENV.envPath) ?? 'environment.yaml',
     intervalSeconds: Number(pick('interval', DAEMON_ENV.interval) ?? '30'),
+    driftIntervalSeconds: Number(pick('driftInterval', DAEMON_ENV.driftInterval) ?? '5'),
+    repair: flags.repair ?? env[DAEMON_ENV.repair] ?? true,
     listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
     workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',
     ...(token === undefined || token === '' ? {} : { webhookToken: token }),

@@ -11,6 +11,8 @@ export interface DaemonMetrics {
   invalidCommits: Counter;
   degraded: Gauge;
   webhooks: Counter<'event' | 'result'>;
+  drift: Counter<'action'>;
+  repairs: Counter<'result'>;
 }
 
 export function createDaemonMetrics(): DaemonMetrics {
@@ -57,6 +59,18 @@ export function createDaemonMetrics(): DaemonMetrics {
     degraded: new Gauge({
       name: 'dockstack_degraded',
       help: '1 while the daemon cannot reach git or a Docker host, or the last pass failed.',
+      registers,
+    }),
+    drift: new Counter({
+      name: 'dockstack_drift_total',
+      help: 'Differences between the hosts and the environment found between commits, by what they call for (create, start, stop, recreate, remove, conflict).',
+      labelNames: ['action'],
+      registers,
+    }),
+    repairs: new Counter({
+      name: 'dockstack_repairs_total',
+      help: 'Steps run to repair drift without a commit, by result (done, failed).',
+      labelNames: ['result'],
       registers,
     }),
     webhooks: new Counter({

@@ -22,7 +22,15 @@ function applied(
     file: 'environment.yaml',
     git: { head: 'h', applied: 'h', commits: [commit('h')] },
     env: { common: { dnsServer: '10.0.0.1', domain: 'endor.lab' }, services: {} },
-    planned: { plan, specs: [], observed: [], state: [], unreachable },
+    planned: {
+      plan,
+      specs: [],
+      observed: [],
+      state: [],
+      unreachable,
+      observedHosts: [],
+      observedAt: 0,
+    },
     reconciliation: {
       plan,
       result: {

@@ -2,6 +2,7 @@ import type { Problem } from '../environment/problem.js';
 import type { CommitRecord } from '../pass/commit-record.js';
 import type { PassResult } from '../pass/pass-result.js';
 import type { ContainerState } from '../plan/compare-state.js';
+import { planSteps } from '../plan/plan.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
 import type { PendingEdit } from './watch-working-copy.js';
 
@@ -26,6 +27,38 @@ export interface DaemonState {
   failures: number;
   /** The plan of an uncommitted edit of a working copy. */
   pendingEdit: PendingEdit | null;
+  /** Each host: when it was last observed, and whether it answered. */
+  hosts: Record<string, HostSeen>;
+  /**
+   * What differs from the environment on the hosts as last observed between commits (a container
+   * removed, stopped or changed by hand, a foreign one on a managed name), and what was repaired.
+   */
+  drift: DriftState | null;
+}
+
+export interface HostSeen {
+  lastObserved: string;
+  reachable: boolean;
+  error?: string;
+}
+
+/** One difference between the hosts and the environment, found between commits. */
+export interface DriftItem {
+  host: string;
+  container: string;
+  /** What it calls for: create (missing), start, stop, recreate (changed), remove, conflict. */
+  action: string;
+  reason: string;
+}
+
+export interface DriftState {
+  at: string;
+  items: DriftItem[];
+  /** Repairs done and failed at that time (none when repair is off). */
+  repaired: number;
+  failed: number;
+  /** Why the hosts are not as the environment says after it (unreachable, repairs failed). */
+  problem: string | null;
 }
 
 /** How many commits the state keeps. */
@@ -43,6 +76,8 @@ export const INITIAL_STATE: DaemonState = {
   lastWriteBack: null,
   failures: 0,
   pendingEdit: null,
+  hosts: {},
+  drift: null,
 };
 
 /** When and how long. */
@@ -63,6 +98,7 @@ export function passFinished(
   const fresh = seen.filter((c) => !known.has(c.sha));
   const base: DaemonState = {
     ...state,
+    hosts: result.stage === 'load' ? state.hosts : hostsSeen(state.hosts, result.planned),
     head:
       result.stage === 'apply'
         ? (result.recorded ?? result.git?.head ?? null)
@@ -111,10 +147,84 @@ export function passFinished(
           : `${failedSteps} step(s) failed`,
       failures: converged ? 0 : state.failures + 1,
       lastPass: { ...timing, outcome },
+      // A commit's pass observed the hosts afresh: what a drift check found before is old news.
+      drift: null,
     },
     outcome,
     fresh,
   };
+}
+
+/**
+ * The state after a drift check: a pass from the applied environment, up to plan (report only)
+ * or apply (repair), with no commit. `items` are the differences found; the ones new since the
+ * last check are returned to be logged and counted once.
+ */
+export function driftChecked(
+  state: DaemonState,
+  result: PassResult,
+  at: string,
+): { state: DaemonState; found: DriftItem[] } {
+  if (result.stage === 'load') return { state, found: [] };
+  const items: DriftItem[] = planSteps(result.planned.plan).map((step) => ({
+    host: step.host,
+    container: step.name,
+    action: step.action,
+    reason: step.reason,
+  }));
+  const key = (item: DriftItem) => `${item.host}\u0000${item.container}\u0000${item.action}`;
+  const before = new Set((state.drift?.items ?? []).map(key));
+  const found = items.filter((item) => !before.has(key(item)));
+  const steps =
+    result.stage === 'apply'
+      ? result.reconciliation.result.steps.filter((step) => step.action !== 'conflict')
+      : [];
+  const failed = steps.filter((step) => step.outcome === 'failed').length;
+  const unreachable = result.planned.unreachable;
+  const problem =
+    unreachable.length > 0
+      ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
+      : failed > 0
+        ? `${String(failed)} repair(s) failed`
+        : null;
+  return {
+    state: {
+      ...state,
+      hosts: hostsSeen(state.hosts, result.planned),
+      containers: result.stage === 'apply' ? result.state : result.planned.state,
+      unreachable,
+      drift:
+        items.length === 0 && problem === null
+          ? null
+          : { at, items, repaired: steps.length - failed, failed, problem },
+    },
+    found,
+  };
+}
+
+/** Why the daemon is not ready: the last commit's pass, else the last drift check. */
+export function notReady(state: DaemonState): string | null {
+  return state.degraded ?? state.drift?.problem ?? null;
+}
+
+function hostsSeen(
+  hosts: Record<string, HostSeen>,
+  planned: {
+    observedHosts: string[];
+    observedAt: number;
+    unreachable: { host: string; error: string }[];
+  },
+): Record<string, HostSeen> {
+  const lastObserved = new Date(planned.observedAt).toISOString();
+  const next = { ...hosts };
+  for (const host of planned.observedHosts) {
+    const down = planned.unreachable.find((u) => u.host === host);
+    next[host] =
+      down === undefined
+        ? { lastObserved, reachable: true }
+        : { lastObserved, reachable: false, error: down.error };
+  }
+  return next;
 }
 
 /** The state after a pass (or a poll) failed before its end: degraded, with the reason. */

@@ -40,7 +40,7 @@ describe('the daemon loop, on a fake env repo and fake hosts', () => {
     daemon = undefined;
   });
 
-  function setup() {
+  function setup(drift: { driftIntervalMs?: number; repair?: boolean } = {}) {
     const repo = new FakeEnvRepo();
     const clock = new FakeClock();
     const hosts = new Map(['h1', 'h2'].map((name) => [name, new FakeDockerHost(name)]));
@@ -64,6 +64,7 @@ describe('the daemon loop, on a fake env repo and fake hosts', () => {
       intervalMs: INTERVAL,
       listen: { host: '127.0.0.1', port: 0 },
       describe: { repo: 'fake' },
+      ...drift,
     });
     const status = () => (daemon as Daemon).status() as unknown as Status;
     const fetches = () => repo.calls.filter((c) => c === 'fetch').length;
@@ -203,5 +204,93 @@ describe('the daemon loop, on a fake env repo and fake hosts', () => {
     const raced = repo.commits.get(bot?.parents[0] ?? '');
     expect(raced?.subject).toBe('someone else');
     expect(raced?.parents).toEqual([commit]);
+  });
+
+  describe('between commits', () => {
+    const SEED = {
+      dns: { dns1: { host: 'h1' } },
+      galera: { gal1: { host: 'h1' } },
+      openstack: { os1: { host: 'h2' } },
+      webui: { webui1: { host: 'h2' } },
+    };
+    const containerOn = (host: FakeDockerHost, name: string) =>
+      [...host.containers.values()].find((c) => c.name === name);
+
+    it('repairs a removed, a stopped and a hand-recreated container with no commit', async () => {
+      const { repo, clock, host, status, daemon, lines } = setup({ driftIntervalMs: 2_000 });
+      repo.push({ 'environment.yaml': environment(SEED) });
+      await daemon.start();
+      await vi.waitFor(() => {
+        expect(status().lastApplied?.converged).toBe(true);
+      });
+      const commits = repo.commits.size;
+      const gal1 = containerOn(host('h1'), 'gal1');
+      host('h1').containers.delete(gal1?.id ?? '');
+      const os1 = containerOn(host('h2'), 'os1');
+      if (os1 !== undefined) os1.running = false;
+      const webui1 = containerOn(host('h2'), 'webui1');
+      if (webui1 !== undefined) webui1.image = 'webui:2';
+      host('h2').images.add('webui:2');
+
+      clock.advance(2_000);
+      await vi.waitFor(() => {
+        expect(containerOn(host('h1'), 'gal1')?.running).toBe(true);
+        expect(containerOn(host('h2'), 'os1')?.running).toBe(true);
+        expect(containerOn(host('h2'), 'webui1')?.image).toBe('webui:latest');
+      });
+      expect(repo.commits.size).toBe(commits);
+      const drift = lines.filter((line) => line.includes('"msg":"drift: repairing"'));
+      expect(
+        drift.map((line) => (JSON.parse(line) as { container: string }).container).sort(),
+      ).toEqual(['gal1', 'os1', 'webui1']);
+      expect(lines.filter((line) => line.includes('"msg":"drift repaired"'))).toHaveLength(3);
+      await daemon.checkDrift();
+      expect((status() as unknown as { drift: unknown }).drift).toBeNull();
+    });
+
+    it('reports a foreign container on a managed name, once, and never touches it', async () => {
+      const { repo, host, status, daemon, lines } = setup({ driftIntervalMs: 2_000 });
+      repo.push({ 'environment.yaml': environment(SEED) });
+      await daemon.start();
+      await vi.waitFor(() => {
+        expect(status().lastApplied?.converged).toBe(true);
+      });
+      const gal1 = containerOn(host('h1'), 'gal1');
+      host('h1').containers.delete(gal1?.id ?? '');
+      const foreign = host('h1').add({
+        name: 'gal1',
+        image: 'mariadb:11',
+        running: true,
+        labels: {},
+      });
+      host('h1').calls.length = 0;
+      await daemon.checkDrift();
+      await daemon.checkDrift();
+      expect(host('h1').writes()).toEqual([]);
+      expect(host('h1').containers.get(foreign)?.image).toBe('mariadb:11');
+      const drift = (
+        status() as unknown as { drift: { items: { container: string; action: string }[] } }
+      ).drift;
+      expect(drift.items).toEqual([
+        expect.objectContaining({ container: 'gal1', action: 'conflict' }),
+      ]);
+      expect(lines.filter((line) => line.includes('"msg":"drift"'))).toHaveLength(1);
+    });
+
+    it('only reports drift when repair is off', async () => {
+      const { repo, host, status, daemon } = setup({ repair: false });
+      repo.push({ 'environment.yaml': environment(SEED) });
+      await daemon.start();
+      await vi.waitFor(() => {
+        expect(status().lastApplied?.converged).toBe(true);
+      });
+      const os1 = containerOn(host('h2'), 'os1');
+      if (os1 !== undefined) os1.running = false;
+      host('h2').calls.length = 0;
+      await daemon.checkDrift();
+      expect(host('h2').writes()).toEqual([]);
+      const drift = (status() as unknown as { drift: { items: { container: string }[] } }).drift;
+      expect(drift.items.map((item) => item.container)).toEqual(['os1']);
+    });
   });
 });

@@ -7,16 +7,20 @@ import type { PassRepo } from '../pass/pass-repo.js';
 import type { PassResult } from '../pass/pass-result.js';
 import type { PassReporter } from '../pass/report-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
+import type { Snapshot } from '../pass/source.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
+import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 import {
+  driftChecked,
   editSeen,
   INITIAL_STATE,
   nextDelay,
+  notReady,
   passFailed,
   passFinished,
   type DaemonState,
@@ -64,8 +68,17 @@ export interface DaemonOptions {
   webhooks?: WebhookReceiver;
   /** Plans a pull request (a webhook asked for it). */
   planPull?: (number: number, headSha: string) => void;
+  /** Values never to show: tokens, passwords (URLs with credentials are masked anyway). */
+  secrets?: () => Iterable<string>;
   /** Waited for (a while) when the daemon stops: reports still under way. */
   idle?: () => Promise<unknown>;
+  /**
+   * How often the hosts are observed between commits, to find and repair drift; 0: never (the
+   * engines' events still trigger a check).
+   */
+  driftIntervalMs?: number;
+  /** False: drift is reported, not repaired. */
+  repair?: boolean;
 }
 
 export interface Daemon {
@@ -73,6 +86,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** Asks for a pass now; resolves when a pass that started after it has finished. */
   trigger(reason: string): Promise<void>;
+  /** Asks for a drift check now (after a pass under way); resolves when one has run. */
+  checkDrift(): Promise<void>;
   /** A working copy's uncommitted edit was planned (null: the file is as committed). */
   edited(edit: PendingEdit | null): void;
   status(): Record<string, unknown>;
@@ -93,16 +108,26 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let stopped = false;
   let timer: Timer | undefined;
   let seenRemoteHead: string | undefined;
+  let driftTimer: Timer | undefined;
+  /** The environment the last commit's pass applied: drift checks compare the hosts with it. */
+  let applied: Snapshot | undefined;
+  /** A commit's pass is wanted (not a drift check) at the next run. */
+  let commitPassWanted = true;
+  const repair = options.repair ?? true;
   const isoNow = () => new Date(clock.wallTime()).toISOString();
 
   const pass = async (): Promise<void> => {
     const started = clock.now();
     let outcome: PassOutcome;
     try {
+      const head = headSource(options.repo, { envPath: options.envPath });
+      let read: Snapshot | undefined;
       const result = await runPass(
         {
           goal: 'apply',
-          source: headSource(options.repo, { envPath: options.envPath }),
+          source: {
+            read: async () => (read = await head.read()),
+          },
           recorder: gitRecorder(options.repo),
           reporters: options.reporters ?? [],
         },
@@ -115,6 +140,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       });
       state = finished.state;
       outcome = finished.outcome;
+      if (result.stage === 'apply' && read !== undefined) applied = read;
       // The bot's own push is not news: polling waits for the next head after it.
       seenRemoteHead = state.head ?? undefined;
       observe(result, finished.fresh, state.lastApplied !== before);
@@ -183,7 +209,71 @@ export function createDaemon(options: DaemonOptions): Daemon {
     );
   };
 
-  const runner = new CoalescingRunner(pass);
+  /** A pass from the applied environment, with no commit: finds drift, and repairs it. */
+  const driftCheck = async (): Promise<void> => {
+    const snapshot = applied;
+    if (snapshot === undefined) return;
+    const at = isoNow();
+    try {
+      const result = await runPass(
+        {
+          goal: repair ? 'apply' : 'plan',
+          source: { read: () => Promise.resolve({ file: snapshot.file, bytes: snapshot.bytes }) },
+        },
+        options.pass,
+      );
+      const checked = driftChecked(state, result, at);
+      state = checked.state;
+      for (const item of checked.found) {
+        metrics.drift.inc({ action: item.action });
+        log.warn(
+          { host: item.host, container: item.container, action: item.action, reason: item.reason },
+          repair && item.action !== 'conflict' ? 'drift: repairing' : 'drift',
+        );
+      }
+      if (result.stage === 'apply') {
+        for (const step of result.reconciliation.result.steps) {
+          if (step.action === 'conflict') continue;
+          metrics.repairs.inc({ result: step.outcome });
+          const meta = { host: step.host, container: step.name, action: step.action };
+          if (step.outcome === 'done') log.info(meta, 'drift repaired');
+          else log.warn({ ...meta, error: step.error }, 'drift repair failed');
+        }
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'drift check failed');
+    }
+    metrics.degraded.set(notReady(state) === null ? 0 : 1);
+  };
+
+  const runner = new CoalescingRunner(async () => {
+    if (commitPassWanted || state.lastPass === null) {
+      commitPassWanted = false;
+      await pass();
+    } else {
+      await driftCheck();
+    }
+  });
+
+  /** Asks for a commit's pass (fetch, apply, write back). */
+  const requestCommitPass = (): Promise<void> => {
+    commitPassWanted = true;
+    return runner.request();
+  };
+
+  /** Asks for a drift check, unless a pass is under way (it observes the hosts anyway). */
+  const requestDriftCheck = (): void => {
+    if (!runner.busy) runner.request().catch(() => undefined);
+  };
+
+  const scheduleDrift = () => {
+    const every = options.driftIntervalMs ?? 0;
+    if (stopped || every <= 0) return;
+    driftTimer = clock.after(every, () => {
+      requestDriftCheck();
+      scheduleDrift();
+    });
+  };
 
   const schedule = () => {
     if (stopped) return;
@@ -194,10 +284,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
   const tick = async () => {
     try {
       if (state.failures > 0 || state.lastPass === null) {
-        await runner.request();
+        await requestCommitPass();
       } else {
         const remote = await options.remoteHead();
-        if (remote !== seenRemoteHead) await runner.request();
+        if (remote !== seenRemoteHead) await requestCommitPass();
       }
     } catch (error) {
       state = passFailed(state, errorMessage(error));
@@ -212,7 +302,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   /** A webhook asks for a pass: it is queued, the caller does not wait. */
   const requestPass = (reason: string) => {
     log.info({ reason }, 'reconcile requested');
-    runner.request().catch(() => undefined);
+    requestCommitPass().catch(() => undefined);
   };
 
   const webhooks = options.webhooks;
@@ -220,8 +310,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
     metrics,
     log,
     status: () => status(),
-    notReady: () => state.degraded,
+    notReady: () => notReady(state),
     trigger: requestPass,
+    mask: (text) => redact(text, options.secrets?.() ?? []),
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(webhooks === undefined
       ? {}
@@ -253,11 +344,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
       const port = (server.address() as AddressInfo).port;
       log.info({ ...options.describe, port }, 'dockstack daemon listening');
       void tick();
+      scheduleDrift();
       return { port };
     },
     async stop() {
       stopped = true;
       timer?.cancel();
+      driftTimer?.cancel();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
@@ -274,8 +367,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     trigger: (reason) => {
       log.info({ reason }, 'reconcile requested');
-      return runner.request();
+      return requestCommitPass();
     },
+    checkDrift: () => runner.request(),
     edited: (edit) => {
       state = editSeen(state, edit);
     },

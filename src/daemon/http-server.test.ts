@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createDaemonMetrics } from './daemon-metrics.js';
 import { createLogger } from './create-logger.js';
+import { redact } from '../util/redact.js';
 import { createHttpServer } from './http-server.js';
 
 describe('the daemon listener', () => {
@@ -14,10 +15,14 @@ describe('the daemon listener', () => {
   const server = createHttpServer({
     metrics: createDaemonMetrics(),
     log: createLogger({ write: (l) => logLines.push(l) }),
-    status: () => ({ head: 'abc' }),
+    status: () => ({
+      head: 'abc',
+      repo: 'https://user:s3cr3t@git.example/env.git?access_token=t0k3n',
+    }),
     notReady: () => ready,
     trigger: (reason) => triggers.push(reason),
     webhookToken: 'a-long-webhook-token',
+    mask: (text) => redact(text, ['extra-secret-value']),
   });
 
   beforeEach(async () => {
@@ -51,7 +56,10 @@ describe('the daemon listener', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('# TYPE dockstack_reconcile_duration_seconds histogram');
     expect(metrics).toContain('dockstack_process_resident_memory_bytes');
-    expect(await (await fetch(`${base}/api/status`)).json()).toEqual({ head: 'abc' });
+    expect(await (await fetch(`${base}/api/status`)).json()).toEqual({
+      head: 'abc',
+      repo: 'https://***@git.example/env.git?access_token=***',
+    });
   });
 
   it('queues a reconcile for an authenticated push webhook, at once', async () => {
@@ -90,5 +98,35 @@ describe('the daemon listener', () => {
     expect(triggers).toEqual([]);
     expect((await fetch(`${base}/webhooks/push`)).status).toBe(405);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
+  });
+
+  it('answers HEAD like GET without a body, OPTIONS with what is allowed, others with 405', async () => {
+    const head = await fetch(`${base}/healthz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${base}/metrics`, { method: 'HEAD' })).status).toBe(200);
+    const options = await fetch(`${base}/api/status`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    const put = await fetch(`${base}/healthz`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await fetch(`${base}/webhooks/push`, { method: 'HEAD' })).status).toBe(405);
+  });
+
+  it('takes a client that goes away mid-request calmly: no error line', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${base}/webhooks/push`);
+    const req = request(url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer a-long-webhook-token', 'content-length': '1000' },
+    });
+    req.on('error', () => undefined);
+    req.write('x'.repeat(10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logLines.filter((line) => line.includes('"level":50'))).toEqual([]);
+    expect(triggers).toEqual([]);
   });
 });

@@ -27,89 +27,135 @@ export interface HttpHandlers {
    * the endpoint is off without it.
    */
   github?: (delivery: WebhookDelivery) => Promise<WebhookReply>;
+  /** Hides credentials in every JSON answer (URLs with passwords, tokens). */
+  mask?: (text: string) => string;
 }
 
 const MAX_BODY = 1024 * 1024;
 /** GitHub caps payloads at 25 MB; an env repo's events are far smaller. */
 export const MAX_WEBHOOK_BODY = 5 * 1024 * 1024;
 
+/** One request being answered: HEAD gets the headers of GET without the body. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  head: boolean;
+  handlers: HttpHandlers;
+}
+
+interface Route {
+  method: 'GET' | 'POST';
+  handle: (exchange: Exchange) => Promise<void> | void;
+}
+
+const ROUTES: Readonly<Record<string, Route>> = {
+  '/healthz': {
+    method: 'GET',
+    handle: (x) => {
+      send(x, 200, { status: 'ok' });
+    },
+  },
+  '/readyz': {
+    method: 'GET',
+    handle: (x) => {
+      const reason = x.handlers.notReady();
+      if (reason === null) send(x, 200, { status: 'ready' });
+      else send(x, 503, { status: 'not ready', reason });
+    },
+  },
+  '/metrics': {
+    method: 'GET',
+    handle: async (x) => {
+      const text = await x.handlers.metrics.registry.metrics();
+      x.res.writeHead(200, { 'content-type': x.handlers.metrics.registry.contentType });
+      x.res.end(x.head ? undefined : text);
+    },
+  },
+  '/api/status': {
+    method: 'GET',
+    handle: (x) => {
+      send(x, 200, x.handlers.status());
+    },
+  },
+  '/webhooks/push': { method: 'POST', handle: pushWebhook },
+  '/webhooks/github': { method: 'POST', handle: githubWebhook },
+};
+
 /**
  * The daemon's listener: /healthz (the process answers), /readyz (the last pass reached git and
  * the hosts), /metrics (Prometheus), /api/status (JSON), POST /webhooks/push (a push happened:
  * reconcile now; authenticated with a bearer token; the body is not used), POST /webhooks/github
- * (GitHub's signed deliveries; answered at once, the work queued).
+ * (GitHub's signed deliveries; answered at once, the work queued). HEAD and OPTIONS are answered
+ * for every route, other methods with 405. A client that goes away mid-request is not an error.
  */
 export function createHttpServer(handlers: HttpHandlers): Server {
   return createServer((req, res) => {
     route(req, res, handlers).catch((error: unknown) => {
-      handlers.log.error({ err: error, path: req.url }, 'http handler failed');
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      if (req.destroyed || res.destroyed) {
+        handlers.log.debug({ path: pathOf(req) }, 'the client went away before the answer');
+        return;
+      }
+      handlers.log.error({ err: error, path: pathOf(req) }, 'http handler failed');
+      if (!res.headersSent)
+        send({ req, res, head: false, handlers }, 500, { error: 'internal error' });
     });
   });
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, h: HttpHandlers): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (req.method === 'GET' && path === '/healthz') {
-    send(res, 200, { status: 'ok' });
+async function route(req: IncomingMessage, res: ServerResponse, handlers: HttpHandlers) {
+  const found = ROUTES[pathOf(req)];
+  const exchange: Exchange = { req, res, head: req.method === 'HEAD', handlers };
+  if (found === undefined) {
+    req.resume();
+    send(exchange, 404, { error: 'not found' });
     return;
   }
-  if (req.method === 'GET' && path === '/readyz') {
-    const reason = h.notReady();
-    send(
-      res,
-      reason === null ? 200 : 503,
-      reason === null ? { status: 'ready' } : { status: 'not ready', reason },
-    );
+  const allow = found.method === 'GET' ? 'GET, HEAD, OPTIONS' : 'POST, OPTIONS';
+  if (req.method === 'OPTIONS') {
+    req.resume();
+    res.writeHead(204, { allow });
+    res.end();
     return;
   }
-  if (req.method === 'GET' && path === '/metrics') {
-    res.writeHead(200, { 'content-type': h.metrics.registry.contentType });
-    res.end(await h.metrics.registry.metrics());
+  if (req.method !== found.method && !(exchange.head && found.method === 'GET')) {
+    req.resume();
+    res.setHeader('allow', allow);
+    send(exchange, 405, { error: `use ${found.method}` });
     return;
   }
-  if (req.method === 'GET' && path === '/api/status') {
-    send(res, 200, h.status());
+  await found.handle(exchange);
+}
+
+async function pushWebhook(x: Exchange): Promise<void> {
+  const { req, handlers } = x;
+  if (handlers.webhookToken === undefined) {
+    req.resume();
+    send(x, 404, { error: 'no webhook token is configured' });
     return;
   }
-  if (path === '/webhooks/push') {
-    if (req.method !== 'POST') {
-      send(res, 405, { error: 'use POST' });
-      return;
-    }
-    if (h.webhookToken === undefined) {
-      send(res, 404, { error: 'no webhook token is configured' });
-      return;
-    }
-    if (!authorized(req.headers.authorization, h.webhookToken)) {
-      req.resume();
-      send(res, 401, { error: 'missing or wrong bearer token' });
-      return;
-    }
-    if ((await readBody(req, MAX_BODY)) === undefined) {
-      send(res, 413, { error: `body over ${MAX_BODY} bytes` });
-      return;
-    }
-    h.trigger('webhook');
-    send(res, 202, { status: 'queued' });
+  if (!authorized(req.headers.authorization, handlers.webhookToken)) {
+    req.resume();
+    send(x, 401, { error: 'missing or wrong bearer token' });
     return;
   }
-  if (path === '/webhooks/github') {
-    if (req.method !== 'POST') {
-      send(res, 405, { error: 'use POST' });
-      return;
-    }
-    if (h.github === undefined) {
-      req.resume();
-      send(res, 404, { error: 'no webhook secret is configured' });
-      return;
-    }
-    const body = await readBody(req, MAX_WEBHOOK_BODY);
-    const reply = await h.github({ headers: req.headers, body });
-    send(res, reply.status, reply.body);
+  if ((await readBody(req, MAX_BODY)) === undefined) {
+    send(x, 413, { error: `body over ${MAX_BODY} bytes` });
     return;
   }
-  send(res, 404, { error: 'not found' });
+  handlers.trigger('webhook');
+  send(x, 202, { status: 'queued' });
+}
+
+async function githubWebhook(x: Exchange): Promise<void> {
+  const { req, handlers } = x;
+  if (handlers.github === undefined) {
+    req.resume();
+    send(x, 404, { error: 'no webhook secret is configured' });
+    return;
+  }
+  const body = await readBody(req, MAX_WEBHOOK_BODY);
+  const reply = await handlers.github({ headers: req.headers, body });
+  send(x, reply.status, reply.body);
 }
 
 /**
@@ -137,7 +183,12 @@ function authorized(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(`${JSON.stringify(body, null, 2)}\n`);
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/';
+}
+
+function send(x: Exchange, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  x.res.writeHead(status, { 'content-type': 'application/json' });
+  x.res.end(x.head ? undefined : (x.handlers.mask?.(text) ?? text));
 }

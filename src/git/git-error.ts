@@ -1,5 +1,5 @@
 import { ExternalError } from '../util/external-error.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 /**
  * Why a call to the env repo failed, in dockstack's terms:

@@ -1,18 +1,3 @@
-const USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi;
-const MASK = '***';
-
-/**
- * Hides credentials in text that may quote a repository URL: the user-info part of every
- * `scheme://user:password@` is masked, and so is every occurrence of each given secret.
- */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(USER_INFO, `$1${MASK}@`);
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) out = out.split(secret).join(MASK);
-  }
-  return out;
-}
-
 /**
  * The secrets a repository URL carries: its user-info (a token may stand alone as the user name
  * or follow it as the password), as written and percent-decoded.

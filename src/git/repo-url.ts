@@ -1,5 +1,5 @@
 import { GitError } from './git-error.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 /** How git reaches the remote; also the only protocol git is allowed to use for it. */
 export type RepoProtocol = 'https' | 'http' | 'ssh' | 'file';

@@ -2,7 +2,7 @@ import { GitPluginError, simpleGit } from 'simple-git';
 
 import { GitError } from './git-error.js';
 import { gitErrorKind } from './git-error-kind.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 import { errorMessage } from '../util/error-message.js';
 import type { Log } from '../util/log.js';
 

@@ -110,7 +110,15 @@ describe('the GitHub reporter', () => {
       file: 'environment.yaml',
       git: { head: NEW, applied: NEW, commits: [commit] },
       env: { common: { dnsServer: '10.0.0.1', domain: 'endor.lab' }, services: {} },
-      planned: { plan, specs: [], observed: [], state: [], unreachable: [] },
+      planned: {
+        plan,
+        specs: [],
+        observed: [],
+        state: [],
+        unreachable: [],
+        observedHosts: [],
+        observedAt: 0,
+      },
       reconciliation: {
         plan,
         result: { converged: true, steps: [], durationMs: 1200 },

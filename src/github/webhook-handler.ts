@@ -1,4 +1,6 @@
+import { systemClock, type Clock } from '../util/clock.js';
 import type { Log } from '../util/log.js';
+import { LogBudget } from '../util/log-budget.js';
 import { DeliveryLog } from './delivery-log.js';
 import type { RepoName } from './github-api.js';
 import {
@@ -17,7 +19,10 @@ export interface WebhookAnswer {
   status: number;
   body: unknown;
   result: DeliveryResult;
-  /** The event's name as counted: a known event, or `other` (unverified names are not trusted). */
+  /**
+   * The event it is counted under: `push`, `pull_request`, `ping` or `other` once verified;
+   * `unverified` when refused (a name in a delivery that failed its checks is not trusted).
+   */
   event: string;
   action:
     | { do: 'reconcile'; reason: string }
@@ -34,7 +39,11 @@ export interface WebhookHandlerOptions {
   canPlan: boolean;
   maxBytes: number;
   log: Log;
+  clock?: Clock;
 }
+
+/** The events counted under their own name; any other is counted as `other`. */
+const COUNTED_EVENTS: ReadonlySet<string> = new Set(['push', 'pull_request', 'ping']);
 
 /**
  * The handler of POST /webhooks/github: verified, deduplicated deliveries become a reconcile (a
@@ -45,31 +54,28 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions,
 ): (delivery: WebhookDelivery) => Promise<WebhookAnswer> {
   const { secret, target, log } = options;
-  // @octokit/webhooks is loaded with the first delivery, not by a daemon that never gets one.
-  let verifier:
-    Promise<{ verify: (payload: string, signature: string) => Promise<boolean> }> | undefined;
   const deliveries = new DeliveryLog();
-  return async (delivery) => {
-    verifier ??= import('@octokit/webhooks').then(({ Webhooks }) => new Webhooks({ secret }));
-    const outcome = await receiveWebhook(delivery, {
-      verifier: await verifier,
-      deliveries,
-      maxBytes: options.maxBytes,
-    });
-    return answer(outcome, eventName(delivery.headers) ?? 'unknown');
+  const refusals = new LogBudget(options.clock ?? systemClock);
+  return (delivery) => {
+    const outcome = receiveWebhook(delivery, { secret, deliveries, maxBytes: options.maxBytes });
+    const name = eventName(delivery.headers) ?? 'unknown';
+    return Promise.resolve(answer(outcome, COUNTED_EVENTS.has(name) ? name : 'other'));
   };
 
   function answer(outcome: WebhookOutcome, event: string): WebhookAnswer {
     if ('error' in outcome) {
-      log.warn(
-        { status: outcome.status, reason: outcome.error, event },
-        'webhook delivery refused',
-      );
+      const { write, heldBack } = refusals.take();
+      if (heldBack > 0) {
+        log.warn({ count: heldBack }, 'more webhook deliveries were refused than were logged');
+      }
+      if (write) {
+        log.warn({ status: outcome.status, reason: outcome.error }, 'webhook delivery refused');
+      }
       return {
         status: outcome.status,
         result: 'refused',
         body: { error: outcome.error },
-        event,
+        event: 'unverified',
         action: { do: 'nothing' },
       };
     }

@@ -8,6 +8,8 @@ export interface Observation {
   observed: ObservedContainer[];
   /** Hosts that did not answer, with the reason. */
   unreachable: Map<string, string>;
+  /** Every host asked. */
+  hosts: string[];
   /** When the hosts were asked (wall time, ms since the epoch). */
   at: number;
 }
@@ -20,7 +22,12 @@ export async function observeStage(
   hosts: ReadonlyMap<string, DockerHost>,
   clock: Clock,
 ): Promise<Observation> {
-  const observation: Observation = { observed: [], unreachable: new Map(), at: clock.wallTime() };
+  const observation: Observation = {
+    observed: [],
+    unreachable: new Map(),
+    hosts: [...hosts.keys()],
+    at: clock.wallTime(),
+  };
   const lists = [...hosts.values()].map(async (host) => {
     try {
       observation.observed.push(...(await host.listContainers()));
@@ -34,5 +41,5 @@ export async function observeStage(
 
 /** What hosts that run nothing look like: the observation of `dockstack plan --offline`. */
 export function emptyObservation(clock: Clock): Observation {
-  return { observed: [], unreachable: new Map(), at: clock.wallTime() };
+  return { observed: [], unreachable: new Map(), hosts: [], at: clock.wallTime() };
 }

@@ -23,6 +23,9 @@ export interface Planned {
   state: ContainerState[];
   /** Hosts that could not be observed, with the containers left out of the plan there. */
   unreachable: UnreachableHost[];
+  /** The hosts asked, and when (wall time, ms since the epoch). */
+  observedHosts: string[];
+  observedAt: number;
 }
 
 /**
@@ -40,5 +43,7 @@ export function planStage(env: Environment, observation: Observation): Planned {
     observed,
     state: compareState(specs, observed, down),
     unreachable: unreachableHosts(specs, observation.unreachable),
+    observedHosts: observation.hosts,
+    observedAt: observation.at,
   };
 }

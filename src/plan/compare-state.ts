@@ -2,6 +2,7 @@ import type { ContainerSpec } from '../environment/container-spec.js';
 import {
   isManaged,
   managedName,
+  runsOtherImage,
   serviceOf,
   specHashOf,
   type ObservedContainer,
@@ -52,7 +53,7 @@ export function compareState(
     } else if (!isManaged(found)) {
       states.push({ ...base, observed: 'blocked', drifted: false, ok: false });
     } else {
-      const drifted = specHashOf(found) !== specHash(spec);
+      const drifted = specHashOf(found) !== specHash(spec) || runsOtherImage(found, spec.image);
       const run = found.running ? 'running' : 'stopped';
       states.push({ ...base, observed: run, drifted, ok: !drifted && run === spec.state });
     }

@@ -8,6 +8,8 @@ export interface ObservedContainer {
   id: string;
   running: boolean;
   labels: Record<string, string>;
+  /** The image it runs, as it was named when created (an image id when that name moved on). */
+  image?: string;
   /** Its IPv4 addresses on its networks, when the engine reports any. */
   addresses?: string[];
 }
@@ -49,4 +51,14 @@ export function serviceOf(container: ObservedContainer): string | undefined {
 /** The spec hash a managed container was created with, when labelled. */
 export function specHashOf(container: ObservedContainer): string | undefined {
   return container.labels[LABELS.specHash];
+}
+
+/**
+ * True when the container runs another image than `image`: it was recreated by hand. An image id
+ * in place of the name means the name moved on to a newer build since, which is not a change of
+ * the environment, so not drift.
+ */
+export function runsOtherImage(container: ObservedContainer, image: string): boolean {
+  const own = container.image;
+  return own !== undefined && !own.startsWith('sha256:') && own !== image;
 }

@@ -3,6 +3,7 @@ import { groupByTier } from './group-by-tier.js';
 import {
   isManaged,
   managedName,
+  runsOtherImage,
   serviceOf,
   specHashOf,
   type ObservedContainer,
@@ -140,6 +141,15 @@ function deployStep(
     const why =
       have === undefined ? 'no spec-hash label' : `spec changed (hash ${have} -> ${want})`;
     return { action: 'recreate', ...base, id: holder.id, start, reason: why };
+  }
+  if (runsOtherImage(holder, spec.image)) {
+    return {
+      action: 'recreate',
+      ...base,
+      id: holder.id,
+      start,
+      reason: `it runs ${holder.image ?? ''}, not ${spec.image}`,
+    };
   }
   if (start && !holder.running) {
     return {

@@ -48,6 +48,7 @@ export class FakeDockerHost implements DockerHost {
         id: c.id,
         running: c.running,
         labels: { ...c.labels },
+        image: c.image,
       })),
     );
   }
