@@ -1,85 +1,82 @@
-import type { Path, Target } from './locate.js';
+import { checkPublicParameters } from './check-public-parameters.js';
 import { broadcastOf, inSubnet, networkOf, parseIpv4, parseIpv4Cidr } from './ipv4.js';
 import { DNS_NAME, IPV4, RFC1123_LABEL } from './patterns.js';
-import type { Environment } from './schema.js';
+import type { Container, Environment } from './schema.js';
+import type { SemanticIssue } from './semantic-issue.js';
+import { quoteText } from './show-value.js';
 import { tierOrder } from './tier-order.js';
 
-/** A rule the schema alone cannot express, broken at `path`. */
-export interface SemanticIssue {
-  path: Path;
-  target: Target;
-  message: string;
-  hint?: string;
-}
+export type { SemanticIssue } from './semantic-issue.js';
 
-/**
- * Cross-field rules of a schema-valid environment: unique names and addresses, addresses that fit
- * their subnet, hosts that resolve, services that have a tier.
- */
-export function checkSemantics(env: Environment): SemanticIssue[] {
-  return [
-    ...checkNames(env),
-    ...checkAddresses(env),
-    ...checkHosts(env),
-    ...checkOrder(env),
-    ...checkImages(env),
-  ];
-}
-
-function checkNames(env: Environment): SemanticIssue[] {
-  const issues: SemanticIssue[] = [];
-  const seen = new Map<string, string>();
-  const visit = (section: 'services' | 'external', group: Record<string, unknown> | undefined) => {
-    for (const [service, containers] of Object.entries(group ?? {})) {
-      for (const name of Object.keys(containers ?? {})) {
-        const first = seen.get(name);
-        if (first === undefined) {
-          seen.set(name, `${section}.${service}`);
-          continue;
-        }
-        issues.push({
-          path: [section, service, name],
-          target: 'key',
-          message: `container name '${name}' is already used under ${first}`,
-          hint: 'names are host names in the domain: give each container its own name',
-        });
-      }
-    }
-  };
-  visit('services', env.services);
-  visit('external', env.external);
-  return issues;
-}
-
-interface Addressed {
-  path: Path;
+/** A container or external node: the addresses it may have, and where it is. */
+interface Node {
+  section: 'services' | 'external';
+  /** Its service, or its role for an external node. */
+  group: string;
+  name: string;
   ipaddress?: string | undefined;
   gateway?: string | undefined;
   macAddress?: string | undefined;
 }
 
-function addressed(env: Environment): Addressed[] {
-  const all: Addressed[] = [];
-  for (const [service, containers] of Object.entries(env.services)) {
-    for (const [name, c] of Object.entries(containers ?? {}))
-      all.push({ path: ['services', service, name], ...c });
+/**
+ * Cross-field rules of a schema-valid environment: unique names and addresses, addresses that fit
+ * their subnet, hosts that resolve, services that have a tier, public parameters that exist.
+ * Takes time in proportion to the environment's size: the entries are listed once for all rules.
+ */
+export function checkSemantics(env: Environment): SemanticIssue[] {
+  const containers: [service: string, name: string, container: Container][] = [];
+  const nodes: Node[] = [];
+  for (const [service, group] of Object.entries(env.services)) {
+    for (const [name, c] of Object.entries(group ?? {})) {
+      containers.push([service, name, c]);
+      nodes.push({ section: 'services', group: service, name, ...c });
+    }
   }
-  for (const [role, nodes] of Object.entries(env.external ?? {})) {
-    for (const [name, n] of Object.entries(nodes ?? {}))
-      all.push({ path: ['external', role, name], ...n });
+  for (const [role, group] of Object.entries(env.external ?? {})) {
+    for (const [name, n] of Object.entries(group ?? {})) {
+      nodes.push({ section: 'external', group: role, name, ...n });
+    }
   }
-  return all;
+  return [
+    ...checkNames(nodes),
+    ...checkAddresses(nodes),
+    ...checkHosts(env, containers),
+    ...checkOrder(env),
+    ...checkImages(containers),
+    ...checkPublicParameters(env),
+  ];
 }
 
-function checkAddresses(env: Environment): SemanticIssue[] {
+function checkNames(nodes: readonly Node[]): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
-  const macs = new Map<string, string>();
-  const ips = new Map<number, string>();
-  for (const c of addressed(env)) {
-    const where = c.path.join('.');
+  const seen = new Map<string, Node>();
+  for (const node of nodes) {
+    const first = seen.get(node.name);
+    if (first === undefined) {
+      seen.set(node.name, node);
+      continue;
+    }
+    issues.push({
+      path: [node.section, node.group, node.name],
+      target: 'key',
+      message: `container name '${node.name}' is already used under ${first.section}.${first.group}`,
+      hint: 'names are host names in the domain: give each container its own name',
+    });
+  }
+  return issues;
+}
+
+function checkAddresses(nodes: readonly Node[]): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const macs = new Map<string, Node>();
+  const ips = new Map<number, Node>();
+  const where = (node: Node): string => `${node.section}.${node.group}.${node.name}`;
+  for (const c of nodes) {
+    const at = [c.section, c.group, c.name];
     if (c.macAddress !== undefined) {
       const mac = c.macAddress.toLowerCase();
-      const path = [...c.path, 'macAddress'];
+      const path = [...at, 'macAddress'];
       const firstOctet = Number.parseInt(mac.slice(0, 2), 16);
       if (firstOctet & 1) {
         issues.push({
@@ -96,24 +93,24 @@ function checkAddresses(env: Environment): SemanticIssue[] {
         });
       }
       const other = macs.get(mac);
-      if (other === undefined) macs.set(mac, where);
+      if (other === undefined) macs.set(mac, c);
       else
         issues.push({
           path,
           target: 'value',
-          message: `MAC address ${c.macAddress} is already given to ${other}`,
+          message: `MAC address ${c.macAddress} is already given to ${where(other)}`,
         });
     }
     const cidr = c.ipaddress === undefined ? undefined : parseIpv4Cidr(c.ipaddress);
     if (cidr !== undefined) {
-      const path = [...c.path, 'ipaddress'];
+      const path = [...at, 'ipaddress'];
       const other = ips.get(cidr.address);
-      if (other === undefined) ips.set(cidr.address, where);
+      if (other === undefined) ips.set(cidr.address, c);
       else
         issues.push({
           path,
           target: 'value',
-          message: `IP address ${cidr.ip} is already given to ${other}`,
+          message: `IP address ${cidr.ip} is already given to ${where(other)}`,
         });
       if (cidr.prefix <= 30) {
         if (cidr.address === networkOf(cidr.address, cidr.prefix)) {
@@ -134,7 +131,7 @@ function checkAddresses(env: Environment): SemanticIssue[] {
       }
     }
     if (c.gateway !== undefined) {
-      const path = [...c.path, 'gateway'];
+      const path = [...at, 'gateway'];
       const gateway = parseIpv4(c.gateway);
       if (cidr === undefined) {
         issues.push({
@@ -166,7 +163,10 @@ function isHostName(value: string): boolean {
   return IPV4.test(value) || DNS_NAME.test(value);
 }
 
-function checkHosts(env: Environment): SemanticIssue[] {
+function checkHosts(
+  env: Environment,
+  containers: readonly [string, string, Container][],
+): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   const hosts = env.hosts ?? {};
   for (const [key, endpoint] of Object.entries(hosts)) {
@@ -174,7 +174,7 @@ function checkHosts(env: Environment): SemanticIssue[] {
       issues.push({
         path: ['hosts', key],
         target: 'key',
-        message: `host key '${key}' is neither an IP address nor a host name`,
+        message: `host key ${quoteText(key)} is neither an IP address nor a host name`,
         hint: 'use the address or name services refer to the host by',
       });
     }
@@ -187,16 +187,14 @@ function checkHosts(env: Environment): SemanticIssue[] {
       });
     }
   }
-  for (const [service, containers] of Object.entries(env.services)) {
-    for (const [name, c] of Object.entries(containers ?? {})) {
-      if (Object.hasOwn(hosts, c.host) || isHostName(c.host)) continue;
-      issues.push({
-        path: ['services', service, name, 'host'],
-        target: 'value',
-        message: `host '${c.host}' is neither an IP address, nor a host name, nor a key of hosts`,
-        hint: "write the Docker host's address or name, or add it under hosts: with its docker endpoint",
-      });
-    }
+  for (const [service, name, c] of containers) {
+    if (Object.hasOwn(hosts, c.host) || isHostName(c.host)) continue;
+    issues.push({
+      path: ['services', service, name, 'host'],
+      target: 'value',
+      message: `host ${quoteText(c.host)} is neither an IP address, nor a host name, nor a key of hosts`,
+      hint: "write the Docker host's address or name, or add it under hosts: with its docker endpoint",
+    });
   }
   return issues;
 }
@@ -214,6 +212,7 @@ function checkOrder(env: Environment): SemanticIssue[] {
       });
     seen.add(service);
   });
+  const example = order.join(', ');
   for (const service of Object.keys(env.services)) {
     if (seen.has(service)) continue;
     issues.push({
@@ -222,25 +221,23 @@ function checkOrder(env: Environment): SemanticIssue[] {
       message: `service '${service}' is missing from the tier order`,
       hint:
         env.order === undefined
-          ? `add an order: list naming every service in start order, e.g. order: [${[...order, service].join(', ')}]`
+          ? `add an order: list naming every service in start order, e.g. order: [${example}, ${service}]`
           : `add '${service}' to order: where it should start`,
     });
   }
   return issues;
 }
 
-function checkImages(env: Environment): SemanticIssue[] {
+function checkImages(containers: readonly [string, string, Container][]): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
-  for (const [service, containers] of Object.entries(env.services)) {
-    for (const [name, c] of Object.entries(containers ?? {})) {
-      if (c.tag !== undefined && c.digest !== undefined) {
-        issues.push({
-          path: ['services', service, name, 'digest'],
-          target: 'key',
-          message: 'tag and digest are both set',
-          hint: 'pin the image by one of them',
-        });
-      }
+  for (const [service, name, c] of containers) {
+    if (c.tag !== undefined && c.digest !== undefined) {
+      issues.push({
+        path: ['services', service, name, 'digest'],
+        target: 'key',
+        message: 'tag and digest are both set',
+        hint: 'pin the image by one of them',
+      });
     }
   }
   return issues;

@@ -1,6 +1,6 @@
 import type { ContainerState, Environment } from './schema.js';
-import { tierOrder } from './tier-order.js';
 import { compareText } from '../util/compare-text.js';
+import { tierRanks } from './tier-order.js';
 
 /** Everything dockstack needs to run one container, derived from the environment file. */
 export interface ContainerSpec {
@@ -46,10 +46,10 @@ export function imageReference(
  * Expects a validated environment (every service is in the tier order).
  */
 export function containerSpecs(env: Environment): ContainerSpec[] {
-  const order = tierOrder(env);
+  const ranks = tierRanks(env);
   const specs: ContainerSpec[] = [];
   for (const [service, containers] of Object.entries(env.services)) {
-    const tier = order.indexOf(service);
+    const tier = ranks.get(service) ?? -1;
     for (const [name, c] of Object.entries(containers ?? {})) {
       const spec: ContainerSpec = {
         environment: environmentName(env),

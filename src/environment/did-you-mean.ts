@@ -4,7 +4,10 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
-    const d = editDistance(lower, candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // The distance is at least the difference in length: no need to compute it then.
+    if (Math.abs(other.length - lower.length) >= bestDistance) continue;
+    const d = editDistance(lower, other);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

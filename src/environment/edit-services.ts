@@ -7,6 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_ENV_FILE, loadEnvironment } from './load-environment.js';
 import { RFC1123_LABEL } from './patterns.js';
 import type { Problem } from './problem.js';
+import { parseEnvironmentDocument } from './read-yaml.js';
 import { removeContainer } from './remove-container.js';
 import type { Container, Environment } from './schema.js';
 import { setContainerState } from './set-container-state.js';
@@ -71,7 +72,7 @@ export function editServices(
 
   let edited: string;
   try {
-    edited = applyEdit(editSource(text), before.document, edit, service);
+    edited = applyEdit(editSource(text), parseEnvironmentDocument(text), edit, service);
   } catch (error) {
     if (error instanceof EditRefused) return refuse(`cannot edit ${file}: ${error.message}`);
     throw error;

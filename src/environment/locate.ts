@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Scalar,
+  type Document,
+  type LineCounter,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
 
 export type Path = readonly (string | number)[];
 
@@ -10,42 +20,76 @@ export interface Position {
   col: number;
 }
 
-/**
- * The line and column of the entry at `path` in the document. When the path does not exist (a
- * missing field), this is the deepest entry that does; `target` picks the key or the value.
- */
-export function locate(
-  doc: Document,
-  lineCounter: LineCounter,
-  path: Path,
-  target: Target,
-): Position {
-  let node: unknown = doc.contents;
-  let key: unknown = undefined;
-  for (const segment of path) {
-    const next = child(node, segment);
-    if (next === undefined) break;
-    ({ key, value: node } = next);
-  }
-  const chosen = (target === 'key' && key !== undefined ? key : (node ?? key)) as Node | undefined;
-  const offset = chosen?.range?.[0] ?? 0;
-  return lineCounter.linePos(offset);
+/** Finds entries of one document by path. */
+export interface Locator {
+  /**
+   * The line and column of the entry at `path`. When the path does not exist (a missing field),
+   * this is the deepest entry that does; `target` picks the key or the value.
+   */
+  position(path: Path, target: Target): Position;
+  /** The text of the plain scalar at `path` as written (`0x1f`, `1e3`); undefined for others. */
+  written(path: Path): string | undefined;
 }
 
-function child(
-  node: unknown,
-  segment: string | number,
-): { key: unknown; value: unknown } | undefined {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (isPair(pair) && keyText(pair.key) === String(segment))
-        return { key: pair.key, value: pair.value ?? pair.key };
+interface Entry {
+  key: unknown;
+  value: unknown;
+}
+
+/**
+ * A locator for `doc`. Each mapping is indexed by its keys the first time a path goes through
+ * it, so finding any number of entries costs one pass over the mappings they are in.
+ */
+export function createLocator(doc: Document, lineCounter: LineCounter): Locator {
+  const indexes = new Map<YAMLMap, Map<string, Entry>>();
+  const indexOf = (map: YAMLMap): Map<string, Entry> => {
+    let index = indexes.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items) {
+        const text = isPair(pair) ? keyText(pair.key) : undefined;
+        if (text !== undefined && !index.has(text)) {
+          index.set(text, { key: pair.key, value: pair.value ?? pair.key });
+        }
+      }
+      indexes.set(map, index);
     }
-  } else if (isSeq(node) && typeof segment === 'number') {
-    const item: unknown = node.items[segment];
-    if (item !== undefined) return { key: item, value: item };
-  }
-  return undefined;
+    return index;
+  };
+  const child = (node: unknown, segment: string | number): Entry | undefined => {
+    if (isMap(node)) return indexOf(node).get(String(segment));
+    if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (item !== undefined) return { key: item, value: item };
+    }
+    return undefined;
+  };
+  const walk = (path: Path): { entry: Entry | undefined; complete: boolean } => {
+    let entry: Entry | undefined;
+    let node: unknown = doc.contents;
+    for (const segment of path) {
+      const next = child(node, segment);
+      if (next === undefined) return { entry, complete: false };
+      entry = next;
+      node = next.value;
+    }
+    return { entry, complete: true };
+  };
+  return {
+    position(path, target) {
+      const { entry } = walk(path);
+      const value = entry === undefined ? doc.contents : entry.value;
+      const chosen = (
+        target === 'key' && entry !== undefined ? entry.key : (value ?? entry?.key)
+      ) as Node | null | undefined;
+      return lineCounter.linePos(chosen?.range?.[0] ?? 0);
+    },
+    written(path) {
+      const { entry, complete } = walk(path);
+      const node = complete ? entry?.value : undefined;
+      return isScalar(node) && node.type === Scalar.PLAIN ? node.source : undefined;
+    },
+  };
 }
 
 function keyText(key: unknown): string | undefined {

@@ -47,7 +47,7 @@ export const DnsName = z
   .regex(DNS_NAME, 'expected a DNS name of RFC 1123 labels separated by dots, such as endor.lab');
 
 /** A password, token or user name: any characters, but written as a string so YAML keeps it whole. */
-const Secret = z.string({ error: 'expected a string: quote the value so YAML keeps it exactly' });
+const Secret = z.string();
 
 export const Common = z
   .strictObject({
@@ -67,7 +67,15 @@ export const Common = z
     parameters: z
       .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
-      .describe('further settings for the Puppet modules, passed through as they are'),
+      .describe(
+        'further settings for the Puppet modules, passed through as they are; a name holding pass, pw, secret, token, key, credential, private or cert (any case) is secret and left out of site.pp, unless public_parameters lists it',
+      ),
+    public_parameters: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'names of parameters that look secret but are not: they are rendered into site.pp like the others',
+      ),
   })
   .describe('settings shared by every container, read by the Puppet modules');
 
@@ -178,7 +186,7 @@ export type HostEndpoint = z.infer<typeof HostEndpoint>;
 export type ExternalNode = z.infer<typeof ExternalNode>;
 export type Environment = z.infer<typeof Environment>;
 
-/** Keys of `common` that hold secrets: never rendered, logged or reported. */
+/** Fields of `common` that hold secrets: never rendered, logged or reported. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'galera_password',
   'haproxy_password',
@@ -186,7 +194,32 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'keystone_admin_token',
 ]);
 
-/** True for a `common`/`parameters` key whose value must stay out of every output. */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key) || /(pass(word)?|secret|token|key)$/i.test(key);
+/** Fields of `common` that are not secret, whatever their names: the Puppet modules read them. */
+export const PUBLIC_COMMON_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(Common.shape).filter((key) => !SECRET_KEYS.has(key)),
+);
+
+/** What a name holds, in any case, when its value is a secret. */
+export const SECRET_NAME_PARTS: readonly string[] = [
+  'pass',
+  'pw',
+  'secret',
+  'token',
+  'key',
+  'credential',
+  'private',
+  'cert',
+];
+
+const SECRET_NAME = new RegExp(SECRET_NAME_PARTS.join('|'), 'i');
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * True for a key of `common` or of `common.parameters` whose value must stay out of every output
+ * (rendered files, logs, error messages): one of SECRET_KEYS always, any other name holding one
+ * of SECRET_NAME_PARTS unless `publicKeys` lists it (PUBLIC_COMMON_KEYS for the fields of
+ * `common`, the file's `public_parameters` for parameters).
+ */
+export function isSecretKey(key: string, publicKeys: ReadonlySet<string> = NONE): boolean {
+  return SECRET_KEYS.has(key) || (SECRET_NAME.test(key) && !publicKeys.has(key));
 }

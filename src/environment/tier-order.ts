@@ -18,3 +18,12 @@ export const DEFAULT_ORDER: readonly string[] = [
 export function tierOrder(env: Pick<Environment, 'order'>): readonly string[] {
   return env.order ?? DEFAULT_ORDER;
 }
+
+/** Each service of the tier order and its position (the first, for a service listed twice). */
+export function tierRanks(env: Pick<Environment, 'order'>): ReadonlyMap<string, number> {
+  const ranks = new Map<string, number>();
+  tierOrder(env).forEach((service, index) => {
+    if (!ranks.has(service)) ranks.set(service, index);
+  });
+  return ranks;
+}

@@ -185,6 +185,47 @@ node 'compute1.endor.lab' {
     expect(manifest).toContain("  'parameters' => {\n    'rabbit_user' => 'guest',\n  },\n");
   });
 
+  it('leaves out every parameter whose name holds pass, pw, secret, token, key, credential, private or cert', () => {
+    const secret = {
+      mysql_passwd: 'secret-1',
+      admin_pw: 'secret-2',
+      api_credentials: 'secret-3',
+      private_key_pem: 'secret-4',
+      secret_value: 'secret-5',
+      token_value: 'secret-6',
+      tls_CERT: 'secret-7',
+      sshPrivate: 'secret-8',
+      PassPhrase: 'secret-9',
+    };
+    const env = seedEnvironment((raw) => {
+      raw.common.parameters = { ...secret, mtu: 1450, rabbit_user: 'guest' };
+    });
+    const manifest = renderSitePp(env);
+    expect(manifest).not.toMatch(/secret-\d/);
+    for (const name of Object.keys(secret)) expect(manifest).not.toContain(name);
+    expect(manifest).toContain(
+      "  'parameters' => {\n    'mtu' => 1450,\n    'rabbit_user' => 'guest',\n  },\n",
+    );
+  });
+
+  it('renders the parameters public_parameters lists, never a secret field of common', () => {
+    const env = seedEnvironment((raw) => {
+      raw.common.galera_password = 'secret-1';
+      raw.common.parameters = {
+        keystone_url: 'http://ks:5000',
+        ssl_cert_path: '/etc/x.pem',
+        admin_pw: 'secret-2',
+      };
+      raw.common.public_parameters = ['keystone_url', 'ssl_cert_path', 'galera_password'];
+    });
+    const manifest = renderSitePp(env);
+    expect(manifest).not.toMatch(/secret-\d|public_parameters/);
+    expect(manifest).toContain(
+      "  'parameters' => {\n    'keystone_url' => 'http://ks:5000',\n    'ssl_cert_path' => '/etc/x.pem',\n  },\n",
+    );
+    expect(manifest).toContain("  'keystone_admin_user' => 'admin',\n");
+  });
+
   it('renders parameters sorted, with their types', () => {
     const env = seedEnvironment((raw) => {
       raw.common.parameters = { zeta: 'last', mtu: 1450, ratio: 0.75, debug: false };

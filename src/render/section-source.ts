@@ -18,7 +18,9 @@ export interface SectionSource {
 /** Parses one section of `text` (only its own lines). Throws when they are not valid YAML. */
 export function sectionSource(text: string, section: TopLevelSection): SectionSource {
   const source = text.slice(section.start, section.end);
-  const doc = parseDocument(source);
+  // yaml's own duplicate-key check compares every key with every other: slow on large files, and
+  // the environment's loader has found duplicates already.
+  const doc = parseDocument(source, { uniqueKeys: false });
   const error = doc.errors[0];
   if (error !== undefined) throw new Error(`section ${section.key}: ${error.message}`);
   const pair = isMap(doc.contents) ? doc.contents.items[0] : undefined;

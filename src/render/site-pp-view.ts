@@ -1,6 +1,6 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { isSecretKey, type Environment } from '../environment/schema.js';
-import { tierOrder } from '../environment/tier-order.js';
+import { isSecretKey, PUBLIC_COMMON_KEYS, type Environment } from '../environment/schema.js';
+import { tierRanks } from '../environment/tier-order.js';
 import type { ClassMap } from './class-map.js';
 import { compareText } from '../util/compare-text.js';
 
@@ -26,7 +26,7 @@ export interface NodeBlock {
 export interface SitePpView {
   /** Non-secret `common` values other than `parameters`, sorted by key. */
   common: PuppetEntry[];
-  /** Non-secret `common.parameters`, sorted by key. */
+  /** Non-secret `common.parameters` (and those `public_parameters` lists), sorted by key. */
   parameters: PuppetEntry[];
   /** Every service in tier order, then the external roles by name. */
   members: MemberList[];
@@ -64,30 +64,28 @@ export function sitePpView(env: Environment, classes: ClassMap): SitePpView {
     }
   }
 
-  const { parameters = {}, ...rest } = env.common;
+  const { parameters = {}, public_parameters: publicParameters = [], ...rest } = env.common;
   return {
-    common: puppetEntries(rest),
-    parameters: puppetEntries(parameters),
+    common: puppetEntries(rest, PUBLIC_COMMON_KEYS),
+    parameters: puppetEntries(parameters, new Set(publicParameters)),
     members: [...members].map(([service, fqdns]) => ({ service, fqdns })),
     nodes,
   };
 }
 
 function servicesInTierOrder(env: Environment): string[] {
-  const order = tierOrder(env);
-  const rank = (service: string): number => {
-    const index = order.indexOf(service);
-    return index === -1 ? order.length : index;
-  };
+  const ranks = tierRanks(env);
+  const rank = (service: string): number => ranks.get(service) ?? ranks.size;
   return Object.keys(env.services).sort((a, b) => rank(a) - rank(b) || compareText(a, b));
 }
 
 function puppetEntries(
   values: Record<string, string | number | boolean | undefined>,
+  publicKeys: ReadonlySet<string>,
 ): PuppetEntry[] {
   const entries: PuppetEntry[] = [];
   for (const [key, value] of sortedEntries(values)) {
-    if (value !== undefined && !isSecretKey(key)) entries.push({ key, value });
+    if (value !== undefined && !isSecretKey(key, publicKeys)) entries.push({ key, value });
   }
   return entries;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { SEED_TEXT } from '../../test/fixtures/render/seed-environment.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import { formatProblem } from '../environment/problem.js';
 import { writeRegisteredServices } from './write-registered-services.js';
 
 /** A hand-written file: comments everywhere, 4-space sections, quoting, flow maps, blank lines. */
@@ -189,6 +191,31 @@ describe('writeRegisteredServices', () => {
         "'services': {}",
       ].join('\n'),
     );
+  });
+
+  it('quotes the names YAML would read as numbers, booleans or null, so the file stays valid', () => {
+    const input = [
+      'common: { dnsServer: 10.0.0.1, domain: endor.lab }',
+      'services:',
+      '  "123":',
+      '    123: { host: h }',
+      '    0x1f: { host: h }',
+      '    1e3: { host: h }',
+      '    0o17: { host: h }',
+      '    "null": { host: h }',
+      '    "true": { host: h }',
+      'order: ["123"]',
+      '',
+    ].join('\n');
+    const names = ['123', '0x1f', '1e3', '0o17', 'null', 'true'];
+    const output = writeRegisteredServices(input, { '123': names });
+    expect(output).toContain(
+      'registered_services:\n  "123":\n  - "0o17"\n  - "0x1f"\n  - "123"\n  - "1e3"\n  - "null"\n  - "true"\n',
+    );
+    const loaded = loadEnvironment(output);
+    expect(loaded.ok ? [] : loaded.problems.map(formatProblem)).toEqual([]);
+    expect(loaded.ok && loaded.env.registered_services).toEqual({ '123': [...names].sort() });
+    expect(writeRegisteredServices(output, { '123': names })).toBe(output);
   });
 
   it('refuses names that are not RFC 1123 labels, names listed twice and files it cannot edit', () => {

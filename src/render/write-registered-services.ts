@@ -1,4 +1,5 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
+import { yamlScalar } from '../environment/yaml-scalar.js';
 import { compareText } from '../util/compare-text.js';
 import { sectionSource } from './section-source.js';
 import { topLevelSections, type TopLevelSection } from './top-level-sections.js';
@@ -10,7 +11,8 @@ const KEY = 'registered_services';
  * other byte kept: comments, order, quoting, blank lines, line endings, the final newline or its
  * absence. Services and names are written sorted, in the seed's format (`service: []` when empty,
  * sequence items at their key's indent). Comments before the key, on the key's line and after the
- * section are kept; comments inside the section are replaced. A missing section is added after
+ * section are kept; comments inside the section are replaced. A name YAML would read as something
+ * other than text (`123`, `0x1f`, `null`) is written in quotes. A missing section is added after
  * `common` (or the last section). Returns `text` itself when the section already holds exactly
  * these services and names. Throws when `text` is not a YAML block mapping or a name is not an
  * RFC 1123 label.
@@ -92,8 +94,8 @@ function sectionBody(services: Services, indent: number, newline: string, commen
   const pad = ' '.repeat(indent);
   const lines = services.flatMap(([service, names]) =>
     names.length === 0
-      ? [`${pad}${service}: []`]
-      : [`${pad}${service}:`, ...names.map((name) => `${pad}- ${name}`)],
+      ? [`${pad}${yamlScalar(service)}: []`]
+      : [`${pad}${yamlScalar(service)}:`, ...names.map((name) => `${pad}- ${yamlScalar(name)}`)],
   );
   return comment + lines.map((line) => newline + line).join('');
 }
