@@ -1,5 +1,10 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { ObservedContainer } from '../plan/observed.js';
+import type { ContainerEvent, EventsOptions } from './container-event.js';
+import type { ExecOptions, ExecResult } from './exec-result.js';
+import type { HelperSpec } from './helper-spec.js';
+import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
+import type { UploadFile } from './tar-archive.js';
 
 /** The run state of one container, as the engine reports it. */
 export interface ContainerStatus {
@@ -8,13 +13,15 @@ export interface ContainerStatus {
   health?: 'starting' | 'healthy' | 'unhealthy';
   /** Set once the container has exited. */
   exitCode?: number;
+  /** The container's main process, as the host sees it; set while it runs. */
+  pid?: number;
 }
 
 /** What dockstack asks of one Docker host. Implementations own their transport and deadlines. */
 export interface DockerHost {
   /** The host's value in the environment file (`services.*.*.host`). */
   readonly name: string;
-  /** Every container on the host, running or not, in one list call. */
+  /** Every container on the host, running or not, with its networks, in one list call. */
   listContainers(): Promise<ObservedContainer[]>;
   hasImage(reference: string): Promise<boolean>;
   pullImage(reference: string): Promise<void>;
@@ -24,6 +31,38 @@ export interface DockerHost {
   stopContainer(id: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
   containerStatus(id: string): Promise<ContainerStatus>;
+
+  /**
+   * Runs `command` (no shell) in the running container `id` and waits for it. A command that
+   * outlasts its deadline fails with a HostError of kind `timeout`; it may go on running.
+   */
+  exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Writes `files` under the absolute folder `dir` of container `id`, in one archive. */
+  upload(id: string, dir: string, files: readonly UploadFile[]): Promise<void>;
+  /** Sends `signal` (e.g. `HUP`, `SIGTERM`) to the main process of the running container `id`. */
+  signal(id: string, signal: string): Promise<void>;
+  /** Runs a helper container to its exit and removes it, also after a failure or a deadline. */
+  runHelper(spec: HelperSpec): Promise<ExecResult>;
+  /**
+   * The engine's container events from now on, until `options.signal` aborts. Fails with a
+   * HostError of kind `unreachable` when the connection drops.
+   */
+  events(options: EventsOptions): AsyncIterable<ContainerEvent>;
+
+  listNetworks(): Promise<ObservedNetwork[]>;
+  /** Creates a bridge network; returns its id. A name in use is a conflict. */
+  createNetwork(spec: NetworkSpec): Promise<string>;
+  /** Removes a network by id or name; an absent one counts as removed. */
+  removeNetwork(idOrName: string): Promise<void>;
+  /** Joins container `containerId` to `network` (id or name), at a fixed address when given. */
+  connectNetwork(
+    network: string,
+    containerId: string,
+    attachment?: NetworkAttachment,
+  ): Promise<void>;
+  /** Takes container `containerId` off `network`; one not on it counts as done. */
+  disconnectNetwork(network: string, containerId: string): Promise<void>;
+
   /** Releases connections; the host is not used afterwards. */
   close(): void;
 }

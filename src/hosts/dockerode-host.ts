@@ -1,28 +1,36 @@
-import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { ObservedContainer } from '../plan/observed.js';
+import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
+import { dialEngine } from './dial-engine.js';
 import type { ContainerStatus, DockerHost } from './docker-host.js';
-import { engineConnection, type EngineConnection } from './engine-connection.js';
+import { EngineCaller } from './engine-caller.js';
+import { execInContainer } from './exec-in-container.js';
+import type { ExecOptions, ExecResult } from './exec-result.js';
+import { followEvents } from './follow-events.js';
 import { followPull, PullStreamError } from './follow-pull.js';
-import { describeEndpoint, type Endpoint } from './host-endpoint.js';
+import type { HelperSpec } from './helper-spec.js';
+import type { Endpoint } from './host-endpoint.js';
 import { HostError } from './host-error.js';
-import { statusCodeOf, toHostError, type CallContext } from './to-host-error.js';
-import { withDeadline } from './with-deadline.js';
+import type { HostRequest } from './host-request.js';
+import { NetworkCalls } from './network-calls.js';
+import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
+import { runHelperContainer, type PrivilegeMemory } from './run-helper.js';
+import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
+import { statusCodeOf } from './to-host-error.js';
 
-/** One HTTP request to a Docker host, as reported to `onRequest`. */
-export interface HostRequest {
-  host: string;
-  method: 'list' | 'inspect' | 'create' | 'start' | 'stop' | 'remove' | 'pull' | 'image';
-  /** True when the request may change the host. */
-  write: boolean;
-}
+export type { HostRequest, HostRequestMethod } from './host-request.js';
 
 export interface DockerodeHostOptions {
-  /** How long an ordinary call may take; 10 s unless given. */
+  /** How long a call may go unanswered before the engine is pinged; 10 s unless given. */
   deadlineMs?: number;
+  /**
+   * How long a call may take in all on an engine that answers pings (busy, not gone); 5 min
+   * unless given.
+   */
+  patienceMs?: number;
   /** How long a pull may take; 5 min unless given. */
   pullDeadlineMs?: number;
   /** Seconds a stopping container gets before the engine kills it; 10 unless given. */
@@ -33,18 +41,11 @@ export interface DockerodeHostOptions {
   onRequest?: (request: HostRequest) => void;
 }
 
-const WRITES: ReadonlySet<HostRequest['method']> = new Set([
-  'create',
-  'start',
-  'stop',
-  'remove',
-  'pull',
-]);
-
 /**
- * A DockerHost talking to the Docker Engine API at `endpoint` through dockerode. Every call has a
- * deadline; a host that does not answer, or refuses the connection, fails its calls with a
- * HostError of kind `unreachable`, without affecting any other host.
+ * A DockerHost talking to the Docker Engine API at `endpoint` through dockerode. A call the
+ * engine leaves unanswered past its deadline fails with a HostError of kind `unreachable` only
+ * when the engine does not answer a ping either; a busy engine gets up to `patienceMs`. A host
+ * that does not answer, or refuses the connection, fails only its own calls.
  */
 export function createDockerodeHost(
   name: string,
@@ -55,52 +56,48 @@ export function createDockerodeHost(
 }
 
 class DockerodeHost implements DockerHost {
-  private readonly endpointText: string;
-  private readonly deadlineMs: number;
-  private readonly pullDeadlineMs: number;
+  private readonly caller: EngineCaller;
+  private readonly networks: NetworkCalls;
   private readonly stopTimeoutSeconds: number;
   private readonly networkMode: string;
-  private readonly clients: Clients | HostError;
-  private readonly closing = new AbortController();
+  private readonly helperPrivileges: PrivilegeMemory = {};
 
   constructor(
     readonly name: string,
     endpoint: Endpoint,
-    private readonly options: DockerodeHostOptions,
+    options: DockerodeHostOptions,
   ) {
-    this.endpointText = describeEndpoint(endpoint);
-    // Every call in flight listens for close(); there are as many as the apply engine allows.
-    setMaxListeners(0, this.closing.signal);
-    this.deadlineMs = options.deadlineMs ?? 10_000;
-    this.pullDeadlineMs = options.pullDeadlineMs ?? 300_000;
     this.stopTimeoutSeconds = options.stopTimeoutSeconds ?? 10;
     this.networkMode = options.networkMode ?? 'bridge';
-    this.clients = this.connect(endpoint);
+    this.caller = new EngineCaller(name, endpoint, {
+      deadlineMs: options.deadlineMs ?? 10_000,
+      patienceMs: options.patienceMs ?? 300_000,
+      pullDeadlineMs: options.pullDeadlineMs ?? 300_000,
+      stopTimeoutSeconds: this.stopTimeoutSeconds,
+      onRequest: options.onRequest,
+    });
+    this.networks = new NetworkCalls(this.caller);
   }
 
   async listContainers(): Promise<ObservedContainer[]> {
-    const found = await this.call('list', 'list containers', {}, (docker, abortSignal) =>
-      docker.listContainers({ all: true, abortSignal }),
+    const found = await this.caller.call(
+      { method: 'list', action: 'list containers' },
+      (docker, abortSignal) => docker.listContainers({ all: true, abortSignal }),
     );
-    return found.map((c) => {
-      const addresses = Object.values(c.NetworkSettings.Networks)
-        .map((network) => network.IPAddress)
-        .filter((address) => address !== '');
-      return {
-        host: this.name,
-        name: nameOf(c.Names),
-        id: c.Id,
-        running: c.State === 'running',
-        labels: { ...c.Labels },
-        ...(addresses.length === 0 ? {} : { addresses }),
-      };
-    });
+    return found.map((c) => observedContainer(this.name, c));
   }
 
   async hasImage(reference: string): Promise<boolean> {
     try {
-      await this.call('image', `inspect image ${reference}`, {}, (docker) =>
-        docker.getImage(reference).inspect(),
+      await this.caller.call(
+        { method: 'image', action: `inspect image ${reference}` },
+        (docker, abortSignal) =>
+          dialEngine(docker, {
+            path: `/images/${reference}/json`,
+            method: 'GET',
+            abortSignal,
+            statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+          }),
       );
       return true;
     } catch (error) {
@@ -110,12 +107,15 @@ class DockerodeHost implements DockerHost {
   }
 
   async pullImage(reference: string): Promise<void> {
-    const unavailable = { notFound: 'image-unavailable', refused: 'image-unavailable' } as const;
     const action = `pull image ${reference}`;
-    await this.call(
-      'pull',
-      action,
-      unavailable,
+    await this.caller.call(
+      {
+        method: 'pull',
+        action,
+        notFound: 'image-unavailable',
+        refused: 'image-unavailable',
+        pace: 'pull',
+      },
       async (docker, abortSignal) => {
         const stream = await docker.pull(reference, { abortSignal });
         try {
@@ -129,17 +129,14 @@ class DockerodeHost implements DockerHost {
           );
         }
       },
-      'patient',
     );
   }
 
   async createContainer(spec: ContainerSpec, labels: Record<string, string>): Promise<string> {
     const action = `create container ${spec.name}`;
     try {
-      const created = await this.call(
-        'create',
-        action,
-        { notFound: 'image-unavailable' },
+      const created = await this.caller.call(
+        { method: 'create', action, notFound: 'image-unavailable' },
         (docker, abortSignal) =>
           docker.createContainer({
             ...createOptions(spec, labels, this.networkMode),
@@ -161,20 +158,20 @@ class DockerodeHost implements DockerHost {
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.idempotent(304, 'start', `start container ${id}`, (docker, abortSignal) =>
-      docker.getContainer(id).start({ abortSignal }),
+    await this.caller.idempotent(
+      [304],
+      { method: 'start', action: `start container ${id}` },
+      (docker, abortSignal) => docker.getContainer(id).start({ abortSignal }),
     );
   }
 
   /** Stopping a stopped or absent container succeeds: either way it does not run. */
   async stopContainer(id: string): Promise<void> {
     const t = this.stopTimeoutSeconds;
-    await this.idempotent(
+    await this.caller.idempotent(
       [304, 404],
-      'stop',
-      `stop container ${id}`,
+      { method: 'stop', action: `stop container ${id}`, pace: 'stop' },
       (docker, abortSignal) => docker.getContainer(id).stop({ t, abortSignal }),
-      'patient',
     );
   }
 
@@ -183,14 +180,18 @@ class DockerodeHost implements DockerHost {
    * to remove a container that runs, so one started since it was stopped is never killed here.
    */
   async removeContainer(id: string): Promise<void> {
-    await this.idempotent(404, 'remove', `remove container ${id}`, (docker, abortSignal) =>
-      docker.getContainer(id).remove({ force: false, v: false, abortSignal }),
+    await this.caller.idempotent(
+      [404],
+      { method: 'remove', action: `remove container ${id}` },
+      (docker, abortSignal) =>
+        docker.getContainer(id).remove({ force: false, v: false, abortSignal }),
     );
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
-    const info = await this.call('inspect', `inspect container ${id}`, {}, (docker, abortSignal) =>
-      docker.getContainer(id).inspect({ abortSignal }),
+    const info = await this.caller.call(
+      { method: 'inspect', action: `inspect container ${id}` },
+      (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
     );
     const state = info.State;
     const status: ContainerStatus = { running: state.Status === 'running' };
@@ -199,99 +200,113 @@ class DockerodeHost implements DockerHost {
       status.health = health;
     }
     if (['exited', 'dead', 'restarting'].includes(state.Status)) status.exitCode = state.ExitCode;
+    if (status.running && state.Pid > 0) status.pid = state.Pid;
     return status;
   }
 
-  close(): void {
-    this.closing.abort(
-      new HostError(this.name, 'unreachable', `the connection to Docker host ${this.name} closed`),
+  exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    return execInContainer(this.caller, id, command, options);
+  }
+
+  /**
+   * One archive through the engine's archive API. When `dir` does not exist yet, the archive is
+   * sent again from `/` with `dir` in its paths, so that the engine creates it.
+   */
+  async upload(id: string, dir: string, files: readonly UploadFile[]): Promise<void> {
+    const folder = containerFolder(dir);
+    const archive = tarArchive(files);
+    const spec = {
+      method: 'upload',
+      action: `upload files to ${folder} in container ${id}`,
+    } as const;
+    const put = (docker: Docker, path: string, file: Buffer, abortSignal: AbortSignal) =>
+      docker.getContainer(id).putArchive(file, { path, abortSignal }) as Promise<unknown>;
+    const placed = await this.caller.call(spec, async (docker, abortSignal) => {
+      try {
+        await put(docker, folder, archive, abortSignal);
+        return true;
+      } catch (error) {
+        if (folderMissing(error)) return false;
+        throw error;
+      }
+    });
+    if (placed) return;
+    const rooted = tarArchive(files, folder.slice(1));
+    await this.caller.call(spec, (docker, abortSignal) => put(docker, '/', rooted, abortSignal));
+  }
+
+  async signal(id: string, signal: string): Promise<void> {
+    await this.caller.call(
+      { method: 'signal', action: `send ${signal} to container ${id}` },
+      (docker, abortSignal) => docker.getContainer(id).kill({ signal, abortSignal }),
     );
-    if (!(this.clients instanceof HostError)) this.clients.connection.close();
   }
 
-  private connect(endpoint: Endpoint): Clients | HostError {
-    try {
-      const connection = engineConnection(endpoint);
-      return {
-        connection,
-        ordinary: connection.client(this.deadlineMs),
-        patient: connection.client(Math.max(this.pullDeadlineMs, this.stopDeadlineMs())),
-      };
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return new HostError(
-        this.name,
-        'unreachable',
-        `cannot connect to Docker host ${this.name} (${this.endpointText}): ${reason}`,
-      );
-    }
+  runHelper(spec: HelperSpec): Promise<ExecResult> {
+    return runHelperContainer(this.caller, spec, this.helperPrivileges);
   }
 
-  /** A stop waits for the container to exit, up to the stop timeout, before it answers. */
-  private stopDeadlineMs(): number {
-    return this.deadlineMs + this.stopTimeoutSeconds * 1000;
+  events(options: EventsOptions): AsyncIterable<ContainerEvent> {
+    return followEvents(this.caller, options);
   }
 
-  private deadlineOf(pace: Pace, method: HostRequest['method']): number {
-    if (pace === 'ordinary') return this.deadlineMs;
-    return method === 'pull' ? this.pullDeadlineMs : this.stopDeadlineMs();
+  listNetworks(): Promise<ObservedNetwork[]> {
+    return this.networks.list();
   }
 
-  /** One request, with its deadline, reported to onRequest; failures become HostErrors. */
-  private async call<T>(
-    method: HostRequest['method'],
-    action: string,
-    kinds: Pick<CallContext, 'notFound' | 'refused'>,
-    request: (docker: Docker, signal: AbortSignal) => Promise<T>,
-    pace: Pace = 'ordinary',
-  ): Promise<T> {
-    const clients = this.clients;
-    if (clients instanceof HostError) throw clients;
-    this.options.onRequest?.({ host: this.name, method, write: WRITES.has(method) });
-    try {
-      return await withDeadline(
-        this.deadlineOf(pace, method),
-        (signal) => request(clients[pace], signal),
-        this.closing.signal,
-      );
-    } catch (error) {
-      throw toHostError(error, { host: this.name, endpoint: this.endpointText, action, ...kinds });
-    }
+  createNetwork(spec: NetworkSpec): Promise<string> {
+    return this.networks.create(spec);
   }
 
-  /** A write whose listed HTTP answers mean the container is already as asked. */
-  private async idempotent(
-    done: number | number[],
-    method: HostRequest['method'],
-    action: string,
-    request: (docker: Docker, signal: AbortSignal) => Promise<unknown>,
-    pace: Pace = 'ordinary',
+  removeNetwork(idOrName: string): Promise<void> {
+    return this.networks.remove(idOrName);
+  }
+
+  connectNetwork(
+    network: string,
+    containerId: string,
+    attachment?: NetworkAttachment,
   ): Promise<void> {
-    const codes = Array.isArray(done) ? done : [done];
-    await this.call(
-      method,
-      action,
-      {},
-      async (docker, signal) => {
-        try {
-          await request(docker, signal);
-        } catch (error) {
-          const status = statusCodeOf(error);
-          if (status === undefined || !codes.includes(status)) throw error;
-        }
-      },
-      pace,
-    );
+    return this.networks.connect(network, containerId, attachment);
+  }
+
+  disconnectNetwork(network: string, containerId: string): Promise<void> {
+    return this.networks.disconnect(network, containerId);
+  }
+
+  close(): void {
+    this.caller.close();
   }
 }
 
-/** Stops and pulls may rightly stay silent longer than other calls. */
-type Pace = 'ordinary' | 'patient';
+/** A listed container in dockstack's terms, with its addresses and networks. */
+function observedContainer(host: string, c: Docker.ContainerInfo): ObservedContainer {
+  const entries = Object.entries(c.NetworkSettings.Networks);
+  const addresses = entries.map(([, n]) => n.IPAddress).filter((address) => address !== '');
+  const networks = entries.map(([name, n]) => ({
+    name,
+    ...(n.IPAddress === '' ? {} : { ipv4: n.IPAddress }),
+    ...(n.MacAddress === '' ? {} : { macAddress: n.MacAddress }),
+  }));
+  return {
+    host,
+    name: nameOf(c.Names),
+    id: c.Id,
+    running: c.State === 'running',
+    labels: { ...c.Labels },
+    image: c.Image,
+    ...(addresses.length === 0 ? {} : { addresses }),
+    ...(networks.length === 0 ? {} : { networks }),
+  };
+}
 
-interface Clients {
-  connection: EngineConnection;
-  ordinary: Docker;
-  patient: Docker;
+/** An HTTP 404 about the folder, not about the container (the engine's own words tell). */
+function folderMissing(error: unknown): boolean {
+  if (statusCodeOf(error) !== 404) return false;
+  const json = typeof error === 'object' && error !== null && 'json' in error ? error.json : null;
+  const message =
+    typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : '';
+  return !/^no such container/i.test(message);
 }
 
 /** The container's own name: the one without a link alias's extra path, without its '/'. */

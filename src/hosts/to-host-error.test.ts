@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HostError } from './host-error.js';
 import { statusCodeOf, toHostError } from './to-host-error.js';
 import { DeadlineError } from './with-deadline.js';
+import { PatienceError } from './with-patience.js';
 
 const context = { host: 'h2', endpoint: 'tcp://10.200.0.2:2375', action: 'create container dns1' };
 
@@ -16,6 +17,15 @@ describe('toHostError', () => {
     expect(error).toMatchObject({ host: 'h2', kind: 'unreachable', retryable: true });
     expect(error.message).toBe(
       'Docker host h2 (tcp://10.200.0.2:2375) did not answer within 2.5 s: create container dns1',
+    );
+  });
+
+  it('makes a call that outlasted the patience of a host that answers pings unreachable', () => {
+    const error = toHostError(new PatienceError(300_000), context);
+    expect(error).toMatchObject({ host: 'h2', kind: 'unreachable', retryable: true });
+    expect(error.message).toBe(
+      'Docker host h2 (tcp://10.200.0.2:2375) answers pings but did not finish within 300 s: ' +
+        'create container dns1',
     );
   });
 
@@ -46,6 +56,12 @@ describe('toHostError', () => {
     });
     expect(toHostError(engineError(500, 'x', { message: 'boom' }), context)).toMatchObject({
       kind: 'engine',
+    });
+    const inUse = engineError(403, 'x', { message: 'network n has active endpoints' });
+    expect(toHostError(inUse, context)).toMatchObject({ kind: 'engine' });
+    expect(toHostError(inUse, { ...context, forbidden: 'conflict' })).toMatchObject({
+      kind: 'conflict',
+      message: 'Docker host h2 could not create container dns1: network n has active endpoints',
     });
     expect(
       toHostError(engineError(500, 'x', { message: 'boom' }), {

@@ -1,5 +1,6 @@
 import { HostError, type HostErrorKind } from './host-error.js';
 import { DeadlineError } from './with-deadline.js';
+import { PatienceError } from './with-patience.js';
 
 /** What one call was doing, for the message and for the kind of an engine refusal. */
 export interface CallContext {
@@ -10,6 +11,8 @@ export interface CallContext {
   action: string;
   /** The kind of an HTTP 404 from the engine; `not-found` unless given. */
   notFound?: HostErrorKind;
+  /** The kind of an HTTP 403 from the engine; as `refused` unless given. */
+  forbidden?: HostErrorKind;
   /** The kind of any other refusal by the engine; `engine` unless given (409 is always conflict). */
   refused?: HostErrorKind;
 }
@@ -28,6 +31,14 @@ export function toHostError(error: unknown, context: CallContext): HostError {
       `Docker host ${host} (${endpoint}) did not answer within ${seconds(error.ms)} s: ${action}`,
     );
   }
+  if (error instanceof PatienceError) {
+    return new HostError(
+      host,
+      'unreachable',
+      `Docker host ${host} (${endpoint}) answers pings but did not finish within ` +
+        `${seconds(error.ms)} s: ${action}`,
+    );
+  }
   const status = statusCodeOf(error);
   if (status === undefined) {
     return new HostError(
@@ -41,7 +52,9 @@ export function toHostError(error: unknown, context: CallContext): HostError {
       ? (context.notFound ?? 'not-found')
       : status === 409
         ? 'conflict'
-        : (context.refused ?? 'engine');
+        : status === 403 && context.forbidden !== undefined
+          ? context.forbidden
+          : (context.refused ?? 'engine');
   return new HostError(
     host,
     kind,
@@ -80,6 +93,7 @@ function transportReason(error: unknown): string {
   return reason.slice(0, 200) || 'no connection';
 }
 
-function seconds(ms: number): string {
+/** Milliseconds as seconds with one decimal, for messages. */
+export function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
 }

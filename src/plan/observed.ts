@@ -12,6 +12,8 @@ export interface ObservedContainer {
   image?: string;
   /** Its IPv4 addresses on its networks, when the engine reports any. */
   addresses?: string[];
+  /** The networks it is on, with its IPv4 address and MAC there when the engine reports them. */
+  networks?: { name: string; ipv4?: string; macAddress?: string }[];
 }
 
 /** True when dockstack created the container, and so may change or remove it. */

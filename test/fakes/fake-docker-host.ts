@@ -1,6 +1,15 @@
 import type { ContainerSpec } from '../../src/environment/container-spec.js';
+import type { ContainerEvent, EventsOptions } from '../../src/hosts/container-event.js';
 import type { ContainerStatus, DockerHost } from '../../src/hosts/docker-host.js';
+import type { ExecOptions, ExecResult } from '../../src/hosts/exec-result.js';
+import type { HelperSpec } from '../../src/hosts/helper-spec.js';
 import { HostError } from '../../src/hosts/host-error.js';
+import type {
+  NetworkAttachment,
+  NetworkSpec,
+  ObservedNetwork,
+} from '../../src/hosts/network-spec.js';
+import { containerFolder, tarArchive, type UploadFile } from '../../src/hosts/tar-archive.js';
 import type { ObservedContainer } from '../../src/plan/observed.js';
 
 export interface FakeContainer {
@@ -10,11 +19,38 @@ export interface FakeContainer {
   running: boolean;
   labels: Record<string, string>;
   health?: ContainerStatus['health'][];
+  /** Its main process while it runs. */
+  pid?: number;
+  /** Network name -> where it sits there. */
+  networks?: Map<string, NetworkAttachment>;
+  /** Absolute path -> content, as uploaded. */
+  files?: Map<string, UploadFile['content']>;
+  /** Signals sent to it, in order. */
+  signals?: string[];
+}
+
+/** Answers a command run in a container; by default every command succeeds without output. */
+export type ExecHandler = (
+  container: FakeContainer,
+  command: readonly string[],
+  options: ExecOptions,
+) => ExecResult;
+
+/** Answers a helper run; by default every helper succeeds without output. */
+export type HelperHandler = (spec: HelperSpec) => ExecResult;
+
+const SUCCESS: ExecResult = { exitCode: 0, stdout: '', stderr: '' };
+
+interface Subscriber {
+  labels: Record<string, string>;
+  push: (event: ContainerEvent) => void;
+  drop: () => void;
 }
 
 /**
  * An in-memory Docker host for unit tests of the apply engine's logic (ordering, failure
- * isolation, readiness). It records every call; the real engine is exercised in test/apply.
+ * isolation, readiness, network and configuration steps). It records every call; the real engine
+ * is exercised in test/hosts and test/apply.
  */
 export class FakeDockerHost implements DockerHost {
   readonly containers = new Map<string, FakeContainer>();
@@ -24,7 +60,14 @@ export class FakeDockerHost implements DockerHost {
   readonly calls: string[] = [];
   /** Health states a new container of the image goes through on successive status calls. */
   readonly healthOf = new Map<string, ContainerStatus['health'][]>();
+  /** Networks by id. */
+  readonly networks = new Map<string, ObservedNetwork>();
+  /** Every helper run, in order. */
+  readonly helpers: HelperSpec[] = [];
+  execHandler: ExecHandler = () => SUCCESS;
+  helperHandler: HelperHandler = () => SUCCESS;
   down = false;
+  private readonly subscribers = new Set<Subscriber>();
   private nextId = 1;
 
   constructor(
@@ -42,14 +85,20 @@ export class FakeDockerHost implements DockerHost {
   listContainers(): Promise<ObservedContainer[]> {
     this.call('list');
     return Promise.resolve(
-      [...this.containers.values()].map((c) => ({
-        host: this.name,
-        name: c.name,
-        id: c.id,
-        running: c.running,
-        labels: { ...c.labels },
-        image: c.image,
-      })),
+      [...this.containers.values()].map((c) => {
+        const networks = [...(c.networks ?? new Map<string, NetworkAttachment>())].map(
+          ([name, at]) => ({ name, ...at }),
+        );
+        return {
+          host: this.name,
+          name: c.name,
+          id: c.id,
+          running: c.running,
+          labels: { ...c.labels },
+          image: c.image,
+          ...(networks.length === 0 ? {} : { networks }),
+        };
+      }),
     );
   }
 
@@ -86,33 +135,45 @@ export class FakeDockerHost implements DockerHost {
     }
     const id = `${this.name}-${this.nextId++}`;
     const health = this.healthOf.get(spec.image);
-    this.containers.set(id, {
+    const container: FakeContainer = {
       id,
       name: spec.name,
       image: spec.image,
       running: false,
       labels,
       ...(health ? { health: [...health] } : {}),
-    });
+    };
+    this.containers.set(id, container);
+    this.emit(container, 'create');
     return Promise.resolve(id);
   }
 
   startContainer(id: string): Promise<void> {
     this.call(`start ${this.nameOf(id)}`);
-    this.get(id).running = true;
+    const container = this.get(id);
+    if (!container.running) {
+      container.running = true;
+      container.pid = 10_000 + this.nextId++;
+      this.emit(container, 'start');
+    }
     return Promise.resolve();
   }
 
   stopContainer(id: string): Promise<void> {
     this.call(`stop ${this.nameOf(id)}`);
     const container = this.containers.get(id);
-    if (container !== undefined) container.running = false;
+    if (container?.running === true) {
+      this.halt(container, 0);
+      this.emit(container, 'stop');
+    }
     return Promise.resolve();
   }
 
   removeContainer(id: string): Promise<void> {
     this.call(`remove ${this.nameOf(id)}`);
+    const container = this.containers.get(id);
     this.containers.delete(id);
+    if (container !== undefined) this.emit(container, 'destroy');
     return Promise.resolve();
   }
 
@@ -128,7 +189,154 @@ export class FakeDockerHost implements DockerHost {
     return Promise.resolve({
       running: container.running,
       ...(health === undefined ? {} : { health }),
+      ...(container.running && container.pid !== undefined ? { pid: container.pid } : {}),
     });
+  }
+
+  exec(id: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.call(`exec ${this.nameOf(id)} ${command.join(' ')}`);
+    const container = this.running(id);
+    return Promise.resolve(this.execHandler(container, command, options));
+  }
+
+  upload(id: string, dir: string, files: readonly UploadFile[]): Promise<void> {
+    this.call(`upload ${this.nameOf(id)} ${dir} ${files.map((f) => f.path).join(' ')}`);
+    const container = this.get(id);
+    const folder = containerFolder(dir);
+    tarArchive(files);
+    container.files ??= new Map();
+    for (const file of files) {
+      const relative = file.path.split('/').filter((s) => s !== '' && s !== '.');
+      container.files.set([folder === '/' ? '' : folder, ...relative].join('/'), file.content);
+    }
+    return Promise.resolve();
+  }
+
+  signal(id: string, signal: string): Promise<void> {
+    this.call(`signal ${this.nameOf(id)} ${signal}`);
+    const container = this.running(id);
+    (container.signals ??= []).push(signal);
+    this.emit(container, 'kill');
+    return Promise.resolve();
+  }
+
+  runHelper(spec: HelperSpec): Promise<ExecResult> {
+    this.call(`helper ${spec.image} ${spec.command.join(' ')}`);
+    this.helpers.push(spec);
+    return Promise.resolve(this.helperHandler(spec));
+  }
+
+  async *events(options: EventsOptions): AsyncGenerator<ContainerEvent, void, undefined> {
+    this.call('events');
+    const queue: ContainerEvent[] = [];
+    const state = { dropped: false };
+    let wake: (() => void) | undefined;
+    const subscriber: Subscriber = {
+      labels: options.labels ?? {},
+      push: (event) => {
+        queue.push(event);
+        wake?.();
+      },
+      drop: () => {
+        state.dropped = true;
+        wake?.();
+      },
+    };
+    const onAbort = (): void => wake?.();
+    const ended = (): boolean => options.signal.aborted;
+    this.subscribers.add(subscriber);
+    options.signal.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        if (ended()) return;
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (state.dropped) {
+          throw new HostError(this.name, 'unreachable', `Docker host ${this.name} dropped events`);
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      this.subscribers.delete(subscriber);
+      options.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  listNetworks(): Promise<ObservedNetwork[]> {
+    this.call('networks');
+    return Promise.resolve([...this.networks.values()].map((n) => ({ ...n })));
+  }
+
+  createNetwork(spec: NetworkSpec): Promise<string> {
+    this.call(`create network ${spec.name}`);
+    if (this.findNetwork(spec.name) !== undefined) {
+      return Promise.reject(
+        new HostError(this.name, 'conflict', `network with name ${spec.name} already exists`),
+      );
+    }
+    const id = `${this.name}-net-${this.nextId++}`;
+    const options = { ...spec.options };
+    if (spec.bridgeName !== undefined) options['com.docker.network.bridge.name'] = spec.bridgeName;
+    if (spec.mtu !== undefined) options['com.docker.network.driver.mtu'] = String(spec.mtu);
+    this.networks.set(id, {
+      id,
+      name: spec.name,
+      labels: { ...spec.labels },
+      subnet: spec.subnet,
+      gateway: spec.gateway,
+      ...(spec.bridgeName === undefined ? {} : { bridgeName: spec.bridgeName }),
+      ...(spec.mtu === undefined ? {} : { mtu: spec.mtu }),
+      options,
+    });
+    return Promise.resolve(id);
+  }
+
+  removeNetwork(idOrName: string): Promise<void> {
+    this.call(`remove network ${idOrName}`);
+    const network = this.findNetwork(idOrName);
+    if (network === undefined) return Promise.resolve();
+    const users = [...this.containers.values()].filter((c) => c.networks?.has(network.name));
+    if (users.length > 0) {
+      return Promise.reject(
+        new HostError(this.name, 'conflict', `network ${network.name} has active endpoints`),
+      );
+    }
+    this.networks.delete(network.id);
+    return Promise.resolve();
+  }
+
+  connectNetwork(
+    network: string,
+    containerId: string,
+    attachment: NetworkAttachment = {},
+  ): Promise<void> {
+    this.call(`connect ${this.nameOf(containerId)} ${network}`);
+    const found = this.findNetwork(network);
+    if (found === undefined) {
+      return Promise.reject(new HostError(this.name, 'not-found', `network ${network} not found`));
+    }
+    const container = this.get(containerId);
+    container.networks ??= new Map();
+    if (container.networks.has(found.name)) {
+      return Promise.reject(
+        new HostError(this.name, 'conflict', `${container.name} is already on ${found.name}`),
+      );
+    }
+    container.networks.set(found.name, { ...attachment });
+    return Promise.resolve();
+  }
+
+  disconnectNetwork(network: string, containerId: string): Promise<void> {
+    this.call(`disconnect ${this.nameOf(containerId)} ${network}`);
+    const found = this.findNetwork(network);
+    if (found !== undefined) this.containers.get(containerId)?.networks?.delete(found.name);
+    return Promise.resolve();
   }
 
   close(): void {
@@ -142,8 +350,54 @@ export class FakeDockerHost implements DockerHost {
     return id;
   }
 
+  /** Ends a running container as if its process exited with `exitCode`, e.g. a crash. */
+  exit(id: string, exitCode: number): void {
+    const container = this.get(id);
+    if (container.running) this.halt(container, exitCode);
+  }
+
+  /** Ends every open event stream as a dropped connection does. */
+  dropEvents(): void {
+    for (const subscriber of this.subscribers) subscriber.drop();
+  }
+
   writes(): string[] {
-    return this.calls.filter((c) => !/^(list|image|status)/.test(c));
+    return this.calls.filter((c) => !/^(list|image|status|networks|events)/.test(c));
+  }
+
+  private halt(container: FakeContainer, exitCode: number): void {
+    container.running = false;
+    delete container.pid;
+    this.emit(container, 'die', exitCode);
+  }
+
+  private emit(container: FakeContainer, action: string, exitCode?: number): void {
+    const event: ContainerEvent = {
+      action,
+      id: container.id,
+      name: container.name,
+      labels: { ...container.labels },
+      time: Date.now(),
+      ...(exitCode === undefined ? {} : { exitCode }),
+    };
+    for (const subscriber of this.subscribers) {
+      const wanted = Object.entries(subscriber.labels);
+      if (wanted.every(([key, value]) => event.labels[key] === value)) subscriber.push(event);
+    }
+  }
+
+  private findNetwork(idOrName: string): ObservedNetwork | undefined {
+    return (
+      this.networks.get(idOrName) ?? [...this.networks.values()].find((n) => n.name === idOrName)
+    );
+  }
+
+  private running(id: string): FakeContainer {
+    const container = this.get(id);
+    if (!container.running) {
+      throw new HostError(this.name, 'conflict', `container ${container.name} is not running`);
+    }
+    return container;
   }
 
   private get(id: string): FakeContainer {

@@ -100,11 +100,22 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
       id: idle,
       running: false,
       labels: testLabels(idleSpec, SUITE),
+      image: idleSpec.image,
+      networks: [{ name: networkMode }],
     });
-    expect(listed.find((c) => c.id === busy)).toMatchObject({
-      name: busySpec.name,
-      running: true,
-    });
+    const running = listed.find((c) => c.id === busy);
+    expect(running).toMatchObject({ name: busySpec.name, running: true });
+    const inspected = await raw.getContainer(busy).inspect();
+    const own = inspected.NetworkSettings.Networks[networkMode];
+    if (networkMode === 'bridge') {
+      expect(running?.networks).toEqual([
+        { name: 'bridge', ipv4: own?.IPAddress, macAddress: own?.MacAddress },
+      ]);
+      expect(running?.networks?.[0]?.ipv4).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(running?.addresses).toEqual([own?.IPAddress]);
+    } else {
+      expect(running?.networks).toEqual([{ name: 'none' }]);
+    }
   });
 
   it('starts a container, reports it running, and stops it within a second', async () => {
@@ -112,7 +123,12 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
     expect(await host.containerStatus(id)).toEqual({ running: false });
 
     await host.startContainer(id);
-    expect(await host.containerStatus(id)).toEqual({ running: true });
+    const status = await host.containerStatus(id);
+    expect(status).toEqual({
+      running: true,
+      pid: (await raw.getContainer(id).inspect()).State.Pid,
+    });
+    expect(status.pid).toBeGreaterThan(1);
 
     const begin = Date.now();
     await host.stopContainer(id);
@@ -143,7 +159,7 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
     const refused = await failure(host.removeContainer(id));
     expect(refused.kind).toBe('conflict');
     expect(refused.host).toBe(engine);
-    expect(await host.containerStatus(id)).toEqual({ running: true });
+    expect(await host.containerStatus(id)).toMatchObject({ running: true });
 
     await host.stopContainer(id);
     await host.removeContainer(id);
@@ -180,11 +196,14 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
     const [sick] = await create({ image: 'neverhealthy:latest' });
     await host.startContainer(healthy);
     await host.startContainer(sick);
-    expect(await host.containerStatus(healthy)).toEqual({ running: true, health: 'starting' });
+    expect(await host.containerStatus(healthy)).toMatchObject({
+      running: true,
+      health: 'starting',
+    });
 
     const settled = (s: ContainerStatus) => s.health !== 'starting';
-    expect(await statusUntil(healthy, settled)).toEqual({ running: true, health: 'healthy' });
-    expect(await statusUntil(sick, settled)).toEqual({ running: true, health: 'unhealthy' });
+    expect(await statusUntil(healthy, settled)).toMatchObject({ running: true, health: 'healthy' });
+    expect(await statusUntil(sick, settled)).toMatchObject({ running: true, health: 'unhealthy' });
   });
 
   it('reports the exit code of a container that was killed', async () => {

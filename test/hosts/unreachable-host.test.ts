@@ -19,6 +19,17 @@ const CALLS: Record<string, (host: DockerHost) => Promise<unknown>> = {
   stopContainer: (h) => h.stopContainer('dsh-unreachable'),
   removeContainer: (h) => h.removeContainer('dsh-unreachable'),
   containerStatus: (h) => h.containerStatus('dsh-unreachable'),
+  exec: (h) => h.exec('dsh-unreachable', ['true']),
+  upload: (h) => h.upload('dsh-unreachable', '/tmp', [{ path: 'a', content: 'b' }]),
+  signal: (h) => h.signal('dsh-unreachable', 'HUP'),
+  runHelper: (h) => h.runHelper({ image: 'dns:latest', command: ['true'] }),
+  events: (h) => h.events({ signal: new AbortController().signal })[Symbol.asyncIterator]().next(),
+  listNetworks: (h) => h.listNetworks(),
+  createNetwork: (h) =>
+    h.createNetwork({ name: 'dsh-net', subnet: '10.9.0.0/24', gateway: '10.9.0.1', labels: {} }),
+  removeNetwork: (h) => h.removeNetwork('dsh-net'),
+  connectNetwork: (h) => h.connectNetwork('dsh-net', 'dsh-unreachable', { ipv4: '10.9.0.2' }),
+  disconnectNetwork: (h) => h.disconnectNetwork('dsh-net', 'dsh-unreachable'),
 };
 
 /** A TCP listener on loopback that accepts connections, reads what comes, and never answers. */
