@@ -88,11 +88,21 @@ describe('the daemon between commits, on real engines', () => {
     await replaced.start();
     const broken = Date.now();
 
+    // A check may fall between the hand removal and the hand start: its repair then fails, and
+    // the next one repairs what it finds. Each container ends repaired, with a line in the log.
+    const repaired = (name: string) =>
+      new RegExp(`"container":"${name}"[^\\n]*"msg":"drift repaired"`).test(
+        daemon?.logs.join('\n') ?? '',
+      );
     await waitFor(
       'the three containers repaired',
       async () => {
         const [g, o, w] = await Promise.all([container(gal1), container(os1), container(webui1)]);
-        return g?.running === true && o?.running === true && w?.image === 'webui:latest'
+        return g?.running === true &&
+          o?.running === true &&
+          w?.running === true &&
+          w.image === 'webui:latest' &&
+          [gal1, os1, webui1].every(repaired)
           ? true
           : undefined;
       },
@@ -101,12 +111,9 @@ describe('the daemon between commits, on real engines', () => {
     const took = Date.now() - broken;
     expect(took).toBeLessThan(10_000);
     expect(remote.head(), 'a repair is not a commit').toBe(head);
-    const logs = daemon?.logs.join('\n') ?? '';
-    for (const name of [gal1, os1, webui1]) {
-      expect(logs).toMatch(new RegExp(`"container":"${name}"[^\\n]*"msg":"drift repaired"`));
-    }
     const metrics = await (await fetch(`${daemon?.base ?? ''}/metrics`)).text();
-    expect(metrics).toMatch(/dockstack_repairs_total\{result="done"\} 3/);
+    const done = /dockstack_repairs_total\{result="done"\} (\d+)/.exec(metrics)?.[1];
+    expect(Number(done)).toBeGreaterThanOrEqual(3);
     const hosts = (await status()).hosts;
     expect(Object.keys(hosts).sort()).toEqual(['h2', 'local']);
     expect(Date.now() - Date.parse(hosts.local?.lastObserved ?? '')).toBeLessThan(5_000);
