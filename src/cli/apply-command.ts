@@ -1,3 +1,4 @@
+import { fileRecorder } from '../pass/file-recorder.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { EXIT, type ExitCode } from './exit-error.js';
@@ -18,7 +19,7 @@ export async function applyCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const pass = await runPass(
-    { goal: 'apply', source: fileSource(options.env) },
+    { goal: 'apply', source: fileSource(options.env), recorder: fileRecorder() },
     commandPassDeps(
       connect,
       options.json === true ? {} : { apply: { onEvent: progressReporter(out) } },

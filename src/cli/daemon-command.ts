@@ -92,6 +92,7 @@ export async function daemonCommand(
     loader: cachingLoader(workerLoader()),
     clock,
     log,
+    dns: new Map(),
   };
   let reporter: GitHubReporter | undefined;
   if (githubRepo !== undefined && github !== undefined) {

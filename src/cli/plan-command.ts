@@ -1,3 +1,4 @@
+import { freshAddresses } from '../network/fresh-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
@@ -49,6 +50,7 @@ export async function planCommand(
       offline,
       counts: countSteps(plan),
       plan,
+      addresses: Object.fromEntries(pass.planned.addresses),
       unreachable,
     };
     out.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -58,7 +60,8 @@ export async function planCommand(
         host.containers.length > 0 ? ` (${host.containers.join(', ')} not planned)` : '';
       out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
     }
-    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty }));
+    const fresh = freshAddresses(pass.planned.addresses);
+    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
   }
   if (offline) return EXIT.ok;
   return isEmpty(plan) && unreachable.length === 0 ? EXIT.ok : EXIT.failed;

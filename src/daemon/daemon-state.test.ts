@@ -30,6 +30,8 @@ function applied(
       unreachable,
       observedHosts: [],
       observedAt: 0,
+      addresses: new Map(),
+      networkProblems: [],
     },
     reconciliation: {
       plan,
@@ -45,6 +47,7 @@ function applied(
     observed: [],
     state: [],
     registered: {},
+    dns: [],
     recorded: 'bot',
   };
 }

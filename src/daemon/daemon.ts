@@ -30,6 +30,9 @@ import type { WebhookDelivery } from '../github/receive-webhook.js';
 import { createHttpServer, type WebhookReply } from './http-server.js';
 import type { PendingEdit } from './watch-working-copy.js';
 
+/** Drift checks look at the tunnels between hosts once in this many (every pass looks). */
+const TUNNEL_CHECK_EVERY = 12;
+
 /** What a delivery to POST /webhooks/github asks of the daemon, besides the reply. */
 export type WebhookAction =
   | { do: 'reconcile'; reason: string }
@@ -111,6 +114,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let driftTimer: Timer | undefined;
   /** The environment the last commit's pass applied: drift checks compare the hosts with it. */
   let applied: Snapshot | undefined;
+  let driftChecks = 0;
   /** A commit's pass is wanted (not a drift check) at the next run. */
   let commitPassWanted = true;
   const repair = options.repair ?? true;
@@ -218,7 +222,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
       const result = await runPass(
         {
           goal: repair ? 'apply' : 'plan',
-          source: { read: () => Promise.resolve({ file: snapshot.file, bytes: snapshot.bytes }) },
+          source: {
+            read: () =>
+              Promise.resolve({
+                file: snapshot.file,
+                bytes: snapshot.bytes,
+                ...(snapshot.record === undefined ? {} : { record: snapshot.record }),
+              }),
+          },
+          // Tunnels take a helper container per host to look at: one check in TUNNEL_CHECK_EVERY.
+          tunnels: driftChecks++ % TUNNEL_CHECK_EVERY === 0,
         },
         options.pass,
       );

@@ -1,3 +1,4 @@
+import { checkNetwork } from './check-network.js';
 import { checkPublicParameters } from './check-public-parameters.js';
 import { broadcastOf, inSubnet, networkOf, parseIpv4, parseIpv4Cidr } from './ipv4.js';
 import { DNS_NAME, IPV4, RFC1123_LABEL } from './patterns.js';
@@ -45,6 +46,7 @@ export function checkSemantics(env: Environment): SemanticIssue[] {
     ...checkOrder(env),
     ...checkImages(containers),
     ...checkPublicParameters(env),
+    ...checkNetwork(env),
   ];
 }
 

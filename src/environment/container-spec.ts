@@ -15,11 +15,21 @@ export interface ContainerSpec {
   image: string;
   hostname: string;
   domain: string;
-  /** DNS server handed to the container (`common.dnsServer`). */
-  dns: string;
+  /**
+   * DNS server handed to the container (`common.dnsServer`); none for the dns containers of an
+   * environment network, which serve that address themselves.
+   */
+  dns?: string;
+  /** The address with its prefix length, e.g. `10.0.0.1/16`: the file's, or allocated. */
   ipaddress?: string;
   gateway?: string;
   macAddress?: string;
+  /** The environment's Docker network the container joins at its address and MAC. */
+  network?: string;
+  /** Environment variables the image reads (the dns image's domain and DHCP settings, say). */
+  env?: Record<string, string>;
+  /** Capabilities beyond Docker's default set (NET_ADMIN for DHCP, say). */
+  capAdd?: string[];
   state: ContainerState;
 }
 

@@ -35,3 +35,8 @@ export function inSubnet(address: number, subnet: Ipv4Cidr): boolean {
 export function broadcastOf(address: number, prefix: number): number {
   return (networkOf(address, prefix) + 2 ** (32 - prefix) - 1) >>> 0;
 }
+
+/** The dotted form of an IPv4 address held as a 32-bit unsigned number. */
+export function formatIpv4(address: number): string {
+  return [24, 16, 8, 0].map((shift) => String((address >>> shift) & 0xff)).join('.');
+}

@@ -35,6 +35,7 @@ describe('environmentJsonSchema', () => {
       'order',
       'external',
       'registry',
+      'network',
     ]);
     expect(schema.required).toEqual(['common', 'services']);
   });

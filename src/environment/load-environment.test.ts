@@ -54,6 +54,7 @@ describe('loadEnvironment', () => {
     tls: { ca: /etc/ds/ca.pem, cert: /etc/ds/cert.pem, key: /etc/ds/key.pem }
   h2:
     docker: unix:///var/run/docker.sock
+    address: 10.200.0.2
   h3:
     docker: ssh://deploy@10.200.0.3
 order: [dns, webui]
@@ -81,7 +82,7 @@ registry: registry.local:5000
   it('reads keys as the text they are written as: a name is never a number', () => {
     const text = base.replace(
       '    webui1:',
-      '    0x1f: { host: h }\n    1e3: { host: h }\n    123: { host: h }\n    null: { host: h }\n    webui1:',
+      '    0x1f: { host: 192.168.99.3 }\n    1e3: { host: 192.168.99.3 }\n    123: { host: 192.168.99.3 }\n    null: { host: 192.168.99.3 }\n    webui1:',
     );
     const result = loadEnvironment(text);
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
@@ -287,7 +288,7 @@ registry: registry.local:5000
       name: 'duplicate IP address',
       text: base.replace(
         '    webui1:\n      host: 192.168.99.2\n',
-        '    webui1:\n      host: 192.168.99.2\n      ipaddress: 10.0.0.1/24\n',
+        '    webui1:\n      host: 192.168.99.2\n      ipaddress: 10.0.0.1/16\n',
       ),
       expected: ['env.yaml:14:18: IP address 10.0.0.1 is already given to services.dns.dns1'],
     },

@@ -56,7 +56,7 @@ export const Common = z
     puppetServer: z.string().optional().describe('name of the puppet master container or host'),
     vip: Ipv4.optional().describe('virtual IP held by keepalived on the haproxy containers'),
     vip_mask: z.int().min(0).max(32).optional().describe('prefix length of the VIP'),
-    vip_name: z.string().optional().describe('DNS name of the VIP'),
+    vip_name: z.string().optional().describe('DNS name of the VIP (dnsmasq answers it when it is a DNS label)'),
     galera_password: Secret.optional(),
     haproxy_password: Secret.optional(),
     haproxy_user: Secret.optional(),
@@ -129,9 +129,45 @@ export const HostEndpoint = z
         'expected a Docker network name such as bridge or none',
       )
       .optional()
-      .describe('Docker network the containers on this host join (default bridge)'),
+      .describe(
+        'Docker network the containers on this host join, for an environment without a network of its own (default bridge)',
+      ),
+    address: Ipv4.optional().describe(
+      'the address the other hosts reach this one at, for the tunnels of the environment network (default: the host key, or the tcp endpoint, when it is an address)',
+    ),
   })
   .describe('how to reach one Docker host');
+
+export const NetworkSettings = z
+  .strictObject({
+    driver: z
+      .enum(['bridge', 'ovs'])
+      .optional()
+      .describe(
+        'bridge (default): a Docker bridge network per host, linked by VXLAN; ovs: an Open vSwitch bridge per host, a veth pair per container, VxLAN between hosts',
+      ),
+    subnet: Ipv4Cidr.optional().describe(
+      "the environment's subnet, e.g. 10.0.0.0/16 (default: the subnet of the containers' static addresses)",
+    ),
+    gateway: Ipv4.optional().describe(
+      "the subnet's gateway (default: the gateway the containers name, else the subnet's last address)",
+    ),
+    mtu: z
+      .int()
+      .min(576)
+      .max(9000)
+      .optional()
+      .describe('MTU of the network, leaving room for the 50-byte VXLAN header (default 1450)'),
+    vni: z
+      .int()
+      .min(1)
+      .max(16_777_215)
+      .optional()
+      .describe('VXLAN network identifier between the hosts (default: derived from the name)'),
+  })
+  .describe(
+    "one network for the environment's containers across its hosts: every container keeps its address and MAC, and dnsmasq gives it a name",
+  );
 
 export const ExternalNode = z
   .strictObject({
@@ -176,6 +212,7 @@ export const Environment = z
       .regex(REGISTRY, 'expected a registry address such as registry.example:5000')
       .optional()
       .describe('registry that images are pulled from when a host lacks them'),
+    network: NetworkSettings.optional(),
   })
   .describe('a dockstack environment: which containers run on which Docker hosts');
 
@@ -183,6 +220,7 @@ export type Common = z.infer<typeof Common>;
 export type Container = z.infer<typeof Container>;
 export type ContainerState = z.infer<typeof ContainerState>;
 export type HostEndpoint = z.infer<typeof HostEndpoint>;
+export type NetworkSettings = z.infer<typeof NetworkSettings>;
 export type ExternalNode = z.infer<typeof ExternalNode>;
 export type Environment = z.infer<typeof Environment>;
 

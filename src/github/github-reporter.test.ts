@@ -118,6 +118,8 @@ describe('the GitHub reporter', () => {
         unreachable: [],
         observedHosts: [],
         observedAt: 0,
+        addresses: new Map(),
+        networkProblems: [],
       },
       reconciliation: {
         plan,
@@ -127,6 +129,7 @@ describe('the GitHub reporter', () => {
       observed: [],
       state: [],
       registered: {},
+      dns: [],
     };
     await r.applying({ head: NEW, applied: NEW, commits: [] });
     await r.passed(result);

@@ -1,4 +1,5 @@
-import { containerSpecs } from '../environment/container-spec.js';
+import { freshAddresses } from '../network/fresh-addresses.js';
+import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
@@ -64,7 +65,8 @@ export async function planPullRequest(
     envPath,
     plan: planned.plan,
     unreachable: planned.unreachable,
-    files: await writeBackDiff(deps, base, baseEnv, env),
+    files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
+    fresh: [...freshAddresses(planned.addresses)],
     refreshed: refreshedContainers(baseEnv, env, fresh, deps.pass.renderer.classes),
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
@@ -81,6 +83,7 @@ async function writeBackDiff(
   base: string,
   baseEnv: Environment | undefined,
   env: Environment,
+  specs: readonly ContainerSpec[],
 ): Promise<FileChange[]> {
   const services = [...Object.keys(env.services), ...Object.keys(env.registered_services ?? {})];
   const registered = (names: Environment['registered_services']) =>
@@ -95,7 +98,7 @@ async function writeBackDiff(
       writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
     ],
   ];
-  for (const [path, after] of Object.entries(deps.pass.renderer.files(deps.envPath, env))) {
+  for (const [path, after] of Object.entries(deps.pass.renderer.files(deps.envPath, env, specs))) {
     pairs.push([path, (await deps.repo.readFile(base, path)) ?? '', after]);
   }
   return pairs.flatMap(([path, before, after]) => {

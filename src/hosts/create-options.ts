@@ -3,15 +3,21 @@ import type Dockerode from 'dockerode';
 import type { ContainerSpec } from '../environment/container-spec.js';
 
 /**
- * The engine's create request for `spec`. The MAC address goes in the container config, where API
- * 1.41 (Engine 20.10) reads it, and in the endpoint config of the container's network, where
- * API 1.44 and later read it.
+ * The engine's create request for `spec`. On the environment's network the container joins at
+ * its address; its MAC goes in the container config, where API 1.41 (Engine 20.10) reads it, and
+ * in the endpoint config, where API 1.44 and later read it. Without one it joins `networkMode`,
+ * the host's default.
  */
 export function createOptions(
   spec: ContainerSpec,
   labels: Record<string, string>,
   networkMode: string,
 ): Dockerode.ContainerCreateOptions {
+  const network = spec.network ?? networkMode;
+  const endpoint: Dockerode.EndpointSettings = {};
+  const ipv4 = spec.network === undefined ? undefined : spec.ipaddress?.replace(/\/\d+$/, '');
+  if (ipv4 !== undefined) endpoint.IPAMConfig = { IPv4Address: ipv4 };
+  if (spec.macAddress !== undefined) endpoint.MacAddress = spec.macAddress;
   const options: Dockerode.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
@@ -19,16 +25,18 @@ export function createOptions(
     Domainname: spec.domain,
     Labels: { ...labels },
     HostConfig: {
-      Dns: [spec.dns],
+      ...(spec.dns === undefined ? {} : { Dns: [spec.dns] }),
+      ...(spec.capAdd === undefined ? {} : { CapAdd: [...spec.capAdd] }),
       RestartPolicy: { Name: 'unless-stopped' },
-      NetworkMode: networkMode,
+      NetworkMode: network,
     },
   };
-  if (spec.macAddress !== undefined) {
-    options.MacAddress = spec.macAddress;
-    options.NetworkingConfig = {
-      EndpointsConfig: { [networkMode]: { MacAddress: spec.macAddress } },
-    };
+  if (spec.env !== undefined) {
+    options.Env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
+  }
+  if (spec.macAddress !== undefined) options.MacAddress = spec.macAddress;
+  if (Object.keys(endpoint).length > 0) {
+    options.NetworkingConfig = { EndpointsConfig: { [network]: endpoint } };
   }
   return options;
 }

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
-import { broadcastOf, inSubnet, networkOf, parseIpv4, type Ipv4Cidr } from '../environment/ipv4.js';
+import {
+  broadcastOf,
+  formatIpv4,
+  inSubnet,
+  networkOf,
+  parseIpv4,
+  type Ipv4Cidr,
+} from '../environment/ipv4.js';
 import type { RecordedAddress } from './address-record.js';
-import { formatIpv4 } from './format-ipv4.js';
 
 /** Where a container's address comes from, in the seed's order. */
 export type AddressOrigin = 'static' | 'recorded' | 'new';

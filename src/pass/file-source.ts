@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 
 import { MAX_BYTES } from '../environment/load-environment.js';
+import { recordPath } from '../render/renderer.js';
 import type { Source } from './source.js';
 
 /**
@@ -12,13 +13,24 @@ export function fileSource(path: string): Source {
   return {
     read: () => {
       try {
-        return Promise.resolve({ file: path, bytes: readCapped(path, MAX_BYTES + 1) });
+        const bytes = readCapped(path, MAX_BYTES + 1);
+        const record = readRecord(path);
+        return Promise.resolve({ file: path, bytes, ...(record === undefined ? {} : { record }) });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
         return Promise.resolve({ file: path, bytes: undefined, unreadable: code });
       }
     },
   };
+}
+
+/** The address record in the folder beside the environment file, when there is one. */
+function readRecord(envFile: string): string | undefined {
+  try {
+    return readFileSync(recordPath(envFile), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function readCapped(path: string, limit: number): Uint8Array {

@@ -1,3 +1,4 @@
+import { recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { PassRepo } from './pass-repo.js';
 import type { Source, SourceCommit } from './source.js';
@@ -38,9 +39,11 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       for (const commit of userCommits) commits.push({ ...commit, text: await textAt(commit.sha) });
       const first = userCommits[0]?.parents[0];
       const before = first === undefined ? undefined : await textAt(first);
+      const record = await repo.readFile(head, recordPath(envPath));
       return {
         file: envPath,
         bytes: await textAt(head),
+        ...(record === undefined ? {} : { record }),
         git: {
           head,
           applied: userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head,

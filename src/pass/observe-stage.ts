@@ -1,4 +1,7 @@
 import type { DockerHost } from '../hosts/docker-host.js';
+import type { HostNetworkState } from '../network/host-network-state.js';
+import type { NetworkLayout } from '../network/network-layout.js';
+import { observeNetwork } from '../network/observe-network.js';
 import type { ObservedContainer } from '../plan/observed.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
@@ -12,6 +15,17 @@ export interface Observation {
   hosts: string[];
   /** When the hosts were asked (wall time, ms since the epoch). */
   at: number;
+  /** What each host that answered has of the environment's network (when it has one). */
+  networks: Map<string, HostNetworkState>;
+  /** Hosts whose network could not be looked at, with the reason (their containers still count). */
+  networkProblems: Map<string, string>;
+}
+
+/** How the environment's network is observed, when it has one. */
+export interface NetworkObservation {
+  layout: NetworkLayout;
+  /** Look at the tunnels too (a helper container per host). */
+  tunnels: boolean;
 }
 
 /**
@@ -21,18 +35,32 @@ export interface Observation {
 export async function observeStage(
   hosts: ReadonlyMap<string, DockerHost>,
   clock: Clock,
+  network?: NetworkObservation,
 ): Promise<Observation> {
   const observation: Observation = {
     observed: [],
     unreachable: new Map(),
     hosts: [...hosts.keys()],
     at: clock.wallTime(),
+    networks: new Map(),
+    networkProblems: new Map(),
   };
+  const wired = new Set(network?.layout.hosts.map((h) => h.name));
   const lists = [...hosts.values()].map(async (host) => {
     try {
       observation.observed.push(...(await host.listContainers()));
     } catch (error) {
       observation.unreachable.set(host.name, errorMessage(error));
+      return;
+    }
+    if (network === undefined || !wired.has(host.name)) return;
+    try {
+      observation.networks.set(
+        host.name,
+        await observeNetwork(host, network.layout, { tunnels: network.tunnels }),
+      );
+    } catch (error) {
+      observation.networkProblems.set(host.name, errorMessage(error));
     }
   });
   await Promise.all(lists);
@@ -41,5 +69,12 @@ export async function observeStage(
 
 /** What hosts that run nothing look like: the observation of `dockstack plan --offline`. */
 export function emptyObservation(clock: Clock): Observation {
-  return { observed: [], unreachable: new Map(), hosts: [], at: clock.wallTime() };
+  return {
+    observed: [],
+    unreachable: new Map(),
+    hosts: [],
+    at: clock.wallTime(),
+    networks: new Map(),
+    networkProblems: new Map(),
+  };
 }

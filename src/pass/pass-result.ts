@@ -2,6 +2,7 @@ import type { Reconciliation } from '../apply/reconciliation.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import type { ContainerState } from '../plan/compare-state.js';
+import type { ServedDns } from '../network/serve-dns.js';
 import type { ObservedContainer } from '../plan/observed.js';
 import type { CommitRecord } from './commit-record.js';
 import type { Planned } from './plan-stage.js';
@@ -46,6 +47,8 @@ export interface AppliedPass extends PassBase {
   state: ContainerState[];
   /** What runs now, per service (`registered_services`). */
   registered: Record<string, string[]>;
+  /** The dns containers given the environment's names and addresses by this pass. */
+  dns: ServedDns[];
   /** The record the pass made (the bot's commit), when something changed. */
   recorded?: string;
 }

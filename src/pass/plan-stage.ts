@@ -1,8 +1,4 @@
-import {
-  containerSpecs,
-  environmentName,
-  type ContainerSpec,
-} from '../environment/container-spec.js';
+import { environmentName, type ContainerSpec } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
@@ -10,13 +6,23 @@ import { asSeenBy, type ObservedContainer } from '../plan/observed.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/plan.js';
 import { unreachableHosts, type UnreachableHost } from '../plan/unreachable-host.js';
+import type { AddressedEnvironment } from '../network/address-environment.js';
+import type { Allocation } from '../network/allocate-addresses.js';
+import type { NetworkLayout } from '../network/network-layout.js';
+import { planNetwork } from '../network/plan-network.js';
 import type { Observation } from './observe-stage.js';
 
 /** The plan stage's output: what to do, and what it was worked out from. */
 export interface Planned {
   plan: Plan;
-  /** Every container the environment asks for. */
+  /** Every container the environment asks for, at its address on the environment's network. */
   specs: ContainerSpec[];
+  /** The environment's network, when it has one. */
+  layout?: NetworkLayout;
+  /** Each container's MAC and address, by name, and where they come from (new, ...). */
+  addresses: Map<string, Allocation>;
+  /** Hosts whose network could not be looked at, with the reason. */
+  networkProblems: { host: string; message: string }[];
   /** The containers found, as this environment sees them. */
   observed: ObservedContainer[];
   /** Desired against observed, container by container (`unknown` on unreachable hosts). */
@@ -32,14 +38,26 @@ export interface Planned {
  * The plan stage (pure): the environment against what the hosts run. Containers on a host that
  * did not answer are reported and left out of the plan, never planned as missing.
  */
-export function planStage(env: Environment, observation: Observation): Planned {
-  const specs = containerSpecs(env);
+export function planStage(
+  env: Environment,
+  addressed: AddressedEnvironment,
+  observation: Observation,
+): Planned {
+  const { specs, layout, addresses } = addressed;
   const down = new Set(observation.unreachable.keys());
   const reachable = specs.filter((spec) => !down.has(spec.host));
   const observed = asSeenBy(environmentName(env), observation.observed);
+  const plan = planChanges(reachable, observed, tierOrder(env));
+  if (layout !== undefined) {
+    const blind = new Set([...down, ...observation.networkProblems.keys()]);
+    plan.hostSteps = planNetwork(layout, observation.networks, blind);
+  }
   return {
-    plan: planChanges(reachable, observed, tierOrder(env)),
+    plan,
     specs,
+    ...(layout === undefined ? {} : { layout }),
+    addresses,
+    networkProblems: [...observation.networkProblems].map(([host, message]) => ({ host, message })),
     observed,
     state: compareState(specs, observed, down),
     unreachable: unreachableHosts(specs, observation.unreachable),

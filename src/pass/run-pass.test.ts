@@ -10,6 +10,7 @@ import { Environment } from '../environment/schema.js';
 import { DEFAULT_ORDER } from '../environment/tier-order.js';
 import { LABELS } from '../plan/labels.js';
 import { loadRenderer } from '../render/renderer.js';
+import { HELPER_IMAGE } from '../network/helper-image.js';
 import { runPass, type PassDeps } from './run-pass.js';
 import type { Source } from './source.js';
 
@@ -30,7 +31,8 @@ function setup(names: string[] = ['192.168.99.2']) {
   const log: string[] = [];
   const hosts = new Map(names.map((n) => [n, new FakeDockerHost(n, log)]));
   for (const host of hosts.values())
-    for (const service of DEFAULT_ORDER) host.images.add(`${service}:latest`);
+    for (const image of [...DEFAULT_ORDER.map((s) => `${s}:latest`), HELPER_IMAGE])
+      host.images.add(image);
   const options: PassDeps = {
     connect: () => hosts,
     renderer,
@@ -70,7 +72,9 @@ describe('a pass up to apply, on fake hosts', () => {
     const { log, options } = setup();
     const { result } = await reconcile(seed(), options);
     expect(result.converged).toBe(true);
-    expect(result.steps).toHaveLength(13);
+    // The seed names static addresses: its network first, then the 13 containers.
+    expect(result.steps.map((s) => s.action).slice(0, 2)).toEqual(['network', 'create']);
+    expect(result.steps).toHaveLength(14);
 
     const starts = log.filter((l) => l.includes(' start ')).map((l) => l.split(' ').at(-1));
     expect(starts).toEqual(seedTiers.flat());
@@ -108,7 +112,7 @@ describe('a pass up to apply, on fake hosts', () => {
     expect(again.result.steps).toEqual([]);
     expect(again.result.converged).toBe(true);
     expect(host('192.168.99.2').writes()).toEqual([]);
-    expect(host('192.168.99.2').calls).toEqual(['list']);
+    expect(host('192.168.99.2').calls).toEqual(['list', 'networks']);
   });
 
   it('fails the containers of a dead host and converges the others', async () => {
@@ -128,7 +132,9 @@ describe('a pass up to apply, on fake hosts', () => {
       },
     ]);
     expect(result.steps.every((s) => s.outcome === 'done' && s.host === '192.168.99.2')).toBe(true);
-    expect(result.steps).toHaveLength(13);
+    // The network and its tunnel to the dead host, then the 13 containers.
+    expect(result.steps.slice(0, 2).map((s) => s.action)).toEqual(['network', 'tunnel']);
+    expect(result.steps).toHaveLength(15);
   });
 
   it('pulls a missing image once and fails only the containers whose image cannot be had', async () => {
@@ -150,7 +156,7 @@ describe('a pass up to apply, on fake hosts', () => {
         error: 'image webui:latest not found in the registry',
       }),
     ]);
-    expect(result.steps.filter((s) => s.outcome === 'done')).toHaveLength(12);
+    expect(result.steps.filter((s) => s.outcome === 'done')).toHaveLength(13);
   });
 
   it('never touches a container it does not own that holds a name', async () => {
@@ -282,7 +288,7 @@ describe('a pass up to plan, on fake hosts', () => {
     expect(pass.stage).toBe('plan');
     if (pass.stage !== 'plan') return;
     expect(pass.planned.plan.tiers.flatMap((t) => t.steps)).toHaveLength(13);
-    expect(hosts.get('192.168.99.2')?.calls).toEqual(['list']);
+    expect(hosts.get('192.168.99.2')?.calls).toEqual(['list', 'networks']);
   });
 
   it('reports the containers of a host that did not answer and never plans them', async () => {

@@ -3,7 +3,11 @@ import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { isManaged } from '../plan/observed.js';
 import { isEmpty } from '../plan/plan.js';
-import type { Renderer } from '../render/renderer.js';
+import { addressEnvironment } from '../network/address-environment.js';
+import { networkExecutors } from '../network/network-executors.js';
+import { networkLayout } from '../network/network-layout.js';
+import { serveDns, type DnsMemory } from '../network/serve-dns.js';
+import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLog, type Log } from '../util/log.js';
@@ -31,6 +35,8 @@ export interface PassDeps {
   log?: Log;
   /** How the apply stage works (executors beyond the container lifecycle, limits, progress). */
   apply?: Omit<ApplyOptions, 'hosts' | 'clock'>;
+  /** What the dns containers were given by earlier passes; a pass of its own unless shared. */
+  dns?: DnsMemory;
 }
 
 /** What one pass is asked to do. */
@@ -43,6 +49,8 @@ export interface PassRequest {
   /** Where an applied pass records what runs (the env repo); nothing is recorded without one. */
   recorder?: Recorder;
   reporters?: readonly PassReporter[];
+  /** Look at the tunnels between hosts (a helper container per host); true unless false. */
+  tunnels?: boolean;
 }
 
 /**
@@ -74,13 +82,18 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   }
   const env = loaded.env;
   if (request.offline === true) {
-    return { stage: 'plan', ...base, env, planned: planStage(env, emptyObservation(clock)) };
+    const addressed = addressEnvironment(env, snapshot.record);
+    const planned = planStage(env, addressed, emptyObservation(clock));
+    return { stage: 'plan', ...base, env, planned };
   }
 
   const hosts = deps.connect(env);
+  const layout = networkLayout(env);
+  const network = (tunnels: boolean) => (layout === undefined ? undefined : { layout, tunnels });
   try {
-    const observation = await observeStage(hosts, clock);
-    const planned = planStage(env, observation);
+    const observation = await observeStage(hosts, clock, network(request.tunnels ?? true));
+    const addressed = addressEnvironment(env, snapshot.record, observation.observed);
+    const planned = planStage(env, addressed, observation);
     if (request.goal === 'plan') {
       const result: PassResult = { stage: 'plan', ...base, env, planned };
       await reportStage(reporters, (r) => r.passed?.(result), log);
@@ -90,13 +103,24 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       const revision = snapshot.git;
       await reportStage(reporters, (r) => r.applying?.(revision), log);
     }
-    const reconciliation = await applyStage(planned, { ...deps.apply, hosts, clock });
+    const executors = { ...networkExecutors, ...deps.apply?.executors };
+    const reconciliation = await applyStage(planned, { ...deps.apply, executors, hosts, clock });
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)
       ? planned
-      : planStage(env, await observeStage(hosts, clock));
+      : planStage(env, addressed, await observeStage(hosts, clock, network(false)));
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
+    const files = deps.renderer.files(snapshot.file, env, addressed.specs);
+    const dns = await serveDns(
+      hosts,
+      after.observed.filter(isManaged),
+      {
+        hosts: files[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
+        dhcpHosts: files[recordPath(snapshot.file)] ?? '',
+      },
+      deps.dns ?? new Map<string, string>(),
+    );
     let recorded: string | undefined;
     if (request.recorder !== undefined) {
       recorded = await request.recorder.record({
@@ -107,7 +131,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
         },
         env,
         registered,
-        files: deps.renderer.files(snapshot.file, env),
+        files,
         ...writeBackMessage({
           appliedCommit: git?.applied ?? snapshot.file,
           reconciliation,
@@ -124,6 +148,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       observed: after.observed.filter(isManaged),
       state: after.state,
       registered,
+      dns,
       ...(recorded === undefined ? {} : { recorded }),
     };
     await reportStage(reporters, (r) => r.passed?.(result), log);

@@ -35,6 +35,11 @@ export interface Snapshot {
   unreadable?: string;
   /** Set when the file was read from the env repo. */
   git?: GitRevision;
+  /**
+   * The address record beside the file (`dnsmasq/dhcp-hosts`, as last written back): who got
+   * which MAC and address. Undefined when there is none yet.
+   */
+  record?: string;
 }
 
 /** Where a pass gets its environment from. */

@@ -3,6 +3,7 @@ import {
   isManaged,
   managedName,
   runsOtherImage,
+  addressDrift,
   serviceOf,
   specHashOf,
   type ObservedContainer,
@@ -53,7 +54,10 @@ export function compareState(
     } else if (!isManaged(found)) {
       states.push({ ...base, observed: 'blocked', drifted: false, ok: false });
     } else {
-      const drifted = specHashOf(found) !== specHash(spec) || runsOtherImage(found, spec.image);
+      const drifted =
+        specHashOf(found) !== specHash(spec) ||
+        runsOtherImage(found, spec.image) ||
+        addressDrift(found, spec) !== undefined;
       const run = found.running ? 'running' : 'stopped';
       states.push({ ...base, observed: run, drifted, ok: !drifted && run === spec.state });
     }

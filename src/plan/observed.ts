@@ -64,3 +64,25 @@ export function runsOtherImage(container: ObservedContainer, image: string): boo
   const own = container.image;
   return own !== undefined && !own.startsWith('sha256:') && own !== image;
 }
+
+/**
+ * Why the container is not where the environment's network puts it, or undefined when it is (or
+ * the spec names no network): not on the network, or at another address or MAC there. A stopped
+ * container has no address to compare; only its membership counts.
+ */
+export function addressDrift(
+  container: ObservedContainer,
+  spec: { network?: string; ipaddress?: string; macAddress?: string },
+): string | undefined {
+  if (spec.network === undefined) return undefined;
+  const joined = container.networks?.find((n) => n.name === spec.network);
+  if (joined === undefined) return `it is not on the network ${spec.network}`;
+  if (!container.running) return undefined;
+  const ip = spec.ipaddress?.replace(/\/\d+$/, '');
+  if (ip !== undefined && joined.ipv4 !== ip)
+    return `it is at ${joined.ipv4 ?? 'no address'}, not ${ip}`;
+  const mac = spec.macAddress?.toLowerCase();
+  if (mac !== undefined && joined.macAddress?.toLowerCase() !== mac)
+    return `its MAC is ${joined.macAddress ?? 'none'}, not ${mac}`;
+  return undefined;
+}

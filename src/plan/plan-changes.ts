@@ -4,6 +4,7 @@ import {
   isManaged,
   managedName,
   runsOtherImage,
+  addressDrift,
   serviceOf,
   specHashOf,
   type ObservedContainer,
@@ -150,6 +151,10 @@ function deployStep(
       start,
       reason: `it runs ${holder.image ?? ''}, not ${spec.image}`,
     };
+  }
+  const moved = addressDrift(holder, spec);
+  if (moved !== undefined) {
+    return { action: 'recreate', ...base, id: holder.id, start, reason: moved };
   }
   if (start && !holder.running) {
     return {

@@ -165,35 +165,45 @@ export type HostStep = NetworkStep | TunnelStep;
 
 export type HostAction = HostStep['action'];
 
-/** Make sure the environment's network exists on the host as the environment describes it. */
+/**
+ * Make sure the environment's Docker network is on the host as the environment describes it
+ * (subnet, gateway, MTU, bridge name, labelled as dockstack's).
+ */
 export interface NetworkStep {
   action: 'network';
   host: string;
-  /** The network's name on the host. */
+  /** The environment it belongs to (its label). */
+  environment: string;
+  /** The Docker network's name on the host. */
   name: string;
   subnet: string;
   gateway: string;
   mtu: number;
   /** The Linux bridge behind it. */
   bridge: string;
-  /** True on every host but the one that holds the gateway address (see network/). */
+  /**
+   * True on every host but the one that holds the gateway address: the subnet is on every host,
+   * and only one bridge may answer for the gateway.
+   */
   inhibitGateway: boolean;
-  /** The id of a network to remove first, when one of that name exists with other settings. */
+  /** The id of a network of that name with other settings, removed first. */
   replaces?: string;
   reason: string;
 }
 
-/** Make sure the host's bridge has a tunnel to `peer`'s, so both hosts share one segment. */
+/**
+ * Make sure the host's bridge is linked to the other hosts' bridges: one VXLAN device on the
+ * bridge (one VNI per environment) that floods to every peer, so all containers share one segment.
+ */
 export interface TunnelStep {
   action: 'tunnel';
   host: string;
-  /** The tunnel device's name on the host. */
+  /** The VXLAN device's name on the host. */
   name: string;
-  /** The other host (its name in the environment). */
-  peer: string;
-  /** Tunnel endpoints: this host's address and the peer's, as they reach each other. */
+  /** The other hosts, by name in the environment and tunnel address. */
+  peers: { host: string; address: string }[];
+  /** This host's tunnel address. */
   local: string;
-  remote: string;
   vni: number;
   bridge: string;
   mtu: number;

@@ -103,6 +103,9 @@ describe('RECREATE_FIELDS', () => {
       'ipaddress',
       'gateway',
       'macAddress',
+      'network',
+      'env',
+      'capAdd',
     ]);
   });
 });

@@ -23,6 +23,9 @@ const FIELD_EFFECT = {
   ipaddress: 'recreate',
   gateway: 'recreate',
   macAddress: 'recreate',
+  network: 'recreate',
+  env: 'recreate',
+  capAdd: 'recreate',
   state: 'state',
 } as const satisfies Record<
   keyof ContainerSpec,

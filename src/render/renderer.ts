@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { containerSpecs } from '../environment/container-spec.js';
+import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
+import { RFC1123_LABEL } from '../environment/patterns.js';
 import type { Environment } from '../environment/schema.js';
 import { parseClassMap, type ClassMap } from './class-map.js';
 import { dnsmasqEntries } from './dnsmasq-entries.js';
@@ -18,6 +19,17 @@ export const RENDERED_PATHS = {
   addnHosts: 'dnsmasq/hosts',
 } as const;
 
+/** Where the address record of the environment file at `envPath` is: its dhcp-hosts file. */
+export function recordPath(envPath: string): string {
+  return besideEnv(envPath, RENDERED_PATHS.dhcpHosts);
+}
+
+/** The path of `path` (relative to the environment file's folder) beside the file at `envPath`. */
+export function besideEnv(envPath: string, path: string): string {
+  const dir = posix.dirname(envPath);
+  return dir === '.' ? path : posix.join(dir, path);
+}
+
 /** Renders the files dockstack writes back, from templates compiled once. */
 export interface Renderer {
   /** The Puppet classes of each service (templates/classes.yaml). */
@@ -26,9 +38,14 @@ export interface Renderer {
   sitePp(env: Environment): string;
   /**
    * Every rendered file, by its path in the repo beside the environment file at `envPath`:
-   * `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`.
+   * `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`. The dnsmasq files list
+   * `specs` (the containers with their addresses; the file's own when not given) and the VIP.
    */
-  files(envPath: string, env: Environment): Record<string, string>;
+  files(
+    envPath: string,
+    env: Environment,
+    specs?: readonly ContainerSpec[],
+  ): Record<string, string>;
 }
 
 export interface RendererSources {
@@ -45,10 +62,14 @@ export function createRenderer(sources: RendererSources): Renderer {
   return {
     classes,
     sitePp,
-    files(envPath, env) {
-      const dir = posix.dirname(envPath);
-      const at = (path: string) => (dir === '.' ? path : posix.join(dir, path));
-      const entries = dnsmasqEntries(containerSpecs(env));
+    files(envPath, env, specs = containerSpecs(env)) {
+      const at = (path: string) => besideEnv(envPath, path);
+      const entries = dnsmasqEntries(specs);
+      const { vip, vip_name: vipName, domain } = env.common;
+      const named = vipName !== undefined && RFC1123_LABEL.test(vipName);
+      if (vip !== undefined && named && !entries.some((e) => e.name === vipName)) {
+        entries.push({ name: vipName, fqdn: `${vipName}.${domain}`, ip: vip });
+      }
       return {
         [at(RENDERED_PATHS.sitePp)]: sitePp(env),
         [at(RENDERED_PATHS.dhcpHosts)]: renderDhcpHosts(entries),

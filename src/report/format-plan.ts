@@ -13,6 +13,8 @@ import {
 export interface FormatOptions {
   /** Colour the symbols with ANSI escapes, for a terminal. */
   color: boolean;
+  /** Containers whose address is new (neither in the file nor recorded): marked `(new)`. */
+  fresh?: ReadonlySet<string>;
 }
 
 const SYMBOL: Record<StepAction | HostAction, string> = {
@@ -69,7 +71,8 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
         const width = Math.max(...steps.map((step) => step.name.length));
         for (const step of steps) {
           const symbol = paint(ANSI[step.action], SYMBOL[step.action].padStart(3));
-          const details = [step.name.padEnd(width), ...detailsOf(step)].join('  ');
+          const isNew = options.fresh?.has(step.name) === true;
+          const details = [step.name.padEnd(width), ...detailsOf(step, isNew)].join('  ');
           lines.push(`    ${symbol} ${details}  # ${step.reason}`);
         }
       }
@@ -92,7 +95,7 @@ function hostLines(
       const what =
         step.action === 'network'
           ? `network ${step.name}  ${step.subnet} gateway ${step.gateway} mtu ${step.mtu}`
-          : `tunnel ${step.name} to ${step.peer}  vni ${step.vni} ${step.local} -> ${step.remote}`;
+          : `tunnel ${step.name} to ${step.peers.map((p) => p.host).join(', ')}  vni ${step.vni} from ${step.local}`;
       lines.push(`    ${symbol} ${what}  # ${step.reason}`);
     }
   }
@@ -114,7 +117,8 @@ function byHost<S extends { host: string }>(steps: readonly S[]): Map<string, S[
   return hosts;
 }
 
-function detailsOf(step: Step): string[] {
+function detailsOf(step: Step, isNew: boolean): string[] {
+  const addresses = (spec: ContainerSpec) => addressesOf(spec, isNew);
   switch (step.action) {
     case 'remove':
       return [
@@ -136,9 +140,9 @@ function detailsOf(step: Step): string[] {
   }
 }
 
-function addresses(spec: ContainerSpec): string[] {
+function addressesOf(spec: ContainerSpec, isNew: boolean): string[] {
   const found: string[] = [];
-  if (spec.ipaddress !== undefined) found.push(`ip ${spec.ipaddress}`);
+  if (spec.ipaddress !== undefined) found.push(`ip ${spec.ipaddress}${isNew ? ' (new)' : ''}`);
   if (spec.macAddress !== undefined) found.push(`mac ${spec.macAddress}`);
   return found;
 }
@@ -153,7 +157,8 @@ function summary(plan: Plan): string {
   return (
     `Plan: ${total.create} to create, ${total.recreate} to recreate, ${total.start} to start, ` +
     `${total.stop} to stop, ${total.remove} to remove` +
-    more(total.network + total.tunnel, 'network steps') +
+    more(total.network, total.network === 1 ? 'network to make' : 'networks to make') +
+    more(total.tunnel, total.tunnel === 1 ? 'tunnel to make' : 'tunnels to make') +
     more(total.attach, 'to attach') +
     more(total.configure, 'to configure') +
     more(total.conflict, 'blocked') +

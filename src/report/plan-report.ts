@@ -28,6 +28,8 @@ export interface PlanReportInput {
   refreshed: string[];
   /** A commit's page, for links. */
   commitUrl?: (sha: string) => string;
+  /** Containers whose address is new (neither in the file nor recorded): marked new. */
+  fresh?: readonly string[];
 }
 
 export interface Report {
@@ -93,7 +95,7 @@ export function planReport(input: PlanReportInput): Report {
       const what =
         step.action === 'network'
           ? `${step.subnet}, gateway ${step.gateway}, MTU ${step.mtu}`
-          : `to ${step.peer} (VNI ${step.vni})`;
+          : `to ${step.peers.map((p) => p.host).join(', ')} (VNI ${step.vni})`;
       lines.push(
         `| ${mdText(step.host)} | ${step.action} ${mdCode(step.name)} | ${mdText(what)} | ${mdText(step.reason)} |`,
       );
@@ -109,7 +111,7 @@ export function planReport(input: PlanReportInput): Report {
     );
     for (const step of hostSteps) {
       lines.push(
-        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step)} | ${mdText(step.reason)} |`,
+        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step, input.fresh?.includes(step.name) === true)} | ${mdText(step.reason)} |`,
       );
     }
     lines.push('');
@@ -171,10 +173,13 @@ function filesSection(files: readonly FileChange[], room: number): string {
   return `${text}</details>\n`;
 }
 
-function address(step: Step): string {
+function address(step: Step, isNew: boolean): string {
   const spec: ContainerSpec | undefined = 'spec' in step ? step.spec : undefined;
   if (spec === undefined || step.action === 'stop') return '';
-  const ip = spec.ipaddress ?? 'assigned at start';
+  const ip =
+    spec.ipaddress === undefined
+      ? 'assigned at start'
+      : `${spec.ipaddress}${isNew ? ' (new)' : ''}`;
   return mdText(spec.macAddress === undefined ? ip : `${ip}, ${spec.macAddress}`);
 }
 

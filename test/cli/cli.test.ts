@@ -117,8 +117,12 @@ describe('dockstack (command line)', () => {
         '  tier 10: webui',
       ]);
       expect(run.stdout).toContain(
-        'Plan: 13 to create, 0 to recreate, 0 to start, 0 to stop, 0 to remove.',
+        'Plan: 13 to create, 0 to recreate, 0 to start, 0 to stop, 0 to remove, 1 network to make.',
       );
+      // The file's addresses as given, the others new (nothing is recorded beside the file).
+      expect(run.stdout).toContain('+ dns1  dns:latest  ip 10.0.0.1/16  mac de:ad:be:ef:ba:11');
+      expect(run.stdout).toMatch(/\+ puppet1 {2}puppet:latest {2}ip 10\.0\.0\.3\/16 \(new\)/);
+      expect(run.stdout).toContain('+ network dockstack-default  10.0.0.0/16 gateway 10.0.0.100');
       expect(run.stdout).not.toContain('\u001b[');
     });
 

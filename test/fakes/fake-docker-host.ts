@@ -133,8 +133,18 @@ export class FakeDockerHost implements DockerHost {
         new HostError(this.name, 'conflict', `the name ${spec.name} is in use`),
       );
     }
+    if (spec.network !== undefined && this.findNetwork(spec.network) === undefined) {
+      return Promise.reject(
+        new HostError(this.name, 'not-found', `network ${spec.network} not found`),
+      );
+    }
     const id = `${this.name}-${this.nextId++}`;
     const health = this.healthOf.get(spec.image);
+    // Like the engine: the container joins its network at its address and MAC.
+    const joined: NetworkAttachment = {
+      ...(spec.ipaddress === undefined ? {} : { ipv4: spec.ipaddress.replace(/\/\d+$/, '') }),
+      ...(spec.macAddress === undefined ? {} : { macAddress: spec.macAddress }),
+    };
     const container: FakeContainer = {
       id,
       name: spec.name,
@@ -142,6 +152,7 @@ export class FakeDockerHost implements DockerHost {
       running: false,
       labels,
       ...(health ? { health: [...health] } : {}),
+      ...(spec.network === undefined ? {} : { networks: new Map([[spec.network, joined]]) }),
     };
     this.containers.set(id, container);
     this.emit(container, 'create');

@@ -1,0 +1,28 @@
+/** A network as found on a Docker host (the parts the planner compares). */
+export interface FoundNetwork {
+  id: string;
+  subnet?: string;
+  gateway?: string;
+  bridgeName?: string;
+  mtu?: number;
+  options: Record<string, string>;
+}
+
+/** The VXLAN device of the environment on a host, as its helper sees it. */
+export interface FoundTunnel {
+  present: boolean;
+  vni?: number;
+  local?: string;
+  /** The bridge it is a port of. */
+  master?: string;
+  /** The peers it floods to (the destinations of its all-zeros forwarding entries). */
+  peers: string[];
+}
+
+/** What one host has of the environment's network. */
+export interface HostNetworkState {
+  /** The environment's Docker network, when the host has it. */
+  network?: FoundNetwork;
+  /** The tunnel; undefined when it was not looked at. */
+  tunnel?: FoundTunnel;
+}

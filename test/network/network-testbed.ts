@@ -1,0 +1,107 @@
+import type Docker from 'dockerode';
+import { parse, stringify } from 'yaml';
+
+import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
+
+import { HELPER_LABEL } from '../../src/hosts/helper-spec.js';
+import { LABELS } from '../../src/plan/labels.js';
+import { HELPER_IMAGE } from '../../src/network/helper-image.js';
+import { SEED_TEXT } from '../fixtures/render/seed-environment.js';
+import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
+
+/** The tag of the real dns image (dnsmasq), as `images/build.sh --network` tags it for the tests. */
+export const REAL_DNS_TAG = 'real';
+
+/** Each engine's address on the link between them: the tunnel endpoints. */
+export const TUNNEL_ADDRESSES = { local: '10.200.0.1', h2: '10.200.0.2' } as const;
+
+/** Throws, saying what to run, unless both engines hold the real dns image and the helper. */
+export async function assertNetworkImages(): Promise<void> {
+  for (const [name, endpoint] of Object.entries(ENGINES)) {
+    for (const image of [`dns:${REAL_DNS_TAG}`, HELPER_IMAGE]) {
+      try {
+        await rawClient(endpoint).getImage(image).inspect();
+      } catch {
+        throw new Error(
+          `the engine ${name} has no ${image}: run TAG=${REAL_DNS_TAG} images/build.sh --network ` +
+            'unix:///run/ds-h2.sock (as root; .ci/setup does)',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Removes what an environment's network left on both engines: its Docker networks (containers
+ * first, by the caller) and the VXLAN device, which outlives its bridge.
+ */
+export async function removeEnvironmentNetwork(environment: string, vxlan: string): Promise<void> {
+  for (const endpoint of Object.values(ENGINES)) {
+    const docker = rawClient(endpoint);
+    const networks = await docker.listNetworks({
+      filters: { label: [`${LABELS.environment}=${environment}`] },
+    });
+    for (const network of networks) {
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
+    }
+    await runOnHost(docker, ['sh', '-c', `ip link del dev ${vxlan} 2>/dev/null || true`]);
+  }
+}
+
+/** Runs `command` in a helper on the engine's own network namespace, and removes the helper. */
+export async function runOnHost(docker: Docker, command: string[]): Promise<void> {
+  const helper = await docker.createContainer({
+    Image: HELPER_IMAGE,
+    Cmd: command,
+    Labels: { [HELPER_LABEL]: 'true' },
+    HostConfig: {
+      NetworkMode: 'host',
+      CapAdd: ['NET_ADMIN'],
+    },
+  });
+  try {
+    await helper.start();
+    await helper.wait();
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The seed's environment file with only what the test bed needs: a `hosts:` map of the two
+ * engines (with their tunnel addresses), the containers spread over them in turn, the real dns
+ * image, and the names prefixed (`PREFIX-`) so the test cleanup finds them.
+ */
+export function seedOverTwoEngines(name: string, prefix: string): string {
+  const raw = parse(SEED_TEXT) as {
+    common: Record<string, unknown>;
+    services: Record<string, Record<string, Record<string, unknown>>>;
+    [key: string]: unknown;
+  };
+  let turn = 0;
+  const services: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const service of DEFAULT_ORDER) {
+    const renamed: Record<string, Record<string, unknown>> = {};
+    for (const [container, settings] of Object.entries(raw.services[service] ?? {})) {
+      renamed[`${prefix}-${container}`] = {
+        ...settings,
+        host: turn++ % 2 === 0 ? 'local' : 'h2',
+        ...(service === 'dns' ? { tag: REAL_DNS_TAG } : {}),
+      };
+    }
+    services[service] = renamed;
+  }
+  return stringify({
+    name,
+    ...raw,
+    common: { ...raw.common, puppetServer: `${prefix}-${String(raw.common.puppetServer)}` },
+    services,
+    hosts: {
+      local: { docker: 'unix:///var/run/docker.sock', address: TUNNEL_ADDRESSES.local },
+      h2: { docker: 'tcp://10.200.0.2:2375', address: TUNNEL_ADDRESSES.h2 },
+    },
+  });
+}
