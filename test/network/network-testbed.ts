@@ -73,9 +73,9 @@ export async function runOnHost(docker: Docker, command: string[]): Promise<void
 /**
  * The seed's environment file with only what the test bed needs: a `hosts:` map of the two
  * engines (with their tunnel addresses), the containers spread over them in turn, the real dns
- * image, and the names prefixed (`PREFIX-`) so the test cleanup finds them.
+ * image (unless `dnsTag` says another), and the names prefixed (`PREFIX-`) so the test cleanup finds them.
  */
-export function seedOverTwoEngines(name: string, prefix: string): string {
+export function seedOverTwoEngines(name: string, prefix: string, dnsTag = REAL_DNS_TAG): string {
   const raw = parse(SEED_TEXT) as {
     common: Record<string, unknown>;
     services: Record<string, Record<string, Record<string, unknown>>>;
@@ -89,7 +89,7 @@ export function seedOverTwoEngines(name: string, prefix: string): string {
       renamed[`${prefix}-${container}`] = {
         ...settings,
         host: turn++ % 2 === 0 ? 'local' : 'h2',
-        ...(service === 'dns' ? { tag: REAL_DNS_TAG } : {}),
+        ...(service === 'dns' ? { tag: dnsTag } : {}),
       };
     }
     services[service] = renamed;
