@@ -56,7 +56,10 @@ export const Common = z
     puppetServer: z.string().optional().describe('name of the puppet master container or host'),
     vip: Ipv4.optional().describe('virtual IP held by keepalived on the haproxy containers'),
     vip_mask: z.int().min(0).max(32).optional().describe('prefix length of the VIP'),
-    vip_name: z.string().optional().describe('DNS name of the VIP (dnsmasq answers it when it is a DNS label)'),
+    vip_name: z
+      .string()
+      .optional()
+      .describe('DNS name of the VIP (dnsmasq answers it when it is a DNS label)'),
     galera_password: Secret.optional(),
     haproxy_password: Secret.optional(),
     haproxy_user: Secret.optional(),

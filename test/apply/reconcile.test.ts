@@ -103,7 +103,8 @@ describe('reconcile against real Docker engines', () => {
     expect(again.result.steps).toEqual([]);
     expect(requests.filter((r) => r.write)).toEqual([]);
     expect(requests.map((r) => `${r.host} ${r.method}`).sort()).toEqual(['h2 list', 'local list']);
-  }, 120_000);
+    // 200 creates and starts queue inside the engines: minutes on a busy two-core machine.
+  }, 300_000);
 
   it('adds and removes a container', async () => {
     const base: Services = { webui: { [`${PREFIX}-add-webui1`]: { host: 'local' } } };

@@ -27,6 +27,7 @@ import {
   assertNetworkImages,
   REAL_DNS_TAG,
   removeEnvironmentNetwork,
+  removeLeftoverNetworks,
   runOnHost,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -117,7 +118,7 @@ describe('every container keeps its address and its name, across two engines', (
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
-      await removeEnvironmentNetwork(NAME, layout().vxlan);
+      await removeLeftoverNetworks();
     },
     teardown: async () => {
       await removeTestContainers();

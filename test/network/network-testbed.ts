@@ -105,3 +105,31 @@ export function seedOverTwoEngines(name: string, prefix: string, dnsTag = REAL_D
     },
   });
 }
+
+/** The environment names the network tests and benchmarks use (each with its process id). */
+const TEST_ENVIRONMENTS = /^(net-test|seed-net|bench-net)-\d+$/;
+
+/**
+ * Removes what a crashed earlier run of the network tests left: their networks on both engines
+ * (the caller removes their containers first) and VXLAN devices of dockstack's naming that no
+ * bridge holds any more. A subnet left behind would make every later network on it fail.
+ */
+export async function removeLeftoverNetworks(): Promise<void> {
+  for (const endpoint of Object.values(ENGINES)) {
+    const docker = rawClient(endpoint);
+    const networks = await docker.listNetworks({ filters: { label: [LABELS.environment] } });
+    for (const network of networks) {
+      if (!TEST_ENVIRONMENTS.test(network.Labels?.[LABELS.environment] ?? '')) continue;
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
+    }
+    await runOnHost(docker, [
+      'sh',
+      '-c',
+      'for d in $(ip -j link show type vxlan | grep -o \'"ifname":"dsv-[^"]*"\' | cut -d\'"\' -f4); do ' +
+        'ip -d link show dev "$d" | grep -q " master " || ip link del dev "$d"; done',
+    ]);
+  }
+}

@@ -12,6 +12,7 @@ import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
   removeEnvironmentNetwork,
+  removeLeftoverNetworks,
   seedOverTwoEngines,
 } from './network-testbed.js';
 
@@ -51,6 +52,7 @@ describe("the seed's environment over two engines, from the daemon", () => {
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
+      await removeLeftoverNetworks();
       remote = createRemote(root.path, { 'environment.yaml': seedOverTwoEngines(NAME, PREFIX) });
       daemon = await startDaemon([
         '--repo',
