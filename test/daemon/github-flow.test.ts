@@ -204,9 +204,11 @@ describe.each<[StackMode, string]>([
     expect(ignored.status).toBe(202);
     expect(await ignored.json()).toMatchObject({ status: 'ignored' });
     const metrics = await (await fetch(`${stack.daemon.base}/metrics`)).text();
+    // A delivery that fails verification is not trusted to name its event.
     expect(metrics).toMatch(
-      /dockstack_webhook_deliveries_total\{event="push",result="refused"\} [4-9]/,
+      /dockstack_webhook_deliveries_total\{event="unverified",result="refused"\} [4-9]/,
     );
+    expect(metrics).not.toMatch(/event="push",result="refused"/);
   });
 
   it('made only requests GitHub documents, and never showed a secret', () => {

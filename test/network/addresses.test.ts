@@ -37,6 +37,8 @@ const n = (short: string) => `${PREFIX}-${short}`;
 const DNS = { tag: REAL_DNS_TAG, gateway: '10.0.0.100' };
 /** How many times a container is removed and recreated (DOCKSTACK_ADDRESS_CYCLES to change). */
 const CYCLES = Number(process.env.DOCKSTACK_ADDRESS_CYCLES ?? '10');
+/** Three passes a cycle, each seconds long on a busy machine. */
+const CYCLE_BUDGET_MS = 60_000 + CYCLES * 45_000;
 
 /** The seed's dns pair and a few containers without addresses, spread over both engines. */
 const services: Services = {
@@ -178,32 +180,36 @@ describe('every container keeps its address and its name, across two engines', (
     expect(ping.output).toMatch(/2 packets received/);
   });
 
-  it(`keeps the MAC and address through ${String(CYCLES)} removals by hand and as many by the file`, async () => {
-    const first = await endpoint(n('gal2'));
-    for (let i = 0; i < CYCLES; i++) {
-      // By hand: the next pass repairs it at the recorded address.
-      const c = await endpoint(n('gal2'));
-      await rawClient(ENGINES.h2).getContainer(c.container.id).remove({ force: true });
-      await apply();
-      expect(await endpoint(n('gal2')), `repair ${String(i + 1)}`).toMatchObject({
-        ip: first.ip,
-        mac: first.mac,
-      });
-      // By the file: removed (its address released), then added back.
-      const galera = Object.fromEntries(
-        Object.entries(services.galera ?? {}).filter(([name]) => name !== n('gal2')),
-      );
-      write({ ...services, galera });
-      await apply();
-      expect(record().has(n('gal2'))).toBe(false);
-      write(services);
-      await apply();
-      expect(await endpoint(n('gal2')), `re-added ${String(i + 1)}`).toMatchObject({
-        ip: first.ip,
-        mac: first.mac,
-      });
-    }
-  });
+  it(
+    `keeps the MAC and address through ${String(CYCLES)} removals by hand and as many by the file`,
+    async () => {
+      const first = await endpoint(n('gal2'));
+      for (let i = 0; i < CYCLES; i++) {
+        // By hand: the next pass repairs it at the recorded address.
+        const c = await endpoint(n('gal2'));
+        await rawClient(ENGINES.h2).getContainer(c.container.id).remove({ force: true });
+        await apply();
+        expect(await endpoint(n('gal2')), `repair ${String(i + 1)}`).toMatchObject({
+          ip: first.ip,
+          mac: first.mac,
+        });
+        // By the file: removed (its address released), then added back.
+        const galera = Object.fromEntries(
+          Object.entries(services.galera ?? {}).filter(([name]) => name !== n('gal2')),
+        );
+        write({ ...services, galera });
+        await apply();
+        expect(record().has(n('gal2'))).toBe(false);
+        write(services);
+        await apply();
+        expect(await endpoint(n('gal2')), `re-added ${String(i + 1)}`).toMatchObject({
+          ip: first.ip,
+          mac: first.mac,
+        });
+      }
+    },
+    CYCLE_BUDGET_MS,
+  );
 
   it('serves the same names from both dns containers, and at once from a recreated one', async () => {
     const gal1 = (await endpoint(n('gal1'))).container;
