@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import { tierOrder } from '../environment/tier-order.js';
+import { addressEnvironment } from '../network/address-environment.js';
+import { freshAddresses } from '../network/fresh-addresses.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { invalidReport, MAX_REPORT, PLAN_MARKER, planReport } from './plan-report.js';
 
@@ -37,6 +39,26 @@ describe('planReport', () => {
     expect(report.body).toContain('**192.168.99.2**');
     expect(report.body).toContain('| ➕ create | `dns1` | dns | 10.0.0.1/16, de:ad:be:ef:ba:11 |');
     expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
+  });
+
+  it('shows every container at its address, and marks the new ones', () => {
+    const loaded = loadEnvironment(seed);
+    if (!loaded.ok) throw new Error('the seed is valid');
+    const addressed = addressEnvironment(loaded.env, 'de:ad:00:00:00:01,gal1,10.0.0.40\n');
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: planChanges(addressed.specs, [], tierOrder(loaded.env)),
+      unreachable: [],
+      files: [],
+      refreshed: [],
+      fresh: [...freshAddresses(addressed.addresses)],
+    });
+    expect(report.body).toContain('| ➕ create | `dns1` | dns | 10.0.0.1/16, de:ad:be:ef:ba:11 |');
+    expect(report.body).toContain(
+      '| ➕ create | `gal1` | galera | 10.0.0.40/16, de:ad:00:00:00:01 |',
+    );
+    expect(report.body).toMatch(/\| ➕ create \| `webui1` \| webui \| 10\.0\.0\.\d+\/16 \(new\), /);
   });
 
   it('links the commit to its page when told where commits are', () => {
