@@ -13,7 +13,8 @@ export interface ObserveNetworkOptions {
 
 /**
  * What `host` has of the environment's network: its Docker network (one list call) and, when
- * asked and the environment spans hosts, its tunnel device (one short-lived helper).
+ * asked, the environment spans hosts and the network is there, its tunnel device (one
+ * short-lived helper).
  */
 export async function observeNetwork(
   host: DockerHost,
@@ -32,7 +33,8 @@ export async function observeNetwork(
       ...(found.mtu === undefined ? {} : { mtu: found.mtu }),
     };
   }
-  if (options.tunnels && layout.hosts.length > 1) {
+  // Without the network there is no bridge for a tunnel: both are made, nothing to look at.
+  if (options.tunnels && layout.hosts.length > 1 && state.network !== undefined) {
     const shown = await host.runHelper({
       image: HELPER_IMAGE,
       command: ['sh', '-c', showTunnelScript(layout.vxlan)],

@@ -27,6 +27,11 @@ export interface ServedDns {
   error?: string;
 }
 
+/** True for a running container whose image follows the dnsmasq contract. */
+export function servesDnsmasq(container: ObservedContainer): boolean {
+  return container.running && container.labels[DNSMASQ_LABEL] === DNSMASQ_LABEL_VALUE;
+}
+
 /**
  * What each dns container was last given, by host and container id: a container is sent the
  * data again only when it changed, or when it is another container (recreated: a new id).
@@ -49,9 +54,7 @@ export async function serveDns(
     .update('\0')
     .update(data.dhcpHosts)
     .digest('hex');
-  const targets = containers.filter(
-    (c) => c.running && c.labels[DNSMASQ_LABEL] === DNSMASQ_LABEL_VALUE,
-  );
+  const targets = containers.filter(servesDnsmasq);
   const served = targets.map(async (c): Promise<ServedDns | undefined> => {
     const key = `${c.host}\u0000${c.id}`;
     if (memory.get(key) === digest) return undefined;

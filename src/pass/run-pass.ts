@@ -6,7 +6,7 @@ import { isEmpty } from '../plan/plan.js';
 import { addressEnvironment } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
 import { networkLayout } from '../network/network-layout.js';
-import { serveDns, type DnsMemory } from '../network/serve-dns.js';
+import { serveDns, servesDnsmasq, type DnsMemory } from '../network/serve-dns.js';
 import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -111,16 +111,21 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       : planStage(env, addressed, await observeStage(hosts, clock, network(false)));
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
-    const files = deps.renderer.files(snapshot.file, env, addressed.specs);
-    const dns = await serveDns(
-      hosts,
-      after.observed.filter(isManaged),
-      {
-        hosts: files[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
-        dhcpHosts: files[recordPath(snapshot.file)] ?? '',
-      },
-      deps.dns ?? new Map<string, string>(),
-    );
+    // Rendered once, and only when something needs the files (a drift check mostly does not).
+    let files: Record<string, string> | undefined;
+    const rendered = () => (files ??= deps.renderer.files(snapshot.file, env, addressed.specs));
+    const managed = after.observed.filter(isManaged);
+    const dns = managed.some(servesDnsmasq)
+      ? await serveDns(
+          hosts,
+          managed,
+          {
+            hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
+            dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
+          },
+          deps.dns ?? new Map<string, string>(),
+        )
+      : [];
     let recorded: string | undefined;
     if (request.recorder !== undefined) {
       recorded = await request.recorder.record({
@@ -131,7 +136,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
         },
         env,
         registered,
-        files,
+        files: rendered(),
         ...writeBackMessage({
           appliedCommit: git?.applied ?? snapshot.file,
           reconciliation,
