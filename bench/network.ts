@@ -31,7 +31,7 @@ import { startDaemon, waitFor } from '../test/daemon/daemon-process.js';
 import { createRemote, git } from '../test/git/git-fixture.js';
 import {
   assertNetworkImages,
-  removeEnvironmentNetwork,
+  removeTestNetworks,
   seedOverTwoEngines,
 } from '../test/network/network-testbed.js';
 import { assertTestbed, ENGINES, rawClient } from '../test/testbed/docker-testbed.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (layout === undefined) throw new Error('the seed has no network');
   const cleanUp = async () => {
     await removeTestContainers();
-    await removeEnvironmentNetwork(NAME, layout.vxlan);
+    await removeTestNetworks();
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));

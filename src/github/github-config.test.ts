@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import {
   commitPage,
@@ -47,6 +47,9 @@ describe('githubConfig', () => {
 
   it('reads the token and the App key from files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockstack-gh-'));
+    onTestFinished(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
     writeFileSync(
       join(dir, 'key.pem'),

@@ -27,15 +27,15 @@ export interface AddressedEnvironment {
  * The environment's containers with their addresses (pure): static, else recorded in `record`
  * (the `dnsmasq/dhcp-hosts` text of the last write-back), else where the container is found on
  * the environment's network (`observed`: a record lost or not written yet), else new. See
- * allocateAddresses.
+ * allocateAddresses. `layout` is the environment's networkLayout, when the caller has it already.
  */
 export function addressEnvironment(
   env: Environment,
   record: string | undefined,
   observed: readonly ObservedContainer[] = [],
+  layout: NetworkLayout | undefined = networkLayout(env),
 ): AddressedEnvironment {
   const specs = containerSpecs(env);
-  const layout = networkLayout(env);
   if (layout === undefined) return { addresses: new Map(), specs };
   const reserved = env.common.vip === undefined ? [] : [env.common.vip];
   const remembered = readAddressRecord(record);

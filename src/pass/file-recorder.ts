@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { besideEnv, RENDERED_PATHS } from '../render/renderer.js';
+import { readTextIfAny } from '../util/read-text-if-any.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { PassRecord, Recorder } from './record-stage.js';
 
@@ -23,7 +24,7 @@ export function fileRecorder(): Recorder {
       for (const kept of KEPT) {
         const path = besideEnv(record.envPath, kept);
         const content = record.files[path];
-        const before = readOrUndefined(path);
+        const before = readTextIfAny(path);
         if (content === undefined || before === content) continue;
         // An environment without addresses leaves no empty files behind.
         if (before === undefined && !addressed) continue;
@@ -38,12 +39,4 @@ export function fileRecorder(): Recorder {
 
 function hasEntries(content: string): boolean {
   return content.split('\n').some((line) => line.trim() !== '' && !line.startsWith('#'));
-}
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import { MAX_BYTES } from '../environment/load-environment.js';
 import { recordPath } from '../render/renderer.js';
+import { readTextIfAny } from '../util/read-text-if-any.js';
 import type { Source } from './source.js';
 
 /**
@@ -14,7 +15,7 @@ export function fileSource(path: string): Source {
     read: () => {
       try {
         const bytes = readCapped(path, MAX_BYTES + 1);
-        const record = readRecord(path);
+        const record = readTextIfAny(recordPath(path));
         return Promise.resolve({ file: path, bytes, ...(record === undefined ? {} : { record }) });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -22,15 +23,6 @@ export function fileSource(path: string): Source {
       }
     },
   };
-}
-
-/** The address record in the folder beside the environment file, when there is one. */
-function readRecord(envFile: string): string | undefined {
-  try {
-    return readFileSync(recordPath(envFile), 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function readCapped(path: string, limit: number): Uint8Array {

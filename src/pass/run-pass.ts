@@ -92,7 +92,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   const network = (tunnels: boolean) => (layout === undefined ? undefined : { layout, tunnels });
   try {
     const observation = await observeStage(hosts, clock, network(request.tunnels ?? true));
-    const addressed = addressEnvironment(env, snapshot.record, observation.observed);
+    const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
     const planned = planStage(env, addressed, observation);
     if (request.goal === 'plan') {
       const result: PassResult = { stage: 'plan', ...base, env, planned };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,8 @@ function gitDiff(before: string, after: string): string {
     });
   } catch (error) {
     out = (error as { stdout: string }).stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return out
     .slice(out.indexOf('--- '))

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { ROOT, runDockstack } from './run-dockstack.js';
 
@@ -10,7 +10,11 @@ const example = join(ROOT, 'env-repo-example/environment.yaml');
 const seed = join(ROOT, 'test/fixtures/seed-environment.yaml');
 
 function tempFile(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'dockstack-cli-')), name);
+  const dir = mkdtempSync(join(tmpdir(), 'dockstack-cli-'));
+  onTestFinished(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const path = join(dir, name);
   writeFileSync(path, text);
   return path;
 }

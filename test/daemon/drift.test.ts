@@ -62,9 +62,12 @@ describe('the daemon between commits, on real engines', () => {
       );
     },
     teardown: async () => {
-      await daemon?.stop();
-      await removeTestContainers();
-      root.remove();
+      try {
+        await daemon?.stop();
+        await removeTestContainers();
+      } finally {
+        root.remove();
+      }
     },
   });
 

@@ -26,8 +26,7 @@ import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
   REAL_DNS_TAG,
-  removeEnvironmentNetwork,
-  removeLeftoverNetworks,
+  removeTestNetworks,
   runOnHost,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -120,12 +119,15 @@ describe('every container keeps its address and its name, across two engines', (
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
-      await removeLeftoverNetworks();
+      await removeTestNetworks();
     },
     teardown: async () => {
-      await removeTestContainers();
-      await removeEnvironmentNetwork(NAME, layout().vxlan);
-      dir.remove();
+      try {
+        await removeTestContainers();
+        await removeTestNetworks();
+      } finally {
+        dir.remove();
+      }
     },
   });
 

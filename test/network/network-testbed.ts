@@ -31,26 +31,6 @@ export async function assertNetworkImages(): Promise<void> {
   }
 }
 
-/**
- * Removes what an environment's network left on both engines: its Docker networks (containers
- * first, by the caller) and the VXLAN device, which outlives its bridge.
- */
-export async function removeEnvironmentNetwork(environment: string, vxlan: string): Promise<void> {
-  for (const endpoint of Object.values(ENGINES)) {
-    const docker = rawClient(endpoint);
-    const networks = await docker.listNetworks({
-      filters: { label: [`${LABELS.environment}=${environment}`] },
-    });
-    for (const network of networks) {
-      await docker
-        .getNetwork(network.Id)
-        .remove()
-        .catch(() => undefined);
-    }
-    await runOnHost(docker, ['sh', '-c', `ip link del dev ${vxlan} 2>/dev/null || true`]);
-  }
-}
-
 /** Runs `command` in a helper on the engine's own network namespace, and removes the helper. */
 export async function runOnHost(docker: Docker, command: string[]): Promise<void> {
   const helper = await docker.createContainer({
@@ -110,11 +90,12 @@ export function seedOverTwoEngines(name: string, prefix: string, dnsTag = REAL_D
 const TEST_ENVIRONMENTS = /^(net-test|seed-net|bench-net)-\d+$/;
 
 /**
- * Removes what a crashed earlier run of the network tests left: their networks on both engines
- * (the caller removes their containers first) and VXLAN devices of dockstack's naming that no
- * bridge holds any more. A subnet left behind would make every later network on it fail.
+ * Removes the networks of the network tests and benchmarks from both engines, this run's and
+ * what a crashed earlier run left (the caller removes their containers first), and VXLAN devices
+ * of dockstack's naming that no bridge holds any more. A subnet left behind would make every
+ * later network on it fail.
  */
-export async function removeLeftoverNetworks(): Promise<void> {
+export async function removeTestNetworks(): Promise<void> {
   for (const endpoint of Object.values(ENGINES)) {
     const docker = rawClient(endpoint);
     const networks = await docker.listNetworks({ filters: { label: [LABELS.environment] } });

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 
-import { loadEnvironment } from '../../src/environment/load-environment.js';
 import { readAddressRecord } from '../../src/network/address-record.js';
-import { networkLayout } from '../../src/network/network-layout.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import {
-  assertNetworkImages,
-  removeEnvironmentNetwork,
-  removeLeftoverNetworks,
-  seedOverTwoEngines,
-} from './network-testbed.js';
+import { assertNetworkImages, removeTestNetworks, seedOverTwoEngines } from './network-testbed.js';
 
 const NAME = `seed-net-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
@@ -52,7 +45,7 @@ describe("the seed's environment over two engines, from the daemon", () => {
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
-      await removeLeftoverNetworks();
+      await removeTestNetworks();
       remote = createRemote(root.path, { 'environment.yaml': seedOverTwoEngines(NAME, PREFIX) });
       daemon = await startDaemon([
         '--repo',
@@ -69,19 +62,15 @@ describe("the seed's environment over two engines, from the daemon", () => {
       );
     },
     teardown: async () => {
-      await daemon?.stop();
-      await removeTestContainers();
-      await removeEnvironmentNetwork(NAME, tunnelName());
-      root.remove();
+      try {
+        await daemon?.stop();
+        await removeTestContainers();
+        await removeTestNetworks();
+      } finally {
+        root.remove();
+      }
     },
   });
-
-  /** The tunnel device's name, as the environment's layout gives it. */
-  function tunnelName(): string {
-    const loaded = loadEnvironment(seedOverTwoEngines(NAME, PREFIX));
-    if (!loaded.ok) throw new Error('the seed is invalid');
-    return networkLayout(loaded.env)?.vxlan ?? '';
-  }
 
   it('puts dns1 and dns2 at the file addresses and the other eleven at recorded ones', async () => {
     const all = await testContainers();
