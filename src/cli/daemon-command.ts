@@ -140,7 +140,8 @@ export async function daemonCommand(
       firstParentLog: (head, since, limit) => repo.firstParentLog(head, since, limit),
       readFile: (commit, path) => repo.readFile(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
-      writeBack: (change) => commitAndPush(repo, change, { attempts: 5 }),
+      writeBack: (change, head) =>
+        commitAndPush(repo, change, { attempts: 5, ...(head === undefined ? {} : { head }) }),
     },
     remoteHead: () => repo.remoteHead(),
     envPath: config.envPath,

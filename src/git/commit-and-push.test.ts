@@ -21,6 +21,10 @@ function racingRepo(races: number) {
       return Promise.resolve(Object.keys(files).length === 0 ? undefined : `c-${parent}`);
     },
     push: (sha) => {
+      if (sha !== `c-${head}`) {
+        calls.push(`push ${sha} not a fast-forward`);
+        return Promise.resolve('rejected');
+      }
       if (lost < races) {
         lost++;
         head = `h${lost}`;
@@ -72,6 +76,29 @@ describe('commitAndPush', () => {
       'fetch h2',
       'commit on h2',
       'push c-h2',
+    ]);
+  });
+
+  it('builds on a given head without fetching, and fetches at once when the branch moved', async () => {
+    const fresh = racingRepo(0);
+    expect(await commitAndPush(fresh.repo, change, { attempts: 1, head: 'h0' })).toBe('c-h0');
+    expect(fresh.calls).toEqual(['commit on h0', 'push c-h0']);
+
+    const moved = racingRepo(0);
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    const stale = await commitAndPush(moved.repo, change, { attempts: 1, head: 'old', sleep });
+    expect(stale).toBe('c-h0');
+    expect(waits).toEqual([]);
+    expect(moved.calls).toEqual([
+      'commit on old',
+      'push c-old not a fast-forward',
+      'fetch h0',
+      'commit on h0',
+      'push c-h0',
     ]);
   });
 

@@ -13,10 +13,16 @@ export interface CommitAndPushOptions {
   random?: () => number;
   /** Default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The branch's head as fetched moments ago: the first attempt builds on it without fetching.
+   * A push rejected because the branch moved since then fetches and builds again at once.
+   */
+  head?: string;
 }
 
 /**
- * Fetches, renders the change on the head, commits it and pushes, fast-forward only. When
+ * Fetches (unless given a head), renders the change on the head, commits it and pushes,
+ * fast-forward only. When
  * someone pushed meanwhile, waits (backoff with jitter), fetches again and renders anew on the
  * new head: the commit is built again on top of it, nothing is rebased or forced. Returns the
  * pushed sha, or undefined when there is nothing to change; throws a GitError (conflict) once
@@ -36,13 +42,20 @@ export async function commitAndPush(
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
+  let known = options.head;
   for (let attempt = 1; ; attempt++) {
-    const head = await repo.fetch();
+    const head = known ?? (await repo.fetch());
     const change = await render(head);
     if (change === undefined) return undefined;
     const sha = await repo.commit(head, change.files, change.message, change.trailers);
     if (sha === undefined) return undefined;
     if ((await repo.push(sha)) === 'pushed') return sha;
+    if (known !== undefined) {
+      // Built on what was known, not on what was fetched: not a lost race yet.
+      known = undefined;
+      attempt--;
+      continue;
+    }
     if (attempt >= attempts) {
       throw new GitError(
         'conflict',

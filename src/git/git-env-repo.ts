@@ -104,7 +104,8 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
     await git(
       [
         'fetch',
-        '--quiet',
+        // Not --quiet: a command that prints nothing costs simple-git a 50 ms wait for output.
+        '--verbose',
         '--no-tags',
         '--no-write-fetch-head',
         '--no-recurse-submodules',
@@ -265,7 +266,12 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       return await serial(async () => {
         const pushed = await pushRef(sha, ref, branch, []);
         if (pushed === 'rejected') return 'rejected';
-        await git(['update-ref', tracking, sha]);
+        // As a transaction: git then prints "start: ok", and simple-git does not wait 50 ms for
+        // output that never comes.
+        await git(['update-ref', '--stdin'], {
+          ...local,
+          input: `start\nupdate ${tracking} ${sha}\ncommit\n`,
+        });
         return 'pushed';
       });
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { inspect } from 'node:util';
 
 import Docker from 'dockerode';
 
@@ -38,16 +39,16 @@ export function engineConnection(endpoint: Endpoint): EngineConnection {
 
   switch (endpoint.kind) {
     case 'unix': {
-      const agent = new http.Agent({ keepAlive: true });
+      const agent = quiet(new http.Agent({ keepAlive: true }));
       return connect({ ...unset, socketPath: endpoint.socketPath, protocol: 'http', agent }, agent);
     }
     case 'tcp': {
       const base = { ...unset, host: endpoint.host, port: endpoint.port };
       if (endpoint.tls === undefined) {
-        const agent = new http.Agent({ keepAlive: true });
+        const agent = quiet(new http.Agent({ keepAlive: true }));
         return connect({ ...base, protocol: 'http', agent }, agent);
       }
-      const agent = new https.Agent({ keepAlive: true });
+      const agent = quiet(new https.Agent({ keepAlive: true }));
       const tls = {
         ca: readFileSync(endpoint.tls.ca),
         cert: readFileSync(endpoint.tls.cert),
@@ -85,4 +86,14 @@ function connect(
     client: (idleMs) => new Docker({ ...options, timeout: idleTimeout ? idleMs : undefined }),
     close: () => agent?.destroy(),
   };
+}
+
+/**
+ * docker-modem formats every request's options with util.inspect (all levels, hidden properties
+ * included) whether or not its debug output is on; an agent holding sockets makes that the
+ * largest cost of an idle daemon's checks. The agent shows as its class name instead.
+ */
+function quiet<A extends http.Agent>(agent: A): A {
+  Object.defineProperty(agent, inspect.custom, { value: () => `[${agent.constructor.name}]` });
+  return agent;
 }

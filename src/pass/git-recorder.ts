@@ -24,6 +24,6 @@ export function gitRecorder(repo: PassRepo): Recorder {
           message: record.message,
           trailers: record.trailers,
         };
-      }),
+      }, record.base.commit),
   };
 }

@@ -20,9 +20,11 @@ export interface PassRepo {
   /**
    * Commits what `change` makes of the branch's head as the bot and pushes it (fast-forward
    * only); when someone pushed meanwhile, does it again on the new head. The sha pushed, or
-   * undefined when nothing changes.
+   * undefined when nothing changes. `head`: the branch's head as this pass fetched it, built on
+   * without fetching again (the push tells whether it still is).
    */
   writeBack(
     change: (head: string) => Promise<CommitChange | undefined>,
+    head?: string,
   ): Promise<string | undefined>;
 }
