@@ -35,8 +35,8 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
 }
 
-/** The order host steps run in: every network before any tunnel that joins it. */
-const HOST_ACTION_ORDER: readonly HostStep['action'][] = ['network', 'tunnel'];
+/** The order host steps run in: every network (or switch) before any tunnel that joins it. */
+const HOST_ACTION_ORDER: readonly HostStep['action'][] = ['network', 'switch', 'tunnel'];
 
 /**
  * Executes a plan, exactly its steps, each by the executor of its action. Removal tiers run first,

@@ -26,11 +26,26 @@ export interface ContainerSpec {
   macAddress?: string;
   /** The environment's Docker network the container joins at its address and MAC. */
   network?: string;
+  /**
+   * With the `ovs` driver, instead of `network`: created without a network, and wired to the
+   * environment's Open vSwitch bridge once it runs (see network/ovs-scripts.ts).
+   */
+  wiring?: OvsWiring;
   /** Environment variables the image reads (the dns image's domain and DHCP settings, say). */
   env?: Record<string, string>;
   /** Capabilities beyond Docker's default set (NET_ADMIN for DHCP, say). */
   capAdd?: string[];
   state: ContainerState;
+}
+
+/** How a container is wired to the environment's Open vSwitch bridge. */
+export interface OvsWiring {
+  bridge: string;
+  /** The host-side end of its veth pair, a port of the bridge. */
+  port: string;
+  mtu: number;
+  /** Its address comes by DHCP from the dns containers (pinned to its MAC), not from the host. */
+  dhcp: boolean;
 }
 
 export const DEFAULT_ENVIRONMENT_NAME = 'default';

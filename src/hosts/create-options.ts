@@ -13,11 +13,14 @@ export function createOptions(
   labels: Record<string, string>,
   networkMode: string,
 ): Dockerode.ContainerCreateOptions {
-  const network = spec.network ?? networkMode;
+  // Wired to an Open vSwitch bridge once it runs: no network of Docker's meanwhile.
+  const network = spec.wiring === undefined ? (spec.network ?? networkMode) : 'none';
   const endpoint: Dockerode.EndpointSettings = {};
   const ipv4 = spec.network === undefined ? undefined : spec.ipaddress?.replace(/\/\d+$/, '');
   if (ipv4 !== undefined) endpoint.IPAMConfig = { IPv4Address: ipv4 };
-  if (spec.macAddress !== undefined) endpoint.MacAddress = spec.macAddress;
+  if (spec.macAddress !== undefined && spec.wiring === undefined) {
+    endpoint.MacAddress = spec.macAddress;
+  }
   const options: Dockerode.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
@@ -34,7 +37,9 @@ export function createOptions(
   if (spec.env !== undefined) {
     options.Env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
   }
-  if (spec.macAddress !== undefined) options.MacAddress = spec.macAddress;
+  if (spec.macAddress !== undefined && spec.wiring === undefined) {
+    options.MacAddress = spec.macAddress;
+  }
   if (Object.keys(endpoint).length > 0) {
     options.NetworkingConfig = { EndpointsConfig: { [network]: endpoint } };
   }

@@ -44,6 +44,11 @@ export interface DockerHost {
   /** Runs a helper container to its exit and removes it, also after a failure or a deadline. */
   runHelper(spec: HelperSpec): Promise<ExecResult>;
   /**
+   * Creates and starts a long-lived helper container named `spec.name` (restarted by the engine
+   * unless stopped); returns its id. Its deadline is not used.
+   */
+  startHelper(spec: HelperSpec & { name: string }): Promise<string>;
+  /**
    * The engine's container events from now on, until `options.signal` aborts. Fails with a
    * HostError of kind `unreachable` when the connection drops.
    */

@@ -17,7 +17,7 @@ import { HostError } from './host-error.js';
 import type { HostRequest } from './host-request.js';
 import { NetworkCalls } from './network-calls.js';
 import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
-import { runHelperContainer, type PrivilegeMemory } from './run-helper.js';
+import { runHelperContainer, startHelperContainer, type PrivilegeMemory } from './run-helper.js';
 import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
 import { statusCodeOf } from './to-host-error.js';
 
@@ -244,6 +244,10 @@ class DockerodeHost implements DockerHost {
 
   runHelper(spec: HelperSpec): Promise<ExecResult> {
     return runHelperContainer(this.caller, spec, this.helperPrivileges);
+  }
+
+  startHelper(spec: HelperSpec & { name: string }): Promise<string> {
+    return startHelperContainer(this.caller, spec, this.helperPrivileges);
   }
 
   events(options: EventsOptions): AsyncIterable<ContainerEvent> {

@@ -92,6 +92,53 @@ export async function runHelperContainer(
   return result;
 }
 
+/**
+ * Creates and starts a long-lived helper (a switch, say) under `name` with the privileges of
+ * runHelperContainer, restarted by the engine unless stopped by hand, and left running; returns
+ * its id. A helper that cannot be started is removed again.
+ */
+export async function startHelperContainer(
+  caller: EngineCaller,
+  spec: HelperSpec & { name: string },
+  memory: PrivilegeMemory,
+): Promise<string> {
+  const call = (action: string, more: Partial<CallSpec> = {}): CallSpec => ({
+    method: 'helper',
+    action: `${action} helper ${spec.name} (${spec.image})`,
+    ...more,
+  });
+  const create = (privileges: HelperPrivileges): Promise<string> =>
+    caller
+      .call(call('create', { notFound: 'image-unavailable' }), (docker, abortSignal) => {
+        const options = helperOptions(spec.name, spec, privileges);
+        options.HostConfig = { ...options.HostConfig, RestartPolicy: { Name: 'unless-stopped' } };
+        return docker.createContainer({ ...options, abortSignal });
+      })
+      .then((container) => container.id);
+  const start = (id: string): Promise<void> =>
+    caller.idempotent([304], call('start'), (docker, abortSignal) =>
+      docker.getContainer(id).start({ abortSignal }),
+    );
+  const first = memory.privileges ?? 'privileged';
+  let id = await create(first);
+  try {
+    try {
+      await start(id);
+      memory.privileges = first;
+    } catch (error) {
+      if (first !== 'privileged' || !capabilitiesRefused(error)) throw error;
+      await removeHelper(caller, id, call('remove'));
+      id = await create('capabilities');
+      await start(id);
+      memory.privileges = 'capabilities';
+    }
+  } catch (error) {
+    await removeHelper(caller, id, call('remove')).catch(() => undefined);
+    throw error;
+  }
+  return id;
+}
+
 /** The engine's create request for a helper: host namespaces, mounts, devices, privileges. */
 function helperOptions(
   name: string,

@@ -5,6 +5,7 @@ import { isManaged, managedName, type ObservedContainer } from '../plan/observed
 import { readAddressRecord, type RecordedAddress } from './address-record.js';
 import { allocateAddresses, type Allocation } from './allocate-addresses.js';
 import { networkLayout, type NetworkLayout } from './network-layout.js';
+import { portName } from './ovs-scripts.js';
 
 /** The service whose containers run dnsmasq for the environment. */
 export const DNS_SERVICE = 'dns';
@@ -81,7 +82,17 @@ function addressed(
     ipaddress: `${allocation.ip}/${String(layout.subnet.prefix)}`,
     macAddress: allocation.mac,
     gateway: layout.gateway,
-    network: layout.network,
+    ...(layout.driver === 'ovs'
+      ? {
+          wiring: {
+            bridge: layout.bridge,
+            port: portName(layout.environment, spec.name),
+            mtu: layout.mtu,
+            // The seed's flow: a container the file gives no address asks for one by DHCP.
+            dhcp: spec.ipaddress === undefined,
+          },
+        }
+      : { network: layout.network }),
   };
   if (spec.service !== DNS_SERVICE) return placed;
   // dnsmasq answers for the domain and pins every MAC to its address (a static DHCP range:

@@ -19,8 +19,23 @@ export interface FoundTunnel {
   peers: string[];
 }
 
+/** The host's Open vSwitch and the environment's bridge on it (the `ovs` driver). */
+export interface FoundSwitch {
+  /** The switch container runs (the rest is known only then). */
+  running: boolean;
+  /** The environment's bridge exists. */
+  bridge: boolean;
+  /** IPv4 addresses on the bridge's own port, `IP/PREFIX`. */
+  addresses: string[];
+  /** The environment's container ports; `ok` false when the container's end is gone. */
+  ports: { port: string; container: string; ok: boolean }[];
+  tunnel: FoundTunnel;
+}
+
 /** What one host has of the environment's network. */
 export interface HostNetworkState {
+  /** The switch, for the `ovs` driver; undefined when it was not looked at. */
+  switch?: FoundSwitch;
   /** The environment's Docker network, when the host has it. */
   network?: FoundNetwork;
   /** The tunnel; undefined when it was not looked at. */

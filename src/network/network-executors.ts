@@ -3,6 +3,7 @@ import { HostError } from '../hosts/host-error.js';
 import { LABELS } from '../plan/labels.js';
 import type { NetworkStep, TunnelStep } from '../plan/plan.js';
 import { HELPER_IMAGE } from './helper-image.js';
+import { ovsTunnelExecutor, switchExecutor } from './ovs-executors.js';
 import { INHIBIT_IPV4_OPTION } from './plan-network.js';
 import { makeTunnelScript } from './tunnel-commands.js';
 
@@ -23,6 +24,7 @@ export const networkExecutor: HostExecutor<NetworkStep> = async (step, context) 
 
 /** Makes the host's VXLAN device again, flooding to every peer, from a short-lived helper. */
 export const tunnelExecutor: HostExecutor<TunnelStep> = async (step, context) => {
+  if (step.driver === 'ovs') return ovsTunnelExecutor(step, context);
   const script = makeTunnelScript({
     device: step.name,
     bridge: step.bridge,
@@ -48,4 +50,8 @@ export const tunnelExecutor: HostExecutor<TunnelStep> = async (step, context) =>
 };
 
 /** The executors of the network's host steps. */
-export const networkExecutors = { network: networkExecutor, tunnel: tunnelExecutor };
+export const networkExecutors = {
+  network: networkExecutor,
+  switch: switchExecutor,
+  tunnel: tunnelExecutor,
+};

@@ -13,7 +13,10 @@ export interface NetworkLayout extends EnvironmentNetwork {
   environment: string;
   /** The Docker network's name on every host. */
   network: string;
-  /** The Linux bridge behind it (at most 15 characters, as Linux allows). */
+  /**
+   * The Linux bridge behind it, or the Open vSwitch bridge with the `ovs` driver (at most 15
+   * characters, as Linux allows).
+   */
   bridge: string;
   /** The VXLAN device on the bridge. */
   vxlan: string;
@@ -38,8 +41,9 @@ export function networkLayout(env: Environment): NetworkLayout | undefined {
     ...settings,
     environment,
     network: `dockstack-${environment}`,
-    bridge: `dsb-${tag}`,
-    vxlan: `dsv-${tag}`,
+    // Other names for the ovs driver: moving between drivers, the old devices do not collide.
+    bridge: settings.driver === 'ovs' ? `dso-${tag}` : `dsb-${tag}`,
+    vxlan: settings.driver === 'ovs' ? `dsw-${tag}` : `dsv-${tag}`,
     hosts: hosts.map((name) => {
       const address = tunnelAddress(env, name);
       return address === undefined ? { name } : { name, address };

@@ -47,8 +47,10 @@ export async function observeStage(
   };
   const wired = new Set(network?.layout.hosts.map((h) => h.name));
   const lists = [...hosts.values()].map(async (host) => {
+    let containers: ObservedContainer[];
     try {
-      observation.observed.push(...(await host.listContainers()));
+      containers = await host.listContainers();
+      observation.observed.push(...containers);
     } catch (error) {
       observation.unreachable.set(host.name, errorMessage(error));
       return;
@@ -57,7 +59,7 @@ export async function observeStage(
     try {
       observation.networks.set(
         host.name,
-        await observeNetwork(host, network.layout, { tunnels: network.tunnels }),
+        await observeNetwork(host, network.layout, { tunnels: network.tunnels }, containers),
       );
     } catch (error) {
       observation.networkProblems.set(host.name, errorMessage(error));

@@ -9,7 +9,7 @@ import { unreachableHosts, type UnreachableHost } from '../plan/unreachable-host
 import type { AddressedEnvironment } from '../network/address-environment.js';
 import type { Allocation } from '../network/allocate-addresses.js';
 import type { NetworkLayout } from '../network/network-layout.js';
-import { planNetwork } from '../network/plan-network.js';
+import { planNetwork, planWiring } from '../network/plan-network.js';
 import type { Observation } from './observe-stage.js';
 
 /** The plan stage's output: what to do, and what it was worked out from. */
@@ -47,10 +47,16 @@ export function planStage(
   const down = new Set(observation.unreachable.keys());
   const reachable = specs.filter((spec) => !down.has(spec.host));
   const observed = asSeenBy(environmentName(env), observation.observed);
-  const plan = planChanges(reachable, observed, tierOrder(env));
+  const order = tierOrder(env);
+  const plan = planChanges(reachable, observed, order);
   if (layout !== undefined) {
     const blind = new Set([...down, ...observation.networkProblems.keys()]);
-    plan.hostSteps = planNetwork(layout, observation.networks, blind);
+    const containersOn = (host: string) =>
+      reachable.filter((spec) => spec.host === host).map((spec) => spec.name);
+    plan.hostSteps = planNetwork(layout, observation.networks, blind, containersOn);
+    if (layout.driver === 'ovs') {
+      planWiring(plan, reachable, observed, observation.networks, order);
+    }
   }
   return {
     plan,

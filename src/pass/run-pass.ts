@@ -5,6 +5,8 @@ import { isManaged } from '../plan/observed.js';
 import { isEmpty } from '../plan/plan.js';
 import { addressEnvironment } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
+import { attachExecutor } from '../network/ovs-executors.js';
+import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
 import { serveDns, servesDnsmasq, type DnsMemory } from '../network/serve-dns.js';
 import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
@@ -103,7 +105,32 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       const revision = snapshot.git;
       await reportStage(reporters, (r) => r.applying?.(revision), log);
     }
-    const executors = { ...networkExecutors, ...deps.apply?.executors };
+    const dnsMemory = deps.dns ?? new Map<string, string>();
+    // Rendered once, and only when something needs the files (a drift check mostly does not).
+    let files: Record<string, string> | undefined;
+    const rendered = () => (files ??= deps.renderer.files(snapshot.file, env, addressed.specs));
+    const dnsData = () => ({
+      hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
+      dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
+    });
+    // Before the first container asks for an address by DHCP, the dns containers (up by then:
+    // their tier comes first) are given every MAC; once per pass.
+    let servedEarly: Promise<unknown> | undefined;
+    const beforeDhcp = async () => {
+      servedEarly ??= (async () => {
+        const found = await observeStage(hosts, clock);
+        const own = found.observed.filter(
+          (c) => isManaged(c) && c.labels[LABELS.environment] === layout?.environment,
+        );
+        await serveDns(hosts, own, dnsData(), dnsMemory);
+      })();
+      await servedEarly;
+    };
+    const executors = {
+      ...networkExecutors,
+      attach: attachExecutor({ beforeDhcp }),
+      ...deps.apply?.executors,
+    };
     const reconciliation = await applyStage(planned, { ...deps.apply, executors, hosts, clock });
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)
@@ -111,20 +138,9 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       : planStage(env, addressed, await observeStage(hosts, clock, network(false)));
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
-    // Rendered once, and only when something needs the files (a drift check mostly does not).
-    let files: Record<string, string> | undefined;
-    const rendered = () => (files ??= deps.renderer.files(snapshot.file, env, addressed.specs));
     const managed = after.observed.filter(isManaged);
     const dns = managed.some(servesDnsmasq)
-      ? await serveDns(
-          hosts,
-          managed,
-          {
-            hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
-            dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
-          },
-          deps.dns ?? new Map<string, string>(),
-        )
+      ? await serveDns(hosts, managed, dnsData(), dnsMemory)
       : [];
     let recorded: string | undefined;
     if (request.recorder !== undefined) {

@@ -24,6 +24,7 @@ function step(action: 'remove' | 'conflict', host: string, name: string): Step {
 
 const zero = {
   network: 0,
+  switch: 0,
   tunnel: 0,
   create: 0,
   recreate: 0,

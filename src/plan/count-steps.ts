@@ -31,6 +31,7 @@ export function countSteps(plan: Plan): StepCounts {
 function zeroCounts(): ActionCounts {
   return {
     network: 0,
+    switch: 0,
     tunnel: 0,
     create: 0,
     recreate: 0,

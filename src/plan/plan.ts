@@ -161,7 +161,7 @@ export interface ConfigureStep {
   reason: string;
 }
 
-export type HostStep = NetworkStep | TunnelStep;
+export type HostStep = NetworkStep | SwitchStep | TunnelStep;
 
 export type HostAction = HostStep['action'];
 
@@ -192,6 +192,25 @@ export interface NetworkStep {
 }
 
 /**
+ * Make sure the host runs Open vSwitch (the `ovs` driver) with the environment's bridge: the
+ * switch container started (made when missing), the bridge there with the network's MTU, the
+ * gateway address on it on the one host that holds it, and no port left of a container gone.
+ */
+export interface SwitchStep {
+  action: 'switch';
+  host: string;
+  environment: string;
+  /** The bridge's name. */
+  name: string;
+  mtu: number;
+  /** `IP/PREFIX` on the bridge's own port, on the host that holds the gateway. */
+  gateway?: string;
+  /** Ports of the environment's containers no longer on this host, removed. */
+  stalePorts: string[];
+  reason: string;
+}
+
+/**
  * Make sure the host's bridge is linked to the other hosts' bridges: one VXLAN device on the
  * bridge (one VNI per environment) that floods to every peer, so all containers share one segment.
  */
@@ -207,6 +226,8 @@ export interface TunnelStep {
   vni: number;
   bridge: string;
   mtu: number;
+  /** `ovs`: the bridge is the environment's Open vSwitch bridge, made in the switch container. */
+  driver?: 'ovs';
   reason: string;
 }
 

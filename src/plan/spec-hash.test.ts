@@ -104,6 +104,7 @@ describe('RECREATE_FIELDS', () => {
       'gateway',
       'macAddress',
       'network',
+      'wiring',
       'env',
       'capAdd',
     ]);

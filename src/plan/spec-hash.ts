@@ -24,6 +24,7 @@ const FIELD_EFFECT = {
   gateway: 'recreate',
   macAddress: 'recreate',
   network: 'recreate',
+  wiring: 'recreate',
   env: 'recreate',
   capAdd: 'recreate',
   state: 'state',

@@ -1,3 +1,4 @@
+import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { countSteps } from '../plan/count-steps.js';
 import {
@@ -19,6 +20,7 @@ export interface FormatOptions {
 
 const SYMBOL: Record<StepAction | HostAction, string> = {
   network: '+',
+  switch: '+',
   tunnel: '+',
   create: '+',
   recreate: '-/+',
@@ -32,6 +34,7 @@ const SYMBOL: Record<StepAction | HostAction, string> = {
 
 const ANSI: Record<StepAction | HostAction, string> = {
   network: '\u001b[36m',
+  switch: '\u001b[36m',
   tunnel: '\u001b[36m',
   create: '\u001b[32m',
   recreate: '\u001b[35m',
@@ -92,10 +95,7 @@ function hostLines(
     lines.push(`    on ${host}`);
     for (const step of onHost) {
       const symbol = paint(ANSI[step.action], SYMBOL[step.action].padStart(3));
-      const what =
-        step.action === 'network'
-          ? `network ${step.name}  ${step.subnet} gateway ${step.gateway} mtu ${step.mtu}`
-          : `tunnel ${step.name} to ${step.peers.map((p) => p.host).join(', ')}  vni ${step.vni} from ${step.local}`;
+      const what = `${step.action} ${step.name}  ${hostStepDetail(step)}`;
       lines.push(`    ${symbol} ${what}  # ${step.reason}`);
     }
   }

@@ -1,3 +1,4 @@
+import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { formatProblem, type Problem } from '../environment/problem.js';
 import { countSteps } from '../plan/count-steps.js';
@@ -42,6 +43,7 @@ export interface Report {
 const TITLE_WORDS: Partial<Record<string, string>> = {
   conflict: 'to resolve',
   network: 'networks to make',
+  switch: 'switches to set up',
   tunnel: 'tunnels to make',
 };
 
@@ -75,6 +77,7 @@ export function planReport(input: PlanReportInput): Report {
       'attach',
       'configure',
       'network',
+      'switch',
       'tunnel',
       'conflict',
     ] as const
@@ -92,10 +95,7 @@ export function planReport(input: PlanReportInput): Report {
   if (input.plan.hostSteps.length > 0) {
     lines.push('**Network**', '', '| host | step | what | why |', '|---|---|---|---|');
     for (const step of input.plan.hostSteps) {
-      const what =
-        step.action === 'network'
-          ? `${step.subnet}, gateway ${step.gateway}, MTU ${step.mtu}`
-          : `to ${step.peers.map((p) => p.host).join(', ')} (VNI ${step.vni})`;
+      const what = hostStepDetail(step);
       lines.push(
         `| ${mdText(step.host)} | ${step.action} ${mdCode(step.name)} | ${mdText(what)} | ${mdText(step.reason)} |`,
       );

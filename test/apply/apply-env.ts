@@ -44,6 +44,8 @@ export interface Extras {
    * without one would make the engine try Docker Hub.
    */
   registry?: string;
+  /** The environment's `network:` settings. */
+  network?: Record<string, unknown>;
 }
 
 /** An environment file in the seed's format over the test hosts. */
@@ -55,6 +57,7 @@ export function environmentText(services: Services, extras: Extras = {}): string
     services,
     hosts: { ...TEST_HOSTS, ...extras.hosts },
     ...(extras.registry === undefined ? {} : { registry: extras.registry }),
+    ...(extras.network === undefined ? {} : { network: extras.network }),
   });
 }
 

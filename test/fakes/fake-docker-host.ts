@@ -237,6 +237,20 @@ export class FakeDockerHost implements DockerHost {
     return Promise.resolve(this.helperHandler(spec));
   }
 
+  startHelper(spec: HelperSpec & { name: string }): Promise<string> {
+    this.call(`start helper ${spec.name} (${spec.image})`);
+    this.helpers.push(spec);
+    const id = `${this.name}-${this.nextId++}`;
+    this.containers.set(id, {
+      id,
+      name: spec.name,
+      image: spec.image,
+      labels: { ...spec.labels },
+      running: true,
+    });
+    return Promise.resolve(id);
+  }
+
   async *events(options: EventsOptions): AsyncGenerator<ContainerEvent, void, undefined> {
     this.call('events');
     const queue: ContainerEvent[] = [];
