@@ -11,6 +11,7 @@ import { commitAndPush } from '../git/commit-and-push.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
 import { urlSecrets } from '../git/redact.js';
 import { redact } from '../util/redact.js';
+import { watchEngines } from '../daemon/watch-engines.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
 import type { RepoName } from '../github/github-api.js';
 import {
@@ -152,6 +153,7 @@ export async function daemonCommand(
     intervalMs: config.intervalSeconds * 1000,
     driftIntervalMs: config.driftIntervalSeconds * 1000,
     repair: config.repair,
+    watchEngines: (changed) => watchEngines({ connect: pass.connect, changed, clock, log }),
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
     secrets: () => secrets,

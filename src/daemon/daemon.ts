@@ -14,6 +14,7 @@ import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
+import type { EngineWatch } from './watch-engines.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 import {
   driftChecked,
@@ -82,7 +83,15 @@ export interface DaemonOptions {
   driftIntervalMs?: number;
   /** False: drift is reported, not repaired. */
   repair?: boolean;
+  /**
+   * Follows the engines' container events (see watch-engines.ts): an event about one of the
+   * applied environment's containers asks for a drift check at once.
+   */
+  watchEngines?: (changed: (reason: string) => void) => EngineWatch;
 }
+
+/** Events that arrive together (a restart is a die and a start) ask for one drift check. */
+const EVENT_SETTLE_MS = 100;
 
 export interface Daemon {
   start(): Promise<{ port: number }>;
@@ -118,6 +127,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
   /** A commit's pass is wanted (not a drift check) at the next run. */
   let commitPassWanted = true;
   const repair = options.repair ?? true;
+  let eventTimer: Timer | undefined;
+  const engines = options.watchEngines?.((reason) => {
+    if (stopped || eventTimer !== undefined) return;
+    log.debug({ reason }, 'engine event: drift check');
+    eventTimer = clock.after(EVENT_SETTLE_MS, () => {
+      eventTimer = undefined;
+      // Also while a pass runs: what it observed may be older than the event.
+      runner.request().catch(() => undefined);
+    });
+  });
   const isoNow = () => new Date(clock.wallTime()).toISOString();
 
   const pass = async (): Promise<void> => {
@@ -145,6 +164,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       state = finished.state;
       outcome = finished.outcome;
       if (result.stage === 'apply' && read !== undefined) applied = read;
+      if (result.stage === 'apply') engines?.follow(result.env);
       // The bot's own push is not news: polling waits for the next head after it.
       seenRemoteHead = state.head ?? undefined;
       observe(result, finished.fresh, state.lastApplied !== before);
@@ -364,6 +384,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
       stopped = true;
       timer?.cancel();
       driftTimer?.cancel();
+      eventTimer?.cancel();
+      engines?.stop();
       await new Promise<void>((resolve) =>
         server.close(() => {
           resolve();

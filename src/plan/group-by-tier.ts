@@ -1,9 +1,9 @@
-import type { PlanTier, Step } from './plan.js';
+import { CONTAINER_PHASES, type ContainerPhase, type PlanTier, type Step } from './plan.js';
 import { compareText } from '../util/compare-text.js';
 
 /**
- * Steps grouped by the tier of their service (its index in `order`), sorted by host, name and id
- * inside each group. Removals run from the last tier back, after the services outside the
+ * Steps grouped by the tier of their service (its index in `order`), sorted by host, name, phase
+ * and id inside each group. Removals run from the last tier back, after the services outside the
  * order; deploys run from the first tier on, with services outside the order last. Groups without
  * steps are left out.
  */
@@ -37,10 +37,24 @@ export function groupByTier(
   });
 }
 
+/** The phase (see CONTAINER_PHASES) each action's work begins in: a container's steps in order. */
+const FIRST_PHASE: Record<Step['action'], ContainerPhase> = {
+  remove: 'remove',
+  recreate: 'remove',
+  create: 'create',
+  conflict: 'create',
+  start: 'start',
+  stop: 'start',
+  attach: 'attach',
+  configure: 'configure',
+};
+
 function byPlace(a: Step, b: Step): number {
+  const phase = (step: Step) => CONTAINER_PHASES.indexOf(FIRST_PHASE[step.action]);
   return (
     compareText(a.host, b.host) ||
     compareText(a.name, b.name) ||
-    compareText('id' in a ? a.id : '', 'id' in b ? b.id : '')
+    phase(a) - phase(b) ||
+    compareText('id' in a ? (a.id ?? '') : '', 'id' in b ? (b.id ?? '') : '')
   );
 }

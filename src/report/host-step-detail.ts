@@ -9,7 +9,9 @@ export function hostStepDetail(step: HostStep): string {
       const parts = [`Open vSwitch bridge, mtu ${String(step.mtu)}`];
       if (step.gateway !== undefined) parts.push(`gateway ${step.gateway}`);
       if (step.stalePorts.length > 0)
-        parts.push(`${String(step.stalePorts.length)} stale ports removed`);
+        parts.push(
+          `${String(step.stalePorts.length)} stale ${step.stalePorts.length === 1 ? 'port' : 'ports'} removed`,
+        );
       return parts.join(', ');
     }
     case 'tunnel':

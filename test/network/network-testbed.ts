@@ -6,6 +6,7 @@ import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 import { HELPER_LABEL } from '../../src/hosts/helper-spec.js';
 import { LABELS } from '../../src/plan/labels.js';
 import { HELPER_IMAGE } from '../../src/network/helper-image.js';
+import { SWITCH_CONTAINER } from '../../src/network/ovs-scripts.js';
 import { SEED_TEXT } from '../fixtures/render/seed-environment.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 
@@ -111,6 +112,27 @@ export async function removeTestNetworks(): Promise<void> {
       '-c',
       'for d in $(ip -j link show type vxlan | grep -o \'"ifname":"dsv-[^"]*"\' | cut -d\'"\' -f4); do ' +
         'ip -d link show dev "$d" | grep -q " master " || ip link del dev "$d"; done',
+    ]);
+  }
+}
+
+/**
+ * Removes the Open vSwitch containers from both engines and what outlives them in the engines'
+ * network namespaces: the bridges' own devices (`dso-*`), the tunnel devices (`dsw-*`) and the
+ * host ends of container ports (`dsp*`). Only the tests use the ovs driver on the test bed.
+ */
+export async function removeTestSwitches(): Promise<void> {
+  for (const endpoint of Object.values(ENGINES)) {
+    const docker = rawClient(endpoint);
+    await docker
+      .getContainer(SWITCH_CONTAINER)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await runOnHost(docker, [
+      'sh',
+      '-c',
+      "for d in $(ip -o link show | sed -n 's/^[0-9]*: \\(ds[opw][-0-9a-f]*\\)[@:].*/\\1/p'); do " +
+        'ip link del dev "$d" 2>/dev/null; done; true',
     ]);
   }
 }

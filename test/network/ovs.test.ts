@@ -27,7 +27,7 @@ import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
   REAL_DNS_TAG,
-  runOnHost,
+  removeTestSwitches,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
 
@@ -120,35 +120,16 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
     if (found === undefined) throw new Error('the test environment has no network');
     return found;
   };
-  /** The switches, bridges and tunnel devices the test made, on both engines. */
-  const removeSwitches = async () => {
-    const { vxlan, bridge } = layout();
-    for (const endpoint of Object.values(ENGINES)) {
-      const docker = rawClient(endpoint);
-      await docker
-        .getContainer(SWITCH_CONTAINER)
-        .remove({ force: true })
-        .catch(() => undefined);
-      // Outlive the switch in the host's namespace: its tunnel device, and veth ends of
-      // containers removed while it ran.
-      await runOnHost(docker, [
-        'sh',
-        '-c',
-        `ip link del dev ${vxlan} 2>/dev/null; ip link del dev ${bridge} 2>/dev/null; for d in $(ip -o link show type veth | sed -n 's/^[0-9]*: \\(dsp[0-9a-f]*\\)@.*/\\1/p'); do ip link del dev "$d"; done; true`,
-      ]);
-    }
-  };
-
   useTestbed({
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
-      await removeSwitches();
+      await removeTestSwitches();
     },
     teardown: async () => {
       try {
         await removeTestContainers();
-        await removeSwitches();
+        await removeTestSwitches();
       } finally {
         dir.remove();
       }
