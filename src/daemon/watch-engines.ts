@@ -54,6 +54,8 @@ export function watchEngines(options: EngineWatchOptions): EngineWatch {
     const run = async (): Promise<void> => {
       try {
         for await (const event of host.events({ signal: abort.signal })) {
+          // Events already read when the watch stopped are not news to anyone.
+          if (abort.signal.aborted) return;
           pause = FIRST_RETRY_MS;
           if (relevant(event)) options.changed(`${event.action} of ${event.name} on ${host.name}`);
         }

@@ -32,6 +32,7 @@ export const tunnelExecutor: HostExecutor<TunnelStep> = async (step, context) =>
     local: step.local,
     peers: step.peers.map((p) => p.address),
     mtu: step.mtu,
+    ...(step.retire === undefined ? {} : { retire: step.retire }),
   });
   await context.ensureImage(step.host, HELPER_IMAGE);
   const ran = await context.host(step.host).runHelper({

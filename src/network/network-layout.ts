@@ -20,6 +20,11 @@ export interface NetworkLayout extends EnvironmentNetwork {
   bridge: string;
   /** The VXLAN device on the bridge. */
   vxlan: string;
+  /**
+   * The other driver's VXLAN device: the kernel takes a VNI once, so a move between drivers
+   * removes it before making `vxlan`.
+   */
+  otherVxlan: string;
   /** The hosts that run the environment's containers, each with its tunnel address. */
   hosts: { name: string; address?: string }[];
   /**
@@ -44,6 +49,7 @@ export function networkLayout(env: Environment): NetworkLayout | undefined {
     // Other names for the ovs driver: moving between drivers, the old devices do not collide.
     bridge: settings.driver === 'ovs' ? `dso-${tag}` : `dsb-${tag}`,
     vxlan: settings.driver === 'ovs' ? `dsw-${tag}` : `dsv-${tag}`,
+    otherVxlan: settings.driver === 'ovs' ? `dsv-${tag}` : `dsw-${tag}`,
     hosts: hosts.map((name) => {
       const address = tunnelAddress(env, name);
       return address === undefined ? { name } : { name, address };

@@ -11,6 +11,8 @@ import { parseTunnel, showTunnelScript } from './tunnel-commands.js';
 export interface ObserveNetworkOptions {
   /** Look at the tunnel too (a helper container run); the Docker network alone otherwise. */
   tunnels: boolean;
+  /** Look at the switch of the ovs driver (a command run in it); true unless false. */
+  switches?: boolean;
 }
 
 /**
@@ -24,7 +26,11 @@ export async function observeNetwork(
   options: ObserveNetworkOptions,
   containers: readonly ObservedContainer[] = [],
 ): Promise<HostNetworkState> {
-  if (layout.driver === 'ovs') return { switch: await observeSwitch(host, layout, containers) };
+  if (layout.driver === 'ovs') {
+    return options.switches === false
+      ? {}
+      : { switch: await observeSwitch(host, layout, containers) };
+  }
   const found = (await host.listNetworks()).find((n) => n.name === layout.network);
   const state: HostNetworkState = {};
   if (found !== undefined) {

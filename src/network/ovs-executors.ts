@@ -49,6 +49,7 @@ export const ovsTunnelExecutor: HostExecutor<TunnelStep> = async (step, context)
     local: step.local,
     peers: step.peers.map((p) => p.address),
     mtu: step.mtu,
+    ...(step.retire === undefined ? {} : { retire: step.retire }),
   });
   await runInSwitch(host, SWITCH_CONTAINER, script, `the tunnel ${step.name} could not be made`);
 };

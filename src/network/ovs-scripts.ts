@@ -91,6 +91,8 @@ export interface OvsTunnelSettings {
   local: string;
   peers: readonly string[];
   mtu: number;
+  /** A device removed first (the other driver's, with the same VNI). */
+  retire?: string;
 }
 
 /**
@@ -106,9 +108,11 @@ export function ovsTunnelScript(t: OvsTunnelSettings): string {
     if (!ADDRESS.test(address)) throw bad('IPv4 address', address);
   }
   if (!Number.isInteger(t.vni) || t.vni < 1 || t.vni > 0xffffff) throw bad('VNI', String(t.vni));
+  if (t.retire !== undefined) checkName(t.retire);
   return [
     'set -e',
     `ovs-vsctl --timeout=10 br-exists ${t.bridge}`,
+    ...(t.retire === undefined ? [] : [`ip link del dev ${t.retire} 2>/dev/null || true`]),
     `ovs-vsctl --timeout=10 --if-exists del-port ${t.bridge} ${t.device}`,
     `ip link del dev ${t.device} 2>/dev/null || true`,
     `ip link add ${t.device} mtu ${String(t.mtu)} type vxlan id ${String(t.vni)} local ${t.local} dstport ${String(VXLAN_PORT)}`,

@@ -15,6 +15,7 @@ const layout: NetworkLayout = {
   network: 'dockstack-prod',
   bridge: 'dsb-0a1b2c3d',
   vxlan: 'dsv-0a1b2c3d',
+  otherVxlan: 'dsw-0a1b2c3d',
   hosts: [
     { name: 'a', address: '192.0.2.1' },
     { name: 'b', address: '192.0.2.2' },

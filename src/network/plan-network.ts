@@ -106,6 +106,7 @@ function tunnelStep(
     action: 'tunnel',
     host: host.name,
     name: layout.vxlan,
+    retire: layout.otherVxlan,
     peers,
     local: host.address,
     vni: layout.vni,

@@ -139,6 +139,7 @@ describe('planNetwork with the ovs driver', () => {
         bridge: layout.bridge,
         mtu: 1450,
         driver: 'ovs',
+        retire: layout.otherVxlan,
         reason: 'the network is new: its bridge has no tunnel yet',
       },
       {

@@ -47,6 +47,8 @@ export interface TunnelSettings {
   local: string;
   peers: readonly string[];
   mtu: number;
+  /** A device removed first (the other driver's, with the same VNI). */
+  retire?: string;
 }
 
 /**
@@ -64,9 +66,11 @@ export function makeTunnelScript(t: TunnelSettings): string {
     throw new Error(`bad VNI ${String(t.vni)}`);
   if (!Number.isInteger(t.mtu) || t.mtu < 576 || t.mtu > 9000)
     throw new Error(`bad MTU ${String(t.mtu)}`);
+  if (t.retire !== undefined) checkName(t.retire);
   return [
     'set -e',
     `ip link show dev ${t.bridge} >/dev/null`,
+    ...(t.retire === undefined ? [] : [`ip link del dev ${t.retire} 2>/dev/null || true`]),
     `ip link del dev ${t.device} 2>/dev/null || true`,
     `ip link add ${t.device} mtu ${String(t.mtu)} type vxlan id ${String(t.vni)} local ${t.local} dstport ${String(VXLAN_PORT)}`,
     ...t.peers.map((peer) => `bridge fdb append 00:00:00:00:00:00 dev ${t.device} dst ${peer}`),

@@ -26,6 +26,8 @@ export interface NetworkObservation {
   layout: NetworkLayout;
   /** Look at the tunnels too (a helper container per host). */
   tunnels: boolean;
+  /** Look at the switches of the ovs driver (a command run in each); true unless false. */
+  switches?: boolean;
 }
 
 /**
@@ -59,7 +61,12 @@ export async function observeStage(
     try {
       observation.networks.set(
         host.name,
-        await observeNetwork(host, network.layout, { tunnels: network.tunnels }, containers),
+        await observeNetwork(
+          host,
+          network.layout,
+          { tunnels: network.tunnels, switches: network.switches ?? true },
+          containers,
+        ),
       );
     } catch (error) {
       observation.networkProblems.set(host.name, errorMessage(error));

@@ -2,8 +2,8 @@ import type { ApplyOptions } from '../apply/apply-plan.js';
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { isManaged } from '../plan/observed.js';
-import { isEmpty } from '../plan/plan.js';
-import { addressEnvironment } from '../network/address-environment.js';
+import { isEmpty, planSteps } from '../plan/plan.js';
+import { addressEnvironment, DNS_SERVICE } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
 import { LABELS } from '../plan/labels.js';
@@ -91,9 +91,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
 
   const hosts = deps.connect(env);
   const layout = networkLayout(env);
-  const network = (tunnels: boolean) => (layout === undefined ? undefined : { layout, tunnels });
+  // After the apply only the containers matter: no tunnel or switch is looked at again.
+  const network = (tunnels: boolean, switches: boolean) =>
+    layout === undefined ? undefined : { layout, tunnels, switches };
   try {
-    const observation = await observeStage(hosts, clock, network(request.tunnels ?? true));
+    const observation = await observeStage(hosts, clock, network(request.tunnels ?? true, true));
     const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
     const planned = planStage(env, addressed, observation);
     if (request.goal === 'plan') {
@@ -116,9 +118,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     // Before the first container asks for an address by DHCP, the dns containers (up by then:
     // their tier comes first) are given every MAC; once per pass.
     let servedEarly: Promise<unknown> | undefined;
+    // The dns containers as observed, unless this plan makes or starts one: then as they are now.
+    const dnsChanges = planSteps(planned.plan).some((step) => step.service === DNS_SERVICE);
     const beforeDhcp = async () => {
       servedEarly ??= (async () => {
-        const found = await observeStage(hosts, clock);
+        const found = dnsChanges ? await observeStage(hosts, clock) : observation;
         const own = found.observed.filter(
           (c) => isManaged(c) && c.labels[LABELS.environment] === layout?.environment,
         );
@@ -135,7 +139,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)
       ? planned
-      : planStage(env, addressed, await observeStage(hosts, clock, network(false)));
+      : planStage(env, addressed, await observeStage(hosts, clock, network(false, false)));
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
     const managed = after.observed.filter(isManaged);

@@ -228,6 +228,8 @@ export interface TunnelStep {
   mtu: number;
   /** `ovs`: the bridge is the environment's Open vSwitch bridge, made in the switch container. */
   driver?: 'ovs';
+  /** A device of the same VNI removed first: the other driver's, left by a move between them. */
+  retire?: string;
   reason: string;
 }
 

@@ -67,6 +67,8 @@ export class FakeDockerHost implements DockerHost {
   execHandler: ExecHandler = () => SUCCESS;
   helperHandler: HelperHandler = () => SUCCESS;
   down = false;
+  /** How many times `close` was called. */
+  timesClosed = 0;
   private readonly subscribers = new Set<Subscriber>();
   private nextId = 1;
 
@@ -365,7 +367,7 @@ export class FakeDockerHost implements DockerHost {
   }
 
   close(): void {
-    // nothing to release
+    this.timesClosed++;
   }
 
   /** Adds a container as if something else had created it. */
@@ -379,6 +381,19 @@ export class FakeDockerHost implements DockerHost {
   exit(id: string, exitCode: number): void {
     const container = this.get(id);
     if (container.running) this.halt(container, exitCode);
+  }
+
+  /** Event streams open now (subscribed and not yet ended). */
+  get eventStreams(): number {
+    return this.subscribers.size;
+  }
+
+  /** Reports `event` to every open event stream whose labels it carries, as the engine would. */
+  publish(event: ContainerEvent): void {
+    for (const subscriber of this.subscribers) {
+      const wanted = Object.entries(subscriber.labels);
+      if (wanted.every(([key, value]) => event.labels[key] === value)) subscriber.push(event);
+    }
   }
 
   /** Ends every open event stream as a dropped connection does. */
@@ -405,10 +420,7 @@ export class FakeDockerHost implements DockerHost {
       time: Date.now(),
       ...(exitCode === undefined ? {} : { exitCode }),
     };
-    for (const subscriber of this.subscribers) {
-      const wanted = Object.entries(subscriber.labels);
-      if (wanted.every(([key, value]) => event.labels[key] === value)) subscriber.push(event);
-    }
+    this.publish(event);
   }
 
   private findNetwork(idOrName: string): ObservedNetwork | undefined {

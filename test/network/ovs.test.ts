@@ -27,6 +27,7 @@ import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
   REAL_DNS_TAG,
+  removeTestNetworks,
   removeTestSwitches,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -63,7 +64,8 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
   const file = join(dir.path, 'environment.yaml');
   const renderer = loadRenderer();
   const dns = new Map<string, string>();
-  const text = () => environmentText(services, { name: NAME, hosts, network: NETWORK });
+  const text = (driver = 'ovs') =>
+    environmentText(services, { name: NAME, hosts, network: { ...NETWORK, driver } });
   const apply = async (): Promise<AppliedPass> => {
     const pass = await runPass(
       { goal: 'apply', source: fileSource(file), recorder: fileRecorder() },
@@ -124,11 +126,13 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
     setup: async () => {
       await assertNetworkImages();
       await removeTestContainers();
+      await removeTestNetworks();
       await removeTestSwitches();
     },
     teardown: async () => {
       try {
         await removeTestContainers();
+        await removeTestNetworks();
         await removeTestSwitches();
       } finally {
         dir.remove();
@@ -242,4 +246,34 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
     },
     CYCLE_BUDGET_MS,
   );
+
+  it('moves to the bridge driver and back as planned changes, every container at its address', async () => {
+    const before = new Map<string, { ip: string | undefined; mac: string | undefined }>();
+    for (const c of await testContainers()) {
+      const { ip, mac } = await eth0(c.name);
+      before.set(c.name, { ip, mac });
+    }
+
+    writeFileSync(file, text('bridge'));
+    const toBridge = await apply();
+    expect(failed(toBridge)).toEqual([]);
+    const recreated = toBridge.planned.plan.tiers.flatMap((t) => t.steps);
+    expect(new Set(recreated.map((s) => s.action))).toEqual(new Set(['recreate']));
+    expect(recreated).toHaveLength(before.size);
+    for (const c of await testContainers()) {
+      const info = await rawClient(ENGINES[c.engine]).getContainer(c.id).inspect();
+      const net = info.NetworkSettings.Networks[`dockstack-${NAME}`];
+      expect({ ip: net?.IPAddress, mac: net?.MacAddress }, c.name).toEqual(before.get(c.name));
+    }
+
+    writeFileSync(file, text());
+    const back = await apply();
+    expect(failed(back)).toEqual([]);
+    for (const c of await testContainers()) {
+      expect(await eth0(c.name), c.name).toMatchObject(before.get(c.name) ?? {});
+    }
+    const gal1 = await container(n('gal1'));
+    const ping = await exec(gal1, ['ping', '-c', '1', '-W', '2', `${n('webui1')}.endor.lab`]);
+    expect(ping.output).toMatch(/1 packets received/);
+  });
 });
