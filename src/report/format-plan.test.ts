@@ -7,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
+import { addressEnvironment } from '../network/address-environment.js';
+import { emptyObservation } from '../pass/observe-stage.js';
+import { planStage } from '../pass/plan-stage.js';
+import { systemClock } from '../util/clock.js';
 import { formatPlan, NO_CHANGES } from './format-plan.js';
 import { labelsFor } from '../plan/labels.js';
 import type { ObservedContainer } from '../plan/observed.js';
@@ -190,3 +194,49 @@ function planLine(p: Plan, name: string): string {
   if (step === undefined) throw new Error(`no step for ${name}`);
   return step.reason;
 }
+
+describe('formatPlan with the ovs driver', () => {
+  it('lists the switch and tunnel per host, and each container wired after its create', () => {
+    const raw = parse(seedText) as RawEnvironment & Record<string, unknown>;
+    raw.network = { driver: 'ovs' };
+    raw.services.webui!.webui1 = { host: '192.168.99.3' };
+    const env = Environment.parse(raw);
+    const addressed = addressEnvironment(env, undefined);
+    const layout = addressed.layout!;
+    const planned = planStage(env, addressed, {
+      ...emptyObservation(systemClock),
+      hosts: ['192.168.99.2', '192.168.99.3'],
+      networks: new Map(
+        ['192.168.99.2', '192.168.99.3'].map((host) => [
+          host,
+          {
+            switch: {
+              running: false,
+              bridge: false,
+              addresses: [],
+              ports: [],
+              tunnel: { present: false, peers: [] },
+            },
+          },
+        ]),
+      ),
+    });
+    const text = formatPlan(planned.plan);
+    expect(text).toContain(
+      [
+        'Hosts:',
+        '',
+        '    on 192.168.99.2',
+        `      + switch ${layout.bridge}  Open vSwitch bridge, mtu 1450, gateway 10.0.0.100/16  # the switch container is not running`,
+        `      + tunnel ${layout.vxlan}  to 192.168.99.3, vni ${String(layout.vni)} from 192.168.99.2  # the network is new: its bridge has no tunnel yet`,
+      ].join('\n'),
+    );
+    expect(text).toMatch(
+      /\+ dns1 {2}dns:latest {2}ip 10\.0\.0\.1\/16 {2}mac de:ad:be:ef:ba:11 {2}# missing from the host\n {6}~ dns1 {2}attach {2}ip 10\.0\.0\.1\/16 {2}mac de:ad:be:ef:ba:11 {2}# it starts without a network: wired to the bridge\n/,
+    );
+    expect(text).toMatch(
+      /\n {4}on 192\.168\.99\.3\n {6}\+ webui1 .*\n {6}~ webui1 {2}attach {2}ip /,
+    );
+    expect(text).toMatch(/, 2 switches to set up, 2 tunnels to make, 13 to attach\.\n$/);
+  });
+});

@@ -158,6 +158,7 @@ function summary(plan: Plan): string {
     `Plan: ${total.create} to create, ${total.recreate} to recreate, ${total.start} to start, ` +
     `${total.stop} to stop, ${total.remove} to remove` +
     more(total.network, total.network === 1 ? 'network to make' : 'networks to make') +
+    more(total.switch, total.switch === 1 ? 'switch to set up' : 'switches to set up') +
     more(total.tunnel, total.tunnel === 1 ? 'tunnel to make' : 'tunnels to make') +
     more(total.attach, 'to attach') +
     more(total.configure, 'to configure') +
