@@ -21,8 +21,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.stop();
-  dir.remove();
+  try {
+    await server.stop();
+  } finally {
+    dir.remove();
+  }
 });
 
 beforeEach(async () => {
