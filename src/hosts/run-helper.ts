@@ -36,36 +36,10 @@ export async function runHelperContainer(
   memory: PrivilegeMemory,
 ): Promise<ExecResult> {
   const name = `dockstack-helper-${randomBytes(4).toString('hex')}`;
-  const call = (action: string, more: Partial<CallSpec> = {}): CallSpec => ({
-    method: 'helper',
-    action: `${action} helper ${name} (${spec.image})`,
-    ...more,
-  });
-  const create = (privileges: HelperPrivileges): Promise<string> =>
-    caller
-      .call(call('create', { notFound: 'image-unavailable' }), (docker, abortSignal) =>
-        docker.createContainer({ ...helperOptions(name, spec, privileges), abortSignal }),
-      )
-      .then((container) => container.id);
-  const start = (id: string): Promise<void> =>
-    caller.idempotent([304], call('start'), (docker, abortSignal) =>
-      docker.getContainer(id).start({ abortSignal }),
-    );
-
-  const first = memory.privileges ?? 'privileged';
-  let id = await create(first);
+  const call = helperCall(name, spec);
+  const id = await createAndStart(caller, { ...spec, name }, memory, false);
   let result: ExecResult | undefined;
   try {
-    try {
-      await start(id);
-      memory.privileges = first;
-    } catch (error) {
-      if (first !== 'privileged' || !capabilitiesRefused(error)) throw error;
-      await removeHelper(caller, id, call('remove'));
-      id = await create('capabilities');
-      await start(id);
-      memory.privileges = 'capabilities';
-    }
     const deadline = spec.deadlineMs ?? HELPER_DEADLINE_MS;
     const exit = await caller.timed(
       call('wait for', { method: 'wait' }),
@@ -95,23 +69,43 @@ export async function runHelperContainer(
 /**
  * Creates and starts a long-lived helper (a switch, say) under `name` with the privileges of
  * runHelperContainer, restarted by the engine unless stopped by hand, and left running; returns
- * its id. A helper that cannot be started is removed again.
+ * its id.
  */
-export async function startHelperContainer(
+export function startHelperContainer(
   caller: EngineCaller,
   spec: HelperSpec & { name: string },
   memory: PrivilegeMemory,
 ): Promise<string> {
-  const call = (action: string, more: Partial<CallSpec> = {}): CallSpec => ({
+  return createAndStart(caller, spec, memory, true);
+}
+
+/** How a call about the helper `name` is described in errors. */
+function helperCall(name: string, spec: HelperSpec) {
+  return (action: string, more: Partial<CallSpec> = {}): CallSpec => ({
     method: 'helper',
-    action: `${action} helper ${spec.name} (${spec.image})`,
+    action: `${action} helper ${name} (${spec.image})`,
     ...more,
   });
+}
+
+/**
+ * Creates the helper (privileged first, unless the host is known to refuse that; then with
+ * capabilities) and starts it; returns its id. A helper that cannot be started is removed again.
+ */
+async function createAndStart(
+  caller: EngineCaller,
+  spec: HelperSpec & { name: string },
+  memory: PrivilegeMemory,
+  restart: boolean,
+): Promise<string> {
+  const call = helperCall(spec.name, spec);
   const create = (privileges: HelperPrivileges): Promise<string> =>
     caller
       .call(call('create', { notFound: 'image-unavailable' }), (docker, abortSignal) => {
         const options = helperOptions(spec.name, spec, privileges);
-        options.HostConfig = { ...options.HostConfig, RestartPolicy: { Name: 'unless-stopped' } };
+        if (restart) {
+          options.HostConfig = { ...options.HostConfig, RestartPolicy: { Name: 'unless-stopped' } };
+        }
         return docker.createContainer({ ...options, abortSignal });
       })
       .then((container) => container.id);

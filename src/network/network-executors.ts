@@ -5,7 +5,7 @@ import type { NetworkStep, TunnelStep } from '../plan/plan.js';
 import { HELPER_IMAGE } from './helper-image.js';
 import { ovsTunnelExecutor, switchExecutor } from './ovs-executors.js';
 import { INHIBIT_IPV4_OPTION } from './plan-network.js';
-import { makeTunnelScript } from './tunnel-commands.js';
+import { makeTunnelScript, tunnelSettings } from './tunnel-commands.js';
 
 /** Makes the environment's Docker network on the host (the one it replaces removed first). */
 export const networkExecutor: HostExecutor<NetworkStep> = async (step, context) => {
@@ -25,15 +25,7 @@ export const networkExecutor: HostExecutor<NetworkStep> = async (step, context) 
 /** Makes the host's VXLAN device again, flooding to every peer, from a short-lived helper. */
 export const tunnelExecutor: HostExecutor<TunnelStep> = async (step, context) => {
   if (step.driver === 'ovs') return ovsTunnelExecutor(step, context);
-  const script = makeTunnelScript({
-    device: step.name,
-    bridge: step.bridge,
-    vni: step.vni,
-    local: step.local,
-    peers: step.peers.map((p) => p.address),
-    mtu: step.mtu,
-    ...(step.retire === undefined ? {} : { retire: step.retire }),
-  });
+  const script = makeTunnelScript(tunnelSettings(step));
   await context.ensureImage(step.host, HELPER_IMAGE);
   const ran = await context.host(step.host).runHelper({
     image: HELPER_IMAGE,

@@ -13,6 +13,7 @@ import {
   SWITCH_LABEL,
   wireScript,
 } from './ovs-scripts.js';
+import { tunnelSettings } from './tunnel-commands.js';
 
 /** How long Open vSwitch may take to answer once its container started. */
 const SWITCH_READY_S = 30;
@@ -42,15 +43,7 @@ export const switchExecutor: HostExecutor<SwitchStep> = async (step, context) =>
 /** Makes the VXLAN port of the environment's Open vSwitch bridge again. */
 export const ovsTunnelExecutor: HostExecutor<TunnelStep> = async (step, context) => {
   const host = context.host(step.host);
-  const script = ovsTunnelScript({
-    device: step.name,
-    bridge: step.bridge,
-    vni: step.vni,
-    local: step.local,
-    peers: step.peers.map((p) => p.address),
-    mtu: step.mtu,
-    ...(step.retire === undefined ? {} : { retire: step.retire }),
-  });
+  const script = ovsTunnelScript(tunnelSettings(step));
   await runInSwitch(host, SWITCH_CONTAINER, script, `the tunnel ${step.name} could not be made`);
 };
 

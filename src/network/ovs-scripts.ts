@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { FoundSwitch } from './host-network-state.js';
-import { parseTunnel, VXLAN_PORT } from './tunnel-commands.js';
+import { checkTunnel, parseTunnel, VXLAN_PORT, type TunnelSettings } from './tunnel-commands.js';
 
 /**
  * The shell scripts dockstack runs in a host's Open vSwitch container (host network and PID
@@ -84,16 +84,7 @@ export function switchReadyScript(seconds: number): string {
   ].join('\n');
 }
 
-export interface OvsTunnelSettings {
-  device: string;
-  bridge: string;
-  vni: number;
-  local: string;
-  peers: readonly string[];
-  mtu: number;
-  /** A device removed first (the other driver's, with the same VNI). */
-  retire?: string;
-}
+export type OvsTunnelSettings = TunnelSettings;
 
 /**
  * Makes the VXLAN device again from scratch, flooding to every peer, as a port of the bridge:
@@ -101,14 +92,7 @@ export interface OvsTunnelSettings {
  * into another (no loop whatever the number of hosts).
  */
 export function ovsTunnelScript(t: OvsTunnelSettings): string {
-  checkName(t.device);
-  checkName(t.bridge);
-  checkMtu(t.mtu);
-  for (const address of [t.local, ...t.peers]) {
-    if (!ADDRESS.test(address)) throw bad('IPv4 address', address);
-  }
-  if (!Number.isInteger(t.vni) || t.vni < 1 || t.vni > 0xffffff) throw bad('VNI', String(t.vni));
-  if (t.retire !== undefined) checkName(t.retire);
+  checkTunnel(t);
   return [
     'set -e',
     `ovs-vsctl --timeout=10 br-exists ${t.bridge}`,

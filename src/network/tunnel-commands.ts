@@ -1,3 +1,4 @@
+import type { TunnelStep } from '../plan/plan.js';
 import type { FoundTunnel } from './host-network-state.js';
 
 /** VXLAN's IANA port. */
@@ -57,16 +58,7 @@ export interface TunnelSettings {
  * bridge, up. Every value is checked before it reaches the script.
  */
 export function makeTunnelScript(t: TunnelSettings): string {
-  checkName(t.device);
-  checkName(t.bridge);
-  for (const address of [t.local, ...t.peers]) {
-    if (!ADDRESS.test(address)) throw new Error(`not an IPv4 address: ${JSON.stringify(address)}`);
-  }
-  if (!Number.isInteger(t.vni) || t.vni < 1 || t.vni > 0xffffff)
-    throw new Error(`bad VNI ${String(t.vni)}`);
-  if (!Number.isInteger(t.mtu) || t.mtu < 576 || t.mtu > 9000)
-    throw new Error(`bad MTU ${String(t.mtu)}`);
-  if (t.retire !== undefined) checkName(t.retire);
+  checkTunnel(t);
   return [
     'set -e',
     `ip link show dev ${t.bridge} >/dev/null`,
@@ -77,6 +69,33 @@ export function makeTunnelScript(t: TunnelSettings): string {
     `ip link set dev ${t.device} master ${t.bridge}`,
     `ip link set dev ${t.device} up`,
   ].join('\n');
+}
+
+/** The tunnel step's settings, as both drivers' scripts take them. */
+export function tunnelSettings(step: TunnelStep): TunnelSettings {
+  return {
+    device: step.name,
+    bridge: step.bridge,
+    vni: step.vni,
+    local: step.local,
+    peers: step.peers.map((p) => p.address),
+    mtu: step.mtu,
+    ...(step.retire === undefined ? {} : { retire: step.retire }),
+  };
+}
+
+/** Throws unless every value of `t` is safe in a script: names, addresses, VNI and MTU. */
+export function checkTunnel(t: TunnelSettings): void {
+  checkName(t.device);
+  checkName(t.bridge);
+  if (t.retire !== undefined) checkName(t.retire);
+  for (const address of [t.local, ...t.peers]) {
+    if (!ADDRESS.test(address)) throw new Error(`not an IPv4 address: ${JSON.stringify(address)}`);
+  }
+  if (!Number.isInteger(t.vni) || t.vni < 1 || t.vni > 0xffffff)
+    throw new Error(`not a valid VNI: ${JSON.stringify(String(t.vni))}`);
+  if (!Number.isInteger(t.mtu) || t.mtu < 576 || t.mtu > 9000)
+    throw new Error(`not a valid MTU: ${JSON.stringify(String(t.mtu))}`);
 }
 
 function checkName(name: string): void {
