@@ -8,6 +8,11 @@ export interface HelperMount {
   /** Absolute path in the helper. */
   container: string;
   readOnly?: boolean;
+  /**
+   * Only the file system at `host`, not what is mounted below it (a host's `/run` holds network
+   * namespaces, which a recursive copy would keep alive after the host removes them).
+   */
+  nonRecursive?: boolean;
 }
 
 /**

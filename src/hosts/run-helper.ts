@@ -162,6 +162,7 @@ function helperOptions(
         Source: mount.host,
         Target: mount.container,
         ReadOnly: mount.readOnly ?? false,
+        ...(mount.nonRecursive === true ? { BindOptions: nonRecursiveBind } : {}),
       })),
       Devices: (spec.devices ?? []).map((device) => ({
         PathOnHost: device,
@@ -173,6 +174,11 @@ function helperOptions(
     },
   };
 }
+
+/** A bind of one file system only (the engine's `NonRecursive`, API 1.40; not in dockerode's types). */
+const nonRecursiveBind = { Propagation: 'rprivate', NonRecursive: true } as {
+  Propagation: 'rprivate';
+};
 
 /** True when the engine could not start a privileged container for want of a capability. */
 function capabilitiesRefused(error: unknown): boolean {

@@ -22,7 +22,8 @@ const SCRIPT_DEADLINE_MS = 60_000;
 
 /**
  * Makes sure the host's switch container runs (made from the helper image when missing, started
- * when stopped) and answers, then sets up the environment's bridge on it.
+ * when stopped) and answers, then sets up the environment's bridge on it. The container runs
+ * Open vSwitch itself, or uses the host's own when one runs.
  */
 export const switchExecutor: HostExecutor<SwitchStep> = async (step, context) => {
   const host = context.host(step.host);
@@ -124,6 +125,8 @@ async function ensureSwitch(host: DockerHost, context: ExecutorContext): Promise
       image: HELPER_IMAGE,
       command: ['/usr/local/sbin/dockstack-ovs'],
       devices: ['/dev/net/tun'],
+      // Where it looks for the host's own Open vSwitch (see images/helper/dockstack-ovs).
+      mounts: [{ host: '/run', container: '/host/run', readOnly: true, nonRecursive: true }],
       labels: { [SWITCH_LABEL]: 'ovs' },
     });
   } else {

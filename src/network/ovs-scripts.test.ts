@@ -35,11 +35,14 @@ describe('portName', () => {
 describe('switchScript', () => {
   const settings: SwitchSettings = { bridge: BRIDGE, mtu: 1450, stalePorts: [] };
 
-  it('makes the bridge on the userspace datapath with its MTU, up', () => {
+  it('makes the bridge with its MTU, up, on the kernel datapath only where the module is loaded', () => {
     const script = lines(switchScript(settings));
     expect(script[0]).toBe('set -e');
     expect(script).toContain(
-      `ovs-vsctl --timeout=10 --may-exist add-br ${BRIDGE} -- set bridge ${BRIDGE} datapath_type=netdev` +
+      'datapath=netdev; [ ! -d /sys/module/openvswitch ] || datapath=system',
+    );
+    expect(script).toContain(
+      `ovs-vsctl --timeout=10 --may-exist add-br ${BRIDGE} -- set bridge ${BRIDGE} datapath_type=$datapath` +
         ` -- set interface ${BRIDGE} mtu_request=1450`,
     );
     expect(script).toContain(`ip link set dev ${BRIDGE} up`);

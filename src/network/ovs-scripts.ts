@@ -46,8 +46,9 @@ export interface SwitchSettings {
 }
 
 /**
- * Makes the environment's bridge (userspace datapath, which needs no kernel module), up with its
- * MTU; puts the gateway address on it or takes every address off; removes stale ports.
+ * Makes the environment's bridge, up with its MTU: on the kernel datapath where the kernel has
+ * the openvswitch module loaded, else on the userspace one (which needs none). Puts the gateway
+ * address on it or takes every address off; removes stale ports.
  */
 export function switchScript(s: SwitchSettings): string {
   checkName(s.bridge);
@@ -56,7 +57,8 @@ export function switchScript(s: SwitchSettings): string {
   if (s.gateway !== undefined && !CIDR.test(s.gateway)) throw bad('gateway', s.gateway);
   return [
     'set -e',
-    `ovs-vsctl --timeout=10 --may-exist add-br ${s.bridge} -- set bridge ${s.bridge} datapath_type=netdev` +
+    'datapath=netdev; [ ! -d /sys/module/openvswitch ] || datapath=system',
+    `ovs-vsctl --timeout=10 --may-exist add-br ${s.bridge} -- set bridge ${s.bridge} datapath_type=$datapath` +
       ` -- set interface ${s.bridge} mtu_request=${String(s.mtu)}`,
     // The userspace datapath's own port is a tap device OVS makes a moment later.
     `i=0; until ip link show dev ${s.bridge} >/dev/null 2>&1; do i=$((i + 1)); [ $i -lt 50 ] || { echo "the bridge device ${s.bridge} did not appear" >&2; exit 1; }; sleep 0.1; done`,
@@ -76,7 +78,9 @@ export function switchReadyScript(seconds: number): string {
   const tries = Math.max(1, Math.round(seconds * 5));
   return [
     `for i in $(seq ${String(tries)}); do`,
-    '  ovs-vsctl --timeout=1 show >/dev/null 2>&1 && ovs-appctl --timeout=1 -t ovs-vswitchd version >/dev/null 2>&1 && exit 0',
+    // ovs-appctl is given the control socket: it cannot read a pid file on a read-only mount.
+    '  ovs-vsctl --timeout=1 show >/dev/null 2>&1 && pid=$(cat /var/run/openvswitch/ovs-vswitchd.pid 2>/dev/null) &&' +
+      ' ovs-appctl --timeout=1 -t "/var/run/openvswitch/ovs-vswitchd.$pid.ctl" version >/dev/null 2>&1 && exit 0',
     '  sleep 0.2',
     'done',
     `echo "Open vSwitch did not answer within ${String(seconds)} s" >&2`,
