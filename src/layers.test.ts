@@ -20,6 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['pass'],
   ['github'],
   ['daemon'],
+  ['dashboard'],
   ['cli'],
 ];
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
+import { loadDashboard } from '../dashboard/dashboard.js';
 import { createDaemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
 import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
@@ -60,6 +61,7 @@ export async function daemonCommand(
     ...urlSecrets(url),
     ...(config.webhookToken === undefined ? [] : [config.webhookToken]),
     ...(config.webhookSecret === undefined ? [] : [config.webhookSecret]),
+    ...(config.readToken === undefined ? [] : [config.readToken]),
     ...(github?.auth.kind === 'token' ? [github.auth.token] : []),
     ...(github?.auth.kind === 'app' ? privateKeyLines(github.auth.privateKey) : []),
   ];
@@ -156,6 +158,16 @@ export async function daemonCommand(
     watchEngines: (changed) => watchEngines({ connect: pass.connect, changed, clock, log }),
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
+    ...(config.readToken === undefined ? {} : { readToken: config.readToken }),
+    dashboard: loadDashboard(),
+    ...(githubRepo === undefined
+      ? {}
+      : {
+          commitUrl: commitPage({
+            webUrl: github?.webUrl ?? 'https://github.com',
+            repo: githubRepo,
+          }),
+        }),
     secrets: () => secrets,
     describe: {
       repo: redact(url),

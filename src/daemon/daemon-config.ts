@@ -30,6 +30,7 @@ export const DaemonConfig = z.strictObject({
   listen: z.object({ host: z.string(), port: z.int().min(0).max(65_535) }),
   workdir: z.string().min(1),
   webhookToken: z.string().min(16, 'the webhook token must be at least 16 characters').optional(),
+  readToken: z.string().min(16, 'the read token must be at least 16 characters').optional(),
   webhookSecret: z
     .string()
     .min(16, 'the GitHub webhook secret must be at least 16 characters')
@@ -60,6 +61,7 @@ export interface DaemonFlags {
   listen?: string;
   workdir?: string;
   webhookTokenFile?: string;
+  readTokenFile?: string;
   webhookSecretFile?: string;
   publicUrl?: string;
   botName?: string;
@@ -79,6 +81,8 @@ export const DAEMON_ENV = {
   workdir: 'DOCKSTACK_WORKDIR',
   webhookToken: 'DOCKSTACK_WEBHOOK_TOKEN',
   webhookTokenFile: 'DOCKSTACK_WEBHOOK_TOKEN_FILE',
+  readToken: 'DOCKSTACK_READ_TOKEN',
+  readTokenFile: 'DOCKSTACK_READ_TOKEN_FILE',
   webhookSecret: 'DOCKSTACK_WEBHOOK_SECRET',
   webhookSecretFile: 'DOCKSTACK_WEBHOOK_SECRET_FILE',
   publicUrl: 'DOCKSTACK_PUBLIC_URL',
@@ -98,6 +102,11 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     tokenFile === undefined
       ? env[DAEMON_ENV.webhookToken]
       : readSecretFile(tokenFile, 'webhook token');
+  const readTokenFile = pick('readTokenFile', DAEMON_ENV.readTokenFile);
+  const readToken =
+    readTokenFile === undefined
+      ? env[DAEMON_ENV.readToken]
+      : readSecretFile(readTokenFile, 'read token');
   const secretFile = pick('webhookSecretFile', DAEMON_ENV.webhookSecretFile);
   const secret =
     secretFile === undefined
@@ -116,6 +125,7 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',
     ...(token === undefined || token === '' ? {} : { webhookToken: token }),
     ...(secret === undefined || secret === '' ? {} : { webhookSecret: secret }),
+    ...(readToken === undefined || readToken === '' ? {} : { readToken }),
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     botName: pick('botName', DAEMON_ENV.botName) ?? 'dockstack',
     botEmail: pick('botEmail', DAEMON_ENV.botEmail) ?? 'dockstack@localhost',

@@ -14,6 +14,7 @@ import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
+import type { DashboardInput, DashboardPages } from './dashboard-pages.js';
 import type { EngineWatch } from './watch-engines.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 import {
@@ -88,6 +89,12 @@ export interface DaemonOptions {
    * applied environment's containers asks for a drift check at once.
    */
   watchEngines?: (changed: (reason: string) => void) => EngineWatch;
+  /** The dashboard served at `/`; off without it. */
+  dashboard?: DashboardPages;
+  /** A commit's page on the forge, for the dashboard's links. */
+  commitUrl?: (sha: string) => string;
+  /** The token the read endpoints require (see http-server.ts); open without one. */
+  readToken?: string;
 }
 
 /** Events that arrive together (a restart is a die and a start) ask for one drift check. */
@@ -117,6 +124,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
   const random = options.random ?? Math.random;
   const { log, metrics } = options;
   let state: DaemonState = INITIAL_STATE;
+  /** Told after every change of the state (the dashboard's event stream). */
+  const watchers = new Set<() => void>();
+  let version = 0;
+  const update = (next: DaemonState) => {
+    if (next === state) return;
+    state = next;
+    version++;
+    for (const watcher of watchers) watcher();
+  };
   let stopped = false;
   let timer: Timer | undefined;
   let seenRemoteHead: string | undefined;
@@ -161,7 +177,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         at: isoNow(),
         durationMs: Math.round(clock.now() - started),
       });
-      state = finished.state;
+      update(finished.state);
       outcome = finished.outcome;
       if (result.stage === 'apply' && read !== undefined) applied = read;
       if (result.stage === 'apply') engines?.follow(result.env);
@@ -171,7 +187,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     } catch (error) {
       outcome = 'error';
       const timing = { at: isoNow(), durationMs: Math.round(clock.now() - started) };
-      state = passFailed(state, errorMessage(error), timing);
+      update(passFailed(state, errorMessage(error), timing));
       metrics.errors.inc({ kind: errorKind(error) });
       log.error({ err: error, failures: state.failures }, 'reconcile pass failed');
     }
@@ -256,7 +272,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         options.pass,
       );
       const checked = driftChecked(state, result, at);
-      state = checked.state;
+      update(checked.state);
       for (const item of checked.found) {
         metrics.drift.inc({ action: item.action });
         log.warn(
@@ -323,7 +339,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         if (remote !== seenRemoteHead) await requestCommitPass();
       }
     } catch (error) {
-      state = passFailed(state, errorMessage(error));
+      update(passFailed(state, errorMessage(error)));
       metrics.degraded.set(1);
       metrics.errors.inc({ kind: errorKind(error) });
       log.warn({ err: error }, 'polling the env repo failed');
@@ -339,6 +355,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
 
   const webhooks = options.webhooks;
+  const dashboard = options.dashboard;
+  const dashboardInput = (): DashboardInput => ({
+    state,
+    describe: options.describe,
+    ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
+  });
   const server = createHttpServer({
     metrics,
     log,
@@ -346,6 +368,22 @@ export function createDaemon(options: DaemonOptions): Daemon {
     notReady: () => notReady(state),
     trigger: requestPass,
     mask: (text) => redact(text, options.secrets?.() ?? []),
+    ...(options.readToken === undefined ? {} : { readToken: options.readToken }),
+    ...(dashboard === undefined
+      ? {}
+      : {
+          dashboard: {
+            page: () => dashboard.page(dashboardInput(), version),
+            content: () => dashboard.content(dashboardInput(), version),
+            login: (wrong) => dashboard.login(wrong),
+            assets: dashboard.assets,
+            version: () => version,
+            subscribe: (listener) => {
+              watchers.add(listener);
+              return () => watchers.delete(listener);
+            },
+          },
+        }),
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(webhooks === undefined
       ? {}
@@ -386,12 +424,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
       driftTimer?.cancel();
       eventTimer?.cancel();
       engines?.stop();
-      await new Promise<void>((resolve) =>
+      const closed = new Promise<void>((resolve) =>
         server.close(() => {
           resolve();
         }),
       );
+      // Event streams stay open until their clients go: the server closes them.
       server.closeAllConnections();
+      await closed;
       // Reports under way get a moment to land; a slow GitHub does not hold the exit.
       let grace: Timer | undefined;
       await Promise.race([
@@ -406,7 +446,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     checkDrift: () => runner.request(),
     edited: (edit) => {
-      state = editSeen(state, edit);
+      update(editSeen(state, edit));
     },
     status,
   };

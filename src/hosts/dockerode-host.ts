@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
-import type { ObservedContainer } from '../plan/observed.js';
+import type { Health, ObservedContainer } from '../plan/observed.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
 import { dialEngine } from './dial-engine.js';
@@ -301,7 +301,14 @@ function observedContainer(host: string, c: Docker.ContainerInfo): ObservedConta
     image: c.Image,
     ...(addresses.length === 0 ? {} : { addresses }),
     ...(networks.length === 0 ? {} : { networks }),
+    ...healthOf(c.Status),
   };
+}
+
+/** The health in the engine's status text (`Up 3 minutes (healthy)`), when it shows one. */
+function healthOf(status: string | undefined): { health?: Health } {
+  const found = /\((?:health: )?(starting|healthy|unhealthy)\)\s*$/.exec(status ?? '')?.[1];
+  return found === undefined ? {} : { health: found as Health };
 }
 
 /** An HTTP 404 about the folder, not about the container (the engine's own words tell). */

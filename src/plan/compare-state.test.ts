@@ -72,4 +72,30 @@ describe('compareState', () => {
       ['h2', 'web1', 'running', 'missing'],
     ]);
   });
+
+  it("carries the tier, the file's address and MAC (else the engine's) and a running one's health", () => {
+    const pinned = spec('dns1', {
+      tier: 0,
+      ipaddress: '10.0.0.1/16',
+      macAddress: 'DE:AD:BE:EF:BA:11',
+    });
+    const plain = spec('web1');
+    const idle = spec('web2');
+    const states = compareState(
+      [pinned, plain, idle],
+      [
+        running(pinned, { health: 'healthy' }),
+        running(plain, {
+          health: 'unhealthy',
+          networks: [{ name: 'bridge', ipv4: '172.17.0.5', macAddress: '02:42:AC:11:00:05' }],
+        }),
+        running(idle, { running: false, health: 'unhealthy' }),
+      ],
+    );
+    expect(states.map((s) => [s.name, s.tier, s.address, s.mac, s.health])).toEqual([
+      ['dns1', 0, '10.0.0.1', 'de:ad:be:ef:ba:11', 'healthy'],
+      ['web1', 9, '172.17.0.5', '02:42:ac:11:00:05', 'unhealthy'],
+      ['web2', 9, undefined, undefined, undefined],
+    ]);
+  });
 });

@@ -6,6 +6,7 @@ import {
   addressDrift,
   serviceOf,
   specHashOf,
+  type Health,
   type ObservedContainer,
 } from './observed.js';
 import { compareText } from '../util/compare-text.js';
@@ -27,6 +28,13 @@ export interface ContainerState {
   drifted: boolean;
   /** True when nothing needs doing for it. */
   ok: boolean;
+  /** Its service's place in the tier order (0 starts first); absent for one no longer named. */
+  tier?: number;
+  /** Its IPv4 address and MAC: the environment's, else what the engine reports. */
+  address?: string;
+  mac?: string;
+  /** What its health check says, when its image has one and it runs. */
+  health?: Health;
 }
 
 /**
@@ -46,7 +54,14 @@ export function compareState(
 
   for (const spec of desired) {
     const found = onHost.get(`${spec.host}\u0000${spec.name}`);
-    const base = { host: spec.host, name: spec.name, service: spec.service, desired: spec.state };
+    const base = {
+      host: spec.host,
+      name: spec.name,
+      service: spec.service,
+      desired: spec.state,
+      tier: spec.tier,
+      ...addressOf(spec, found),
+    };
     if (unreachable.has(spec.host)) {
       states.push({ ...base, observed: 'unknown', drifted: false, ok: false });
     } else if (found === undefined || (isManaged(found) && managedName(found) !== spec.name)) {
@@ -59,7 +74,13 @@ export function compareState(
         runsOtherImage(found, spec.image) ||
         addressDrift(found, spec) !== undefined;
       const run = found.running ? 'running' : 'stopped';
-      states.push({ ...base, observed: run, drifted, ok: !drifted && run === spec.state });
+      states.push({
+        ...base,
+        observed: run,
+        drifted,
+        ok: !drifted && run === spec.state,
+        ...(found.running && found.health !== undefined ? { health: found.health } : {}),
+      });
     }
   }
   for (const container of observed) {
@@ -74,7 +95,22 @@ export function compareState(
       observed: container.running ? 'running' : 'stopped',
       drifted: false,
       ok: false,
+      ...addressOf({}, container),
     });
   }
   return states.sort((a, b) => compareText(a.host, b.host) || compareText(a.name, b.name));
+}
+
+/** The file's (or allocated) address and MAC; what the engine reports where the file has none. */
+function addressOf(
+  spec: { ipaddress?: string; macAddress?: string },
+  found: ObservedContainer | undefined,
+): { address?: string; mac?: string } {
+  const seen = found?.networks?.find((n) => n.ipv4 !== undefined) ?? found?.networks?.[0];
+  const address = spec.ipaddress?.replace(/\/\d+$/, '') ?? seen?.ipv4;
+  const mac = spec.macAddress?.toLowerCase() ?? seen?.macAddress?.toLowerCase();
+  return {
+    ...(address === undefined ? {} : { address }),
+    ...(mac === undefined ? {} : { mac }),
+  };
 }

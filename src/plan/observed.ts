@@ -14,7 +14,11 @@ export interface ObservedContainer {
   addresses?: string[];
   /** The networks it is on, with its IPv4 address and MAC there when the engine reports them. */
   networks?: { name: string; ipv4?: string; macAddress?: string }[];
+  /** What its image's health check says, when it has one. */
+  health?: Health;
 }
+
+export type Health = 'starting' | 'healthy' | 'unhealthy';
 
 /** True when dockstack created the container, and so may change or remove it. */
 export function isManaged(container: ObservedContainer): boolean {

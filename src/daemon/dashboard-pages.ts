@@ -1,0 +1,28 @@
+import type { DaemonState } from './daemon-state.js';
+
+/** What the dashboard is drawn from: the daemon's state and how it was started. */
+export interface DashboardInput {
+  state: DaemonState;
+  /** The env repo (credentials masked), branch, file, GitHub repository. */
+  describe: Record<string, string>;
+  /** A commit's page on the forge, when one is configured. */
+  commitUrl?: (sha: string) => string;
+}
+
+/** A file served as it is (the stylesheet, the script). */
+export interface Asset {
+  type: string;
+  body: Buffer;
+}
+
+/** The dashboard's pages, drawn from the daemon's state (see src/dashboard). */
+export interface DashboardPages {
+  /** The whole page. `version` tells the page's script which state it shows. */
+  page(input: DashboardInput, version: number): string;
+  /** The part the script swaps in when the state changed. */
+  content(input: DashboardInput, version: number): string;
+  /** The sign-in form of a daemon that requires a read token. */
+  login(wrong: boolean): string;
+  /** Its files by path (`/dashboard.css`, `/dashboard.js`). */
+  assets: ReadonlyMap<string, Asset>;
+}
