@@ -87,6 +87,11 @@ describe('dashboardView', () => {
         at: '2026-01-01T00:01:00.000Z',
         converged: false,
       },
+      writeBack: {
+        sha: 'b'.repeat(40),
+        short: 'bbbbbbbbbbbb',
+        url: `https://forge.example/o/r/commit/${'b'.repeat(40)}`,
+      },
       containers: 5,
       running: 3,
       attention: 4,

@@ -16,6 +16,8 @@ export interface DashboardView {
     durationS?: string;
     degraded?: string;
     applied?: Short & { at: string; converged: boolean };
+    /** The bot's last commit: what runs, written back. */
+    writeBack?: Short;
     containers: number;
     running: number;
     attention: number;
@@ -138,6 +140,7 @@ export function dashboardView(input: DashboardInput): DashboardView {
       ...(applied === null
         ? {}
         : { applied: { ...short(applied.commit), at: applied.at, converged: applied.converged } }),
+      ...(state.lastWriteBack === null ? {} : { writeBack: short(state.lastWriteBack) }),
       containers: containers.length,
       running,
       attention,

@@ -12,6 +12,12 @@ export function loadDashboard(dir: URL = new URL('dashboard/', TEMPLATES_DIR)): 
   const handlebars = Handlebars.create();
   handlebars.registerHelper('isReachable', (reach: unknown) => reach === 'reachable');
   handlebars.registerHelper('same', (a: unknown, b: unknown) => a === b);
+  // ISO 8601 wall times, shown to the second in UTC (the datetime attribute keeps the whole).
+  handlebars.registerHelper('when', (iso: unknown) =>
+    typeof iso === 'string'
+      ? iso.replace('T', ' ').replace(/(:\d\d)(\.\d+)?(Z|[+-]00:00)$/, '$1 UTC')
+      : '',
+  );
   const compile = (name: string) =>
     handlebars.compile(read(name), { strict: false, preventIndent: true });
   handlebars.registerPartial('sha', compile('sha.hbs'));

@@ -120,6 +120,9 @@ describe('the dashboard on the daemon listener, open to all', () => {
     const html = await response.text();
     expect(html).toContain('<tr data-container="dns1" data-state="running" data-tone="ok">');
     expect(html).toContain('10.0.0.1');
+    expect(html).toContain(
+      '<time datetime="2026-01-01T00:00:00.000Z">2026-01-01 00:00:00 UTC</time>',
+    );
     expect(html).not.toContain('s3cr3t');
     expect(html).toContain('<script src="./dashboard.js" defer></script>');
   });
