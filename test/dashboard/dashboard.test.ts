@@ -144,9 +144,9 @@ describe('the dashboard in Chromium', () => {
         .poll(() => page.locator(`article[data-host="${host}"]`).getAttribute('data-reach'))
         .toBe('reachable');
     }
-    const tiers = (await page.locator('article[data-host="local"] .tier h4').allTextContents()).map(
-      (t) => t.replace(/\s+/g, ' ').trim(),
-    );
+    const tiers = (
+      await page.locator('article[data-host="local"] .tier-head th').allTextContents()
+    ).map((t) => t.replace(/\s+/g, ' ').trim());
     expect(tiers[0]).toBe('tier 1 dns');
     const numbers = tiers.map((t) => Number(/^tier (\d+)/.exec(t)?.[1]));
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
