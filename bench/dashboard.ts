@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { createDaemonMetrics } from '../src/daemon/daemon-metrics.js';
 import { createLogger } from '../src/daemon/create-logger.js';
 import { INITIAL_STATE, type DaemonState } from '../src/daemon/daemon-state.js';
+import { dashboardFeed } from '../src/daemon/dashboard-pages.js';
 import { createHttpServer } from '../src/daemon/http-server.js';
 import { loadDashboard } from '../src/dashboard/dashboard.js';
 import type { ContainerState } from '../src/plan/compare-state.js';
@@ -96,45 +97,32 @@ async function timed(run: () => Promise<number> | number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dashboard = loadDashboard();
   let state = bigState();
-  let version = 0;
-  const watchers = new Set<() => void>();
-  const input = () => ({
+  const feed = dashboardFeed(loadDashboard(), () => ({
     state,
     describe: { repo: 'https://git.example/env.git', branch: 'main' },
-  });
+  }));
   const server = createHttpServer({
     metrics: createDaemonMetrics(),
     log: createLogger({ write: () => undefined }),
     status: () => ({}),
     notReady: () => null,
     trigger: () => undefined,
-    dashboard: {
-      page: () => dashboard.page(input(), version),
-      content: () => dashboard.content(input(), version),
-      login: (wrong) => dashboard.login(wrong),
-      assets: dashboard.assets,
-      version: () => version,
-      subscribe: (watcher) => {
-        watchers.add(watcher);
-        return () => watchers.delete(watcher);
-      },
-    },
+    dashboard: feed.handlers,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
-    const pageBytes = dashboard.page(input(), version).length;
+    const pageBytes = feed.handlers.page().length;
     const serverPage = await timed(() => {
       const started = performance.now();
-      dashboard.page(input(), version);
+      feed.handlers.page();
       return performance.now() - started;
     });
     const serverContent = await timed(() => {
       const started = performance.now();
-      dashboard.content(input(), version);
+      feed.handlers.content();
       return performance.now() - started;
     });
 
@@ -161,14 +149,13 @@ async function main(): Promise<void> {
     await page.locator('#live-status[data-state="live"]').waitFor();
 
     const update = await timed(async () => {
-      const before = version;
+      const before = feed.handlers.version();
       await page.evaluate(
         "window.swapped = new Promise((resolve) => new MutationObserver((_, o) => { o.disconnect(); resolve(performance.now()); }).observe(document.getElementById('live'), { childList: true })); true",
       );
       const sentAt = await page.evaluate<number>('performance.now()');
       state = { ...state, head: (before + 100).toString(16).padStart(40, '0') };
-      version++;
-      for (const watcher of watchers) watcher();
+      feed.changed();
       const swappedAt = await page.evaluate<number>('window.swapped');
       return swappedAt - sentAt;
     });

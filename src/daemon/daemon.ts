@@ -14,7 +14,7 @@ import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
-import type { DashboardInput, DashboardPages } from './dashboard-pages.js';
+import { dashboardFeed, type DashboardPages } from './dashboard-pages.js';
 import type { EngineWatch } from './watch-engines.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 import {
@@ -124,14 +124,18 @@ export function createDaemon(options: DaemonOptions): Daemon {
   const random = options.random ?? Math.random;
   const { log, metrics } = options;
   let state: DaemonState = INITIAL_STATE;
-  /** Told after every change of the state (the dashboard's event stream). */
-  const watchers = new Set<() => void>();
-  let version = 0;
+  const dashboard =
+    options.dashboard === undefined
+      ? undefined
+      : dashboardFeed(options.dashboard, () => ({
+          state,
+          describe: options.describe,
+          ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
+        }));
   const update = (next: DaemonState) => {
     if (next === state) return;
     state = next;
-    version++;
-    for (const watcher of watchers) watcher();
+    dashboard?.changed();
   };
   let stopped = false;
   let timer: Timer | undefined;
@@ -355,12 +359,6 @@ export function createDaemon(options: DaemonOptions): Daemon {
   };
 
   const webhooks = options.webhooks;
-  const dashboard = options.dashboard;
-  const dashboardInput = (): DashboardInput => ({
-    state,
-    describe: options.describe,
-    ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
-  });
   const server = createHttpServer({
     metrics,
     log,
@@ -369,21 +367,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     trigger: requestPass,
     mask: (text) => redact(text, options.secrets?.() ?? []),
     ...(options.readToken === undefined ? {} : { readToken: options.readToken }),
-    ...(dashboard === undefined
-      ? {}
-      : {
-          dashboard: {
-            page: () => dashboard.page(dashboardInput(), version),
-            content: () => dashboard.content(dashboardInput(), version),
-            login: (wrong) => dashboard.login(wrong),
-            assets: dashboard.assets,
-            version: () => version,
-            subscribe: (listener) => {
-              watchers.add(listener);
-              return () => watchers.delete(listener);
-            },
-          },
-        }),
+    ...(dashboard === undefined ? {} : { dashboard: dashboard.handlers }),
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(webhooks === undefined
       ? {}

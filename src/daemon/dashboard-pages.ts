@@ -26,3 +26,44 @@ export interface DashboardPages {
   /** Its files by path (`/dashboard.css`, `/dashboard.js`). */
   assets: ReadonlyMap<string, Asset>;
 }
+
+/** The dashboard's pages for the daemon's state now, and the changes of that state. */
+export interface DashboardHandlers {
+  page(): string;
+  content(): string;
+  login(wrong: boolean): string;
+  assets: ReadonlyMap<string, Asset>;
+  /** Counts the state's changes. */
+  version(): number;
+  /** Calls `listener` after every change of the state; returns how to stop. */
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * The listener's dashboard handlers over the state `input` returns; the owner of that state calls
+ * `changed()` after every change of it, which tells the event streams.
+ */
+export function dashboardFeed(
+  pages: DashboardPages,
+  input: () => DashboardInput,
+): { handlers: DashboardHandlers; changed(): void } {
+  const watchers = new Set<() => void>();
+  let version = 0;
+  return {
+    handlers: {
+      page: () => pages.page(input(), version),
+      content: () => pages.content(input(), version),
+      login: (wrong) => pages.login(wrong),
+      assets: pages.assets,
+      version: () => version,
+      subscribe: (watcher) => {
+        watchers.add(watcher);
+        return () => watchers.delete(watcher);
+      },
+    },
+    changed: () => {
+      version++;
+      for (const watcher of watchers) watcher();
+    },
+  };
+}

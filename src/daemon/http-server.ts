@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { WebhookDelivery } from '../github/receive-webhook.js';
 import type { Log } from '../util/log.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
-import type { Asset } from './dashboard-pages.js';
+import type { DashboardHandlers } from './dashboard-pages.js';
 
 /** The answer to a webhook delivery. */
 export interface WebhookReply {
@@ -37,18 +37,6 @@ export interface HttpHandlers {
    * dashboard's sign-in form sets; they are open without one.
    */
   readToken?: string;
-}
-
-/** The dashboard's pages for the daemon's state now, and the changes of that state. */
-export interface DashboardHandlers {
-  page(): string;
-  content(): string;
-  login(wrong: boolean): string;
-  assets: ReadonlyMap<string, Asset>;
-  /** Counts the state's changes. */
-  version(): number;
-  /** Calls `listener` after every change of the state; returns how to stop. */
-  subscribe(listener: () => void): () => void;
 }
 
 /** The cookie that carries the read token for the dashboard's own requests. */

@@ -7,15 +7,13 @@ import { redact } from '../util/redact.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
 import { INITIAL_STATE, type DaemonState } from '../daemon/daemon-state.js';
-import { createHttpServer, type DashboardHandlers } from '../daemon/http-server.js';
+import { dashboardFeed, type DashboardHandlers } from '../daemon/dashboard-pages.js';
+import { createHttpServer } from '../daemon/http-server.js';
 
 const READ_TOKEN = 'a-long-read-token-for-tests';
 
 /** The listener with a dashboard over a state the test changes, and its read token. */
 function listener(readToken?: string) {
-  const dashboard = loadDashboard();
-  const watchers = new Set<() => void>();
-  let version = 0;
   let state: DaemonState = {
     ...INITIAL_STATE,
     head: 'a'.repeat(40),
@@ -35,15 +33,18 @@ function listener(readToken?: string) {
     ],
   };
   const describe = { repo: 'https://user:s3cr3t@git.example/env.git', branch: 'main' };
+  const feed = dashboardFeed(loadDashboard(), () => ({ state, describe }));
+  // The event streams subscribed now, as the feed sees them.
+  const watchers = new Set<() => void>();
   const handlers: DashboardHandlers = {
-    page: () => dashboard.page({ state, describe }, version),
-    content: () => dashboard.content({ state, describe }, version),
-    login: (wrong) => dashboard.login(wrong),
-    assets: dashboard.assets,
-    version: () => version,
+    ...feed.handlers,
     subscribe: (watcher) => {
       watchers.add(watcher);
-      return () => watchers.delete(watcher);
+      const stop = feed.handlers.subscribe(watcher);
+      return () => {
+        watchers.delete(watcher);
+        stop();
+      };
     },
   };
   const server = createHttpServer({
@@ -61,8 +62,7 @@ function listener(readToken?: string) {
     watchers,
     change: (next: Partial<DaemonState>) => {
       state = { ...state, ...next };
-      version++;
-      for (const watcher of watchers) watcher();
+      feed.changed();
     },
   };
 }

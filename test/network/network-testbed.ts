@@ -8,6 +8,7 @@ import { LABELS } from '../../src/plan/labels.js';
 import { HELPER_IMAGE } from '../../src/network/helper-image.js';
 import { SWITCH_CONTAINER } from '../../src/network/ovs-scripts.js';
 import { SEED_TEXT } from '../fixtures/render/seed-environment.js';
+import { testContainers, type EngineContainer } from '../apply/apply-env.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 
 /** The tag of the real dns image (dnsmasq), as `images/build.sh --network` tags it for the tests. */
@@ -135,4 +136,26 @@ export async function removeTestSwitches(): Promise<void> {
         'ip link del dev "$d" 2>/dev/null; done; true',
     ]);
   }
+}
+
+/** The test container `name`, on whichever engine runs it; throws when neither does. */
+export async function findTestContainer(name: string): Promise<EngineContainer> {
+  const found = (await testContainers()).find((c) => c.name === name);
+  if (found === undefined) throw new Error(`${name} is not on either engine`);
+  return found;
+}
+
+/** Runs `command` in the container: its exit code and its output (stdout and stderr together). */
+export async function execIn(
+  c: EngineContainer,
+  command: string[],
+): Promise<{ code: number | null; output: string }> {
+  const run = await rawClient(ENGINES[c.engine])
+    .getContainer(c.id)
+    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+  const stream = await run.start({});
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve) => stream.on('end', resolve));
+  return { code: (await run.inspect()).ExitCode, output: Buffer.concat(chunks).toString('latin1') };
 }

@@ -12,7 +12,13 @@ import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-proce
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { assertNetworkImages, removeTestSwitches, seedOverTwoEngines } from './network-testbed.js';
+import {
+  assertNetworkImages,
+  execIn,
+  findTestContainer,
+  removeTestSwitches,
+  seedOverTwoEngines,
+} from './network-testbed.js';
 
 const NAME = `seed-net-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
@@ -35,24 +41,8 @@ describe("the seed's environment on Open vSwitch over two engines, from the daem
     (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
   const committedRecord = () =>
     readAddressRecord(git(remote.bare, ['show', 'main:dnsmasq/dhcp-hosts']));
-  const find = async (name: string): Promise<EngineContainer> => {
-    const found = (await testContainers()).find((c) => c.name === name);
-    if (found === undefined) throw new Error(`${name} is not on either engine`);
-    return found;
-  };
-  const exec = async (c: EngineContainer, command: string[]) => {
-    const run = await rawClient(ENGINES[c.engine])
-      .getContainer(c.id)
-      .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-    const stream = await run.start({});
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => stream.on('end', resolve));
-    return {
-      code: (await run.inspect()).ExitCode,
-      output: Buffer.concat(chunks).toString('latin1'),
-    };
-  };
+  const find = findTestContainer;
+  const exec = execIn;
   const eth0 = async (c: EngineContainer) => {
     const addr = await exec(c, ['busybox', 'ip', '-o', 'addr', 'show', 'dev', 'eth0']);
     const link = await exec(c, ['busybox', 'ip', '-o', 'link', 'show', 'dev', 'eth0']);

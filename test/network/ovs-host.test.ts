@@ -18,7 +18,6 @@ import {
   environmentText,
   PREFIX,
   removeTestContainers,
-  testContainers,
   type EngineContainer,
   type Services,
 } from '../apply/apply-env.js';
@@ -27,6 +26,8 @@ import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
+  execIn,
+  findTestContainer,
   REAL_DNS_TAG,
   removeTestNetworks,
   removeTestSwitches,
@@ -159,21 +160,8 @@ describe('the ovs driver on a host that runs its own Open vSwitch', () => {
     pass.reconciliation.result.steps
       .filter((s) => s.outcome !== 'done')
       .map((s) => `${s.host} ${s.action} ${s.name}: ${s.error ?? ''}`);
-  const container = async (name: string): Promise<EngineContainer> => {
-    const found = (await testContainers()).find((c) => c.name === name);
-    if (found === undefined) throw new Error(`${name} is not on either engine`);
-    return found;
-  };
-  const exec = async (c: EngineContainer, command: string[]) => {
-    const run = await rawClient(ENGINES[c.engine])
-      .getContainer(c.id)
-      .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-    const stream = await run.start({});
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => stream.on('end', resolve));
-    return Buffer.concat(chunks).toString('latin1');
-  };
+  const container = findTestContainer;
+  const exec = async (c: EngineContainer, command: string[]) => (await execIn(c, command)).output;
   const switchLog = async (engine: keyof typeof ENGINES) => {
     const log = await rawClient(ENGINES[engine])
       .getContainer(SWITCH_CONTAINER)

@@ -26,6 +26,8 @@ import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   assertNetworkImages,
+  execIn,
+  findTestContainer,
   REAL_DNS_TAG,
   removeTestNetworks,
   removeTestSwitches,
@@ -80,25 +82,8 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
       .map((s) => `${s.host} ${s.action} ${s.name}: ${s.error ?? ''}`);
   const record = () =>
     readAddressRecord(readFileSync(join(dir.path, 'dnsmasq/dhcp-hosts'), 'utf8'));
-  const container = async (name: string): Promise<EngineContainer> => {
-    const found = (await testContainers()).find((c) => c.name === name);
-    if (found === undefined) throw new Error(`${name} is not on either engine`);
-    return found;
-  };
-  const exec = async (c: EngineContainer, command: string[]) => {
-    const docker = rawClient(ENGINES[c.engine]);
-    const run = await docker.getContainer(c.id).exec({
-      Cmd: command,
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    const stream = await run.start({});
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => stream.on('end', resolve));
-    const { ExitCode } = await run.inspect();
-    return { code: ExitCode, output: Buffer.concat(chunks).toString('latin1') };
-  };
+  const container = findTestContainer;
+  const exec = execIn;
   /** The address and MAC of the container's eth0, as it sees them. */
   const eth0 = async (name: string) => {
     const c = await container(name);
