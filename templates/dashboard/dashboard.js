@@ -38,6 +38,7 @@
         [...live.querySelectorAll('details[id]')].filter((d) => !d.open).map((d) => d.id),
       );
       const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      const focusedId = focused !== null && live.contains(focused) ? focused.id : '';
       const focusKey = focused?.closest('[data-container],[data-commit],[data-host]');
       const key = focusKey
         ? ['data-container', 'data-commit', 'data-host']
@@ -49,13 +50,20 @@
         if (open.has(details.id)) details.open = true;
         if (closed.has(details.id)) details.open = false;
       }
-      if (key !== undefined) {
+      // The swapped-in copy of what had the focus gets it back: by id where it has one (the
+      // sections a skip link leads to), else by the row it sits in.
+      const again = focusedId === '' ? null : document.getElementById(focusedId);
+      if (again !== null) {
+        again.focus({ preventScroll: true });
+      } else if (key !== undefined) {
         for (const element of live.querySelectorAll('[data-container],[data-commit],[data-host]')) {
           const same = ['data-container', 'data-commit', 'data-host']
             .map((a) => element.getAttribute(a))
             .join('|');
           if (same === key) {
-            (element.querySelector('a, summary, [tabindex]') ?? element).focus?.();
+            (element.querySelector('a, summary, [tabindex]') ?? element).focus?.({
+              preventScroll: true,
+            });
             break;
           }
         }
