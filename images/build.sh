@@ -2,10 +2,13 @@
 # Builds dockstack's images on the local engine and puts them on ENDPOINT, which needs neither a
 # registry nor a package mirror: what it lacks goes over with `docker save | docker load`.
 #
-# Usage: images/build.sh [--standins | --network | --app] [--rebuild] [--install-only] [ENDPOINT]
+# Usage: images/build.sh [--standins | --network | --app | --daemon] [--rebuild] [--install-only]
+#                       [ENDPOINT]
 #   --standins (default)  the ten services as small busybox stand-ins, from busybox-static
 #   --network             the Debian base, the real dns image (dnsmasq) and dockstack-helper
 #   --app                 --network plus the real application images of the other nine services
+#   --daemon              dockstack itself (dockstack:latest): this checkout compiled, on the
+#                         Debian base with Node.js 24 from the npm registry; needs npm ci first
 #   --rebuild             build again even when the recipe did not change
 #   --install-only        install the Debian packages the chosen images need, then stop
 #   ENDPOINT              a Docker endpoint (unix:///run/x.sock, tcp://HOST:2375); default: the
@@ -41,6 +44,7 @@ while (($# > 0)); do
     --standins) mode=standins ;;
     --network) mode=network ;;
     --app) mode=app ;;
+    --daemon) mode=daemon ;;
     --rebuild) REBUILD=1 ;;
     --install-only) install_only=1 ;;
     -h | --help) usage 0 ;;
@@ -119,6 +123,12 @@ case "$mode" in
     # shellcheck source=lib/app.sh
     source "$IMAGES_DIR/lib/app.sh"
     queue_app
+    ;;
+  daemon)
+    base_prepare
+    # shellcheck source=lib/daemon.sh
+    source "$IMAGES_DIR/lib/daemon.sh"
+    queue_daemon
     ;;
 esac
 
