@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `npm start`: dockstack on this machine with the seed's environment, from nothing. Prepares the
+# machine (images/prepare-host.sh), builds the stand-in images, makes the local env repo
+# .dockstack/env-repo from env-repo-example/ (kept when it is there), runs the daemon on it and,
+# once the first commit is applied, says where to look. The daemon's JSON log goes to
+# .dockstack/daemon.log. Ctrl-C stops the daemon; the containers keep running.
+#
+# Usage: images/start.sh   (after npm ci && npm run build)
+# Environment: DOCKSTACK_LISTEN (default 3288), DOCKSTACK_START_TIMEOUT (seconds to wait for the
+# first commit to be applied, default 300).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+state=.dockstack
+repo=$state/env-repo
+log=$state/daemon.log
+listen=${DOCKSTACK_LISTEN:-3288}
+port=${listen##*:}
+timeout=${DOCKSTACK_START_TIMEOUT:-300}
+
+say() { printf 'start: %s\n' "$*"; }
+[[ -f dist/cli/main.js ]] || {
+  say "dockstack is not built: run npm ci && npm run build first" >&2
+  exit 1
+}
+dockstack() { node dist/cli/main.js "$@"; }
+
+bash images/prepare-host.sh
+bash images/build.sh
+mkdir -p "$state"
+dockstack init "$repo"
+
+say "starting the daemon (log: $log)"
+DOCKSTACK_LISTEN=$listen node --max-semi-space-size=1 dist/cli/main.js daemon --repo "$repo" \
+  --workdir "$state/work" --interval 5 2>>"$log" &
+daemon=$!
+stopping=
+trap 'stopping=1; kill -TERM "$daemon" 2>/dev/null || true' INT TERM
+
+# The first pass: wait for the applied commit in /api/status.
+status_script='
+const [port, deadline] = process.argv.slice(1).map(Number);
+while (Date.now() < deadline) {
+  try {
+    const s = await (await fetch(`http://127.0.0.1:${port}/api/status`)).json();
+    if (s.lastApplied) {
+      const running = s.containers.filter((c) => c.observed === "running").length;
+      console.log(`start: ${running} of ${s.containers.length} containers running`);
+      process.exit(s.lastApplied.converged ? 0 : 3);
+    }
+  } catch {}
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+process.exit(4);
+'
+set +e
+node --input-type=module -e "$status_script" "$port" "$(($(date +%s) + timeout))000" &
+waiter=$!
+trap 'kill "$waiter" 2>/dev/null || true' EXIT
+wait -n "$daemon" "$waiter"
+first=$?
+set -e
+if [[ -n "$stopping" ]]; then
+  while kill -0 "$daemon" 2>/dev/null; do wait "$daemon" || true; done
+  exit 0
+fi
+if ! kill -0 "$daemon" 2>/dev/null; then
+  say "the daemon stopped; the end of its log ($log):" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+fi
+case "$first" in
+  0) say "the seed's environment is converged" ;;
+  3) say "the first commit is applied but not converged: the dashboard and $log say why" ;;
+  *) say "the first commit is not applied yet after ${timeout} s: the dashboard and $log say why" ;;
+esac
+cat <<EOF
+
+  dashboard   http://localhost:$port/
+  env repo    $root/$repo   (git log there is the audit trail)
+  daemon log  $root/$log
+
+  Your first change, a second webui, as a commit the daemon applies within seconds:
+    node dist/cli/main.js create webui2 --service webui --host 192.168.99.2 --repo $repo
+  or edit $repo/environment.yaml and commit it there with git.
+
+  Ctrl-C stops the daemon; the containers keep running (docker ps).
+EOF
+# A signal ends `wait` early: wait again until the daemon has stopped.
+code=0
+wait "$daemon" || code=$?
+while kill -0 "$daemon" 2>/dev/null; do wait "$daemon" || code=$?; done
+[[ -z "$stopping" ]] || exit 0
+say "the daemon exited with $code; the end of its log ($log):" >&2
+tail -n 20 "$log" >&2
+exit 1
