@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 import { loadDashboard } from '../dashboard/dashboard.js';
-import { createDaemon } from '../daemon/daemon.js';
+import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
 import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
@@ -18,6 +18,7 @@ import type { RepoName } from '../github/github-api.js';
 import {
   commitPage,
   githubConfig,
+  pullPage,
   githubRepoName,
   type GitHubFlags,
 } from '../github/github-config.js';
@@ -98,6 +99,8 @@ export async function daemonCommand(
     dns: new Map(),
   };
   let reporter: GitHubReporter | undefined;
+  // The reporter tells the daemon, made after it, each pull request's plan.
+  const late: { daemon?: Daemon } = {};
   if (githubRepo !== undefined && github !== undefined) {
     let api;
     try {
@@ -123,6 +126,9 @@ export async function daemonCommand(
         ),
       statusUrl: `${publicUrl}/api/status`,
       commitUrl: commitPage(github),
+      planned: (number, plan) => {
+        late.daemon?.pullPlanned(number, plan);
+      },
       log,
     });
   }
@@ -167,6 +173,7 @@ export async function daemonCommand(
             webUrl: github?.webUrl ?? 'https://github.com',
             repo: githubRepo,
           }),
+          pullUrl: pullPage({ webUrl: github?.webUrl ?? 'https://github.com', repo: githubRepo }),
         }),
     secrets: () => secrets,
     describe: {
@@ -186,6 +193,7 @@ export async function daemonCommand(
         }),
     ...(webhooks === undefined ? {} : { webhooks }),
   });
+  late.daemon = daemon;
   await daemon.start();
   const watcher = isWorkingCopy(url, config.envPath)
     ? watchWorkingCopy({

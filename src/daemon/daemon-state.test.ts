@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PassResult } from '../pass/pass-result.js';
-import { INITIAL_STATE, nextDelay, passFailed, passFinished } from './daemon-state.js';
+import {
+  INITIAL_STATE,
+  KEPT_PULLS,
+  nextDelay,
+  passFailed,
+  passFinished,
+  pullClosed,
+  pullPlanned,
+  type PullPlan,
+} from './daemon-state.js';
 
 const timing = { at: '2026-01-01T00:00:00.000Z', durationMs: 12 };
 const commit = (sha: string, valid = true) => ({
@@ -97,6 +106,29 @@ describe('the daemon state', () => {
     expect(next.outcome).toBe('invalid');
     expect(next.state).toMatchObject({ degraded: null, failures: 0, head: 'x' });
     expect(next.state.invalid).toHaveLength(1);
+  });
+
+  it('keeps one plan per open pull request, newest first, until it is closed', () => {
+    const plan = (number: number, headSha: string): PullPlan => ({
+      number,
+      headSha,
+      at: '2026-01-01T00:00:00.000Z',
+      outcome: 'planned',
+      plan: 'No changes.\n',
+    });
+    let state = pullPlanned(INITIAL_STATE, plan(3, 'a'));
+    state = pullPlanned(state, plan(5, 'b'));
+    state = pullPlanned(state, plan(3, 'c'));
+    expect(state.pulls.map((p) => [p.number, p.headSha])).toEqual([
+      [5, 'b'],
+      [3, 'c'],
+    ]);
+    state = pullClosed(state, 5);
+    expect(state.pulls.map((p) => p.number)).toEqual([3]);
+    expect(pullClosed(state, 99)).toBe(state);
+    for (let n = 10; n < 10 + KEPT_PULLS + 5; n++) state = pullPlanned(state, plan(n, 'd'));
+    expect(state.pulls).toHaveLength(KEPT_PULLS);
+    expect(state.pulls[0]?.number).toBe(KEPT_PULLS + 14);
   });
 
   it('waits the interval while all is well and backs off exponentially after failures', () => {

@@ -34,6 +34,20 @@ export interface DaemonState {
    * removed, stopped or changed by hand, a foreign one on a managed name), and what was repaired.
    */
   drift: DriftState | null;
+  /** The plans of the open pull requests into the branch, newest first, as planned since start. */
+  pulls: PullPlan[];
+}
+
+/** The plan of one open pull request: what merging it would do, or why it cannot be planned. */
+export interface PullPlan {
+  number: number;
+  headSha: string;
+  at: string;
+  outcome: 'planned' | 'invalid' | 'error';
+  /** The plan as `dockstack plan` prints it. */
+  plan?: string;
+  problems?: Problem[];
+  error?: string;
 }
 
 export interface HostSeen {
@@ -63,6 +77,8 @@ export interface DriftState {
 
 /** How many commits the state keeps. */
 export const KEPT_COMMITS = 50;
+/** How many pull request plans the state keeps. */
+export const KEPT_PULLS = 50;
 
 export const INITIAL_STATE: DaemonState = {
   head: null,
@@ -78,6 +94,7 @@ export const INITIAL_STATE: DaemonState = {
   pendingEdit: null,
   hosts: {},
   drift: null,
+  pulls: [],
 };
 
 /** When and how long. */
@@ -240,6 +257,21 @@ export function passFailed(state: DaemonState, reason: string, timing?: PassTimi
 /** The state with a working copy's uncommitted edit (null: the file is as committed). */
 export function editSeen(state: DaemonState, edit: PendingEdit | null): DaemonState {
   return { ...state, pendingEdit: edit };
+}
+
+/** A pull request was planned: its plan replaces the one before, newest pull request first. */
+export function pullPlanned(state: DaemonState, plan: PullPlan): DaemonState {
+  const others = state.pulls.filter((p) => p.number !== plan.number);
+  return {
+    ...state,
+    pulls: [plan, ...others].sort((a, b) => b.number - a.number).slice(0, KEPT_PULLS),
+  };
+}
+
+/** A pull request was closed (merged or not), or its head is gone: its plan goes. */
+export function pullClosed(state: DaemonState, number: number): DaemonState {
+  if (!state.pulls.some((p) => p.number === number)) return state;
+  return { ...state, pulls: state.pulls.filter((p) => p.number !== number) };
 }
 
 /**

@@ -25,7 +25,10 @@ import {
   notReady,
   passFailed,
   passFinished,
+  pullClosed,
+  pullPlanned,
   type DaemonState,
+  type PullPlan,
   type PassOutcome,
 } from './daemon-state.js';
 import type { WebhookDelivery } from '../github/receive-webhook.js';
@@ -37,9 +40,9 @@ const TUNNEL_CHECK_EVERY = 12;
 
 /** What a delivery to POST /webhooks/github asks of the daemon, besides the reply. */
 export type WebhookAction =
-  | { do: 'reconcile'; reason: string }
+  | { do: 'reconcile'; reason: string; closed?: number }
   | { do: 'plan'; number: number; headSha: string }
-  | { do: 'nothing' };
+  | { do: 'nothing'; closed?: number };
 
 /**
  * Turns a raw delivery into a reply, the event and result it is counted under, and an action
@@ -93,6 +96,8 @@ export interface DaemonOptions {
   dashboard?: DashboardPages;
   /** A commit's page on the forge, for the dashboard's links. */
   commitUrl?: (sha: string) => string;
+  /** A pull request's page on the forge, for the dashboard's links. */
+  pullUrl?: (number: number) => string;
   /** The token the read endpoints require (see http-server.ts); open without one. */
   readToken?: string;
 }
@@ -109,6 +114,8 @@ export interface Daemon {
   checkDrift(): Promise<void>;
   /** A working copy's uncommitted edit was planned (null: the file is as committed). */
   edited(edit: PendingEdit | null): void;
+  /** An open pull request was planned; `null`: its head is gone from the remote. */
+  pullPlanned(number: number, plan: Omit<PullPlan, 'number' | 'at'> | null): void;
   status(): Record<string, unknown>;
 }
 
@@ -131,6 +138,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
           state,
           describe: options.describe,
           ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),
+          ...(options.pullUrl === undefined ? {} : { pullUrl: options.pullUrl }),
         }));
   const update = (next: DaemonState) => {
     if (next === state) return;
@@ -377,6 +385,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
             metrics.webhooks.inc({ event, result });
             if (action.do === 'reconcile') requestPass(action.reason);
             if (action.do === 'plan') options.planPull?.(action.number, action.headSha);
+            if (action.do !== 'plan' && action.closed !== undefined) {
+              update(pullClosed(state, action.closed));
+            }
             return reply;
           },
         }),
@@ -431,6 +442,20 @@ export function createDaemon(options: DaemonOptions): Daemon {
     checkDrift: () => runner.request(),
     edited: (edit) => {
       update(editSeen(state, edit));
+    },
+    pullPlanned: (number, plan) => {
+      update(
+        plan === null
+          ? pullClosed(state, number)
+          : pullPlanned(state, {
+              number,
+              at: isoNow(),
+              ...plan,
+              ...(plan.error === undefined
+                ? {}
+                : { error: redact(plan.error, options.secrets?.() ?? []) }),
+            }),
+      );
     },
     status,
   };

@@ -7,6 +7,8 @@ export interface DashboardInput {
   describe: Record<string, string>;
   /** A commit's page on the forge, when one is configured. */
   commitUrl?: (sha: string) => string;
+  /** A pull request's page on the forge, when one is configured. */
+  pullUrl?: (number: number) => string;
 }
 
 /** A file served as it is (the stylesheet, the script). */

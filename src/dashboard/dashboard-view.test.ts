@@ -173,4 +173,66 @@ describe('dashboardView', () => {
     });
     expect(plain.commits.every((c) => c.url === undefined)).toBe(true);
   });
+
+  it('lists the open pull requests with their plan or their problems, linked to the forge', () => {
+    const view = dashboardView({
+      state: {
+        ...state,
+        pulls: [
+          {
+            number: 12,
+            headSha: 'c'.repeat(40),
+            at: '2026-01-01T00:03:00.000Z',
+            outcome: 'planned',
+            plan: '+ create webui2 on 192.168.99.2\n',
+          },
+          {
+            number: 9,
+            headSha: 'd'.repeat(40),
+            at: '2026-01-01T00:01:00.000Z',
+            outcome: 'invalid',
+            problems: [
+              {
+                file: 'environment.yaml',
+                line: 4,
+                col: 7,
+                message: 'unknown key',
+                hint: 'remove it',
+              },
+            ],
+          },
+        ],
+      },
+      describe: {},
+      commitUrl: (sha) => `https://forge.example/o/r/commit/${sha}`,
+      pullUrl: (number) => `https://forge.example/o/r/pull/${String(number)}`,
+    });
+    expect(view.pulls).toEqual([
+      {
+        number: 12,
+        url: 'https://forge.example/o/r/pull/12',
+        head: {
+          sha: 'c'.repeat(40),
+          short: 'c'.repeat(12),
+          url: `https://forge.example/o/r/commit/${'c'.repeat(40)}`,
+        },
+        at: '2026-01-01T00:03:00.000Z',
+        outcome: 'planned',
+        plan: '+ create webui2 on 192.168.99.2\n',
+        problems: [],
+      },
+      {
+        number: 9,
+        url: 'https://forge.example/o/r/pull/9',
+        head: {
+          sha: 'd'.repeat(40),
+          short: 'd'.repeat(12),
+          url: `https://forge.example/o/r/commit/${'d'.repeat(40)}`,
+        },
+        at: '2026-01-01T00:01:00.000Z',
+        outcome: 'invalid',
+        problems: ['environment.yaml:4:7: unknown key (remove it)'],
+      },
+    ]);
+  });
 });

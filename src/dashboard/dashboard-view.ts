@@ -28,6 +28,7 @@ export interface DashboardView {
   commits: CommitView[];
   invalid?: string[];
   pendingEdit?: { at: string; valid: boolean; plan?: string; problems: string[] };
+  pulls: PullView[];
   drift?: { at: string; items: string[]; problem?: string; repaired: number; failed: number };
 }
 
@@ -66,6 +67,18 @@ export interface ContainerView {
   address?: string;
   mac?: string;
   drifted: boolean;
+}
+
+export interface PullView {
+  number: number;
+  url?: string;
+  head: Short;
+  at: string;
+  /** `planned`, `invalid` or `error`. */
+  outcome: string;
+  plan?: string;
+  /** The environment's problems, or why it could not be planned. */
+  problems: string[];
 }
 
 export interface CommitView extends Short {
@@ -149,6 +162,18 @@ export function dashboardView(input: DashboardInput): DashboardView {
     },
     hosts,
     commits,
+    pulls: state.pulls.map((pull) => ({
+      number: pull.number,
+      ...(input.pullUrl === undefined ? {} : { url: input.pullUrl(pull.number) }),
+      head: short(pull.headSha),
+      at: pull.at,
+      outcome: pull.outcome,
+      ...(pull.plan === undefined ? {} : { plan: pull.plan }),
+      problems: [
+        ...(pull.problems ?? []).map(formatProblem),
+        ...(pull.error === undefined ? [] : [pull.error]),
+      ],
+    })),
   };
   if (state.invalid !== null) {
     view.invalid = state.invalid.map(formatProblem);

@@ -149,6 +149,14 @@ export function commitPage(config: Pick<GitHubConfig, 'webUrl' | 'repo'>): (sha:
   return (sha) => `${config.webUrl}/${config.repo.owner}/${config.repo.repo}/commit/${sha}`;
 }
 
+/** A pull request's page on GitHub. */
+export function pullPage(
+  config: Pick<GitHubConfig, 'webUrl' | 'repo'>,
+): (number: number) => string {
+  return (number) =>
+    `${config.webUrl}/${config.repo.owner}/${config.repo.repo}/pull/${String(number)}`;
+}
+
 /** `OWNER/NAME` as GitHub allows them. */
 export function parseRepoName(text: string | undefined): RepoName | undefined {
   const parts = text?.replace(/\.git$/, '').split('/');

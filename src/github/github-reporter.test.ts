@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../daemon/create-logger.js';
 import type { PassResult } from '../pass/pass-result.js';
 import type { CheckRun, CommitStatus, GitHubApi } from './github-api.js';
-import { createGitHubReporter } from './github-reporter.js';
+import { createGitHubReporter, type PlannedPull } from './github-reporter.js';
 import type { PullRequestPlan } from './plan-pull-request.js';
 
 const OLD = 'a'.repeat(40);
@@ -98,6 +98,54 @@ describe('the GitHub reporter', () => {
       expect.objectContaining({ sha: OLD, description: 'Could not plan' }),
     ]);
     expect(gh.calls).toContain('status b dockstack/plan success');
+  });
+
+  it('hands every plan, problem list, failure and vanished head to the daemon', async () => {
+    const gh = recordingGitHub(false);
+    const seen: [number, PlannedPull | null][] = [];
+    const r = createGitHubReporter({
+      github: gh.api,
+      plan: (n) =>
+        n === 1
+          ? Promise.reject(new Error('git remote unreachable'))
+          : n === 2
+            ? Promise.resolve(planned(NEW))
+            : n === 3
+              ? Promise.resolve({
+                  kind: 'invalid',
+                  headSha: OLD,
+                  problems: [{ file: 'environment.yaml', line: 2, col: 3, message: 'bad' }],
+                  report: { title: 'invalid', body: 'x' },
+                })
+              : Promise.resolve({ kind: 'gone' }),
+      statusUrl: 'http://dockstack.test/api/status',
+      planned: (number, plan) => {
+        seen.push([number, plan]);
+      },
+      log,
+    });
+    for (const n of [1, 2, 3, 4]) r.planPull(n, OLD);
+    await r.idle();
+    expect(seen.sort((a, b) => a[0] - b[0])).toEqual([
+      [1, { headSha: OLD, outcome: 'error', error: 'git remote unreachable' }],
+      [
+        2,
+        {
+          headSha: NEW,
+          outcome: 'planned',
+          plan: 'No changes. The hosts match the environment.\n',
+        },
+      ],
+      [
+        3,
+        {
+          headSha: OLD,
+          outcome: 'invalid',
+          problems: [{ file: 'environment.yaml', line: 2, col: 3, message: 'bad' }],
+        },
+      ],
+      [4, null],
+    ]);
   });
 
   it('reports an apply on the applied commit and on the pull requests it merged', async () => {

@@ -1,7 +1,9 @@
 import type { PassResult } from '../pass/pass-result.js';
 import type { PassReporter } from '../pass/report-stage.js';
 import type { GitRevision } from '../pass/source.js';
+import type { Problem } from '../environment/problem.js';
 import { applyReport, APPLY_MARKER } from '../report/apply-report.js';
+import { formatPlan } from '../report/format-plan.js';
 import { PLAN_MARKER, type Report } from '../report/plan-report.js';
 import type { Log } from '../util/log.js';
 import type { CheckAnnotation, GitHubApi } from './github-api.js';
@@ -20,7 +22,18 @@ export interface GitHubReporterOptions {
   statusUrl: string;
   /** A commit's page on GitHub, for links in reports. */
   commitUrl?: (sha: string) => string;
+  /** Each plan as it is reported, for the daemon's status; `null`: the head is gone. */
+  planned?: (number: number, plan: PlannedPull | null) => void;
   log: Log;
+}
+
+/** One pull request's plan as `dockstack plan` prints it, or why there is none. */
+export interface PlannedPull {
+  headSha: string;
+  outcome: 'planned' | 'invalid' | 'error';
+  plan?: string;
+  problems?: Problem[];
+  error?: string;
 }
 
 export interface GitHubReporter extends PassReporter {
@@ -83,6 +96,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       result = await options.plan(number);
     } catch (error) {
       const reason = errorMessage(error);
+      options.planned?.(number, { headSha, outcome: 'error', error: reason });
       await finish(number, headSha, checkId, 'error', {
         title: 'Could not plan',
         body: `${PLAN_MARKER}\ndockstack could not plan this pull request: ${reason}`,
@@ -90,6 +104,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       throw error;
     }
     if (result.kind === 'gone') {
+      options.planned?.(number, null);
       log.info({ pull: number }, 'pull request head not found on the remote: nothing planned');
       return;
     }
@@ -121,6 +136,12 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
             message: p.hint === undefined ? p.message : `${p.message} (${p.hint})`,
           }))
         : [];
+    options.planned?.(
+      number,
+      result.kind === 'invalid'
+        ? { headSha: result.headSha, outcome: 'invalid', problems: result.problems }
+        : { headSha: result.headSha, outcome: 'planned', plan: formatPlan(result.plan) },
+    );
     const state = result.kind === 'invalid' ? 'failure' : 'success';
     await finish(number, result.headSha, check, state, result.report, annotations);
     log.info({ pull: number, head: result.headSha, outcome: result.kind }, 'pull request planned');

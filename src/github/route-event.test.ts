@@ -39,9 +39,16 @@ describe('routeEvent', () => {
     expect(routeEvent(pull({ action: 'labeled' }), target).do).toBe('nothing');
   });
 
-  it('reconciles on a merge and ignores a pull request closed unmerged', () => {
-    expect(routeEvent(pull({ action: 'closed', merged: true }), target).do).toBe('reconcile');
-    expect(routeEvent(pull({ action: 'closed' }), target).do).toBe('nothing');
+  it('reconciles on a merge and ignores a pull request closed unmerged, naming it closed', () => {
+    const merged = routeEvent(pull({ action: 'closed', merged: true }), target);
+    expect(merged).toEqual({ do: 'reconcile', reason: 'pull request #3 merged', closed: 3 });
+    const unmerged = routeEvent(pull({ action: 'closed' }), target);
+    expect(unmerged).toEqual({
+      do: 'nothing',
+      reason: 'pull request #3 closed unmerged',
+      closed: 3,
+    });
+    expect(routeEvent(pull({ action: 'opened' }), target)).not.toHaveProperty('closed');
   });
 
   it('does nothing on ping or other events', () => {

@@ -2,9 +2,9 @@ import type { RepoName } from './github-api.js';
 import type { GitHubEvent } from './webhook-event.js';
 
 export type EventAction =
-  | { do: 'reconcile'; reason: string }
+  | { do: 'reconcile'; reason: string; closed?: number }
   | { do: 'plan'; number: number; headSha: string }
-  | { do: 'nothing'; reason: string };
+  | { do: 'nothing'; reason: string; closed?: number };
 
 const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
 
@@ -12,6 +12,7 @@ const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for
  * What a verified event asks of the daemon, for the configured repository and branch: a push to
  * the branch or a merged pull request reconciles; an opened or updated pull request into the
  * branch is planned; anything else, or anything about another repository or branch, is ignored.
+ * A closed pull request is named in `closed`: its plan is no longer open.
  */
 export function routeEvent(
   event: GitHubEvent,
@@ -33,8 +34,12 @@ export function routeEvent(
   }
   if (event.action === 'closed') {
     return event.merged
-      ? { do: 'reconcile', reason: `pull request #${event.number} merged` }
-      : { do: 'nothing', reason: `pull request #${event.number} closed unmerged` };
+      ? { do: 'reconcile', reason: `pull request #${event.number} merged`, closed: event.number }
+      : {
+          do: 'nothing',
+          reason: `pull request #${event.number} closed unmerged`,
+          closed: event.number,
+        };
   }
   if (PLANNED_ACTIONS.has(event.action)) {
     return { do: 'plan', number: event.number, headSha: event.headSha };

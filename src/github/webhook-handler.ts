@@ -110,7 +110,12 @@ export function createWebhookHandler(
       result: 'ignored',
       body: { status: 'ignored', reason },
       event,
-      action: { do: 'nothing' },
+      action: {
+        do: 'nothing',
+        ...(action.do === 'nothing' && action.closed !== undefined
+          ? { closed: action.closed }
+          : {}),
+      },
     };
   }
 }

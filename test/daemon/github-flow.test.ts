@@ -48,6 +48,13 @@ describe.each<[StackMode, string]>([
     );
   const commentsOn = (number: number, marker: string) =>
     stack.github.comments.filter((c) => c.issueNumber === number && c.body.includes(marker));
+  /** The open pull requests' plans as the daemon shows them. */
+  const pullPlans = async () =>
+    (
+      (await (await fetch(`${stack.daemon.base}/api/status`)).json()) as {
+        pulls: { number: number; headSha: string; outcome: string; plan?: string }[];
+      }
+    ).pulls;
 
   useTestbed({
     setup: async () => {
@@ -99,6 +106,13 @@ describe.each<[StackMode, string]>([
     expect(comment?.body).toContain(`**Configuration refreshed**`);
     expect(comment?.body).toContain(`\`${webui1}\``);
     expect((await testContainers()).map((c) => c.name)).not.toContain(webui2);
+    // The daemon shows the same plan, as `dockstack plan` prints it, in its status and dashboard.
+    const shown = (await pullPlans()).find((p) => p.number === pull);
+    expect(shown).toMatchObject({ headSha: head, outcome: 'planned' });
+    expect(shown?.plan).toContain(webui2);
+    const page = await (await fetch(`${stack.daemon.base}/`)).text();
+    expect(page).toContain(`data-pull="${String(pull)}"`);
+    expect(page).toContain(`${WEB_URL}/ops/env/pull/${String(pull)}`);
   });
 
   it('updates the one plan comment when the pull request moves on', async () => {
@@ -133,6 +147,10 @@ describe.each<[StackMode, string]>([
     expect(body).toMatch(
       new RegExp(`environment\\.yaml:${String(lineOf(text, 'zz:zz'))}:\\d+: .*MAC`),
     );
+    expect((await pullPlans()).find((p) => p.number === broken)).toMatchObject({
+      headSha: head,
+      outcome: 'invalid',
+    });
   });
 
   it('deploys on merge: a pending then final dockstack/apply status, and the result on the pull request', async () => {
@@ -160,6 +178,8 @@ describe.each<[StackMode, string]>([
     expect(result.body).toMatch(
       new RegExp(`\\| local \\| \`${dns1}\` \\| dns \\| running \\| \\d+\\.`),
     );
+    // Merged, it is no longer an open pull request with a plan.
+    expect((await pullPlans()).map((p) => p.number)).not.toContain(pull);
   });
 
   it('refuses forged, unsigned, replayed, oversized and malformed deliveries', async () => {
