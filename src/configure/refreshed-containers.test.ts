@@ -8,7 +8,7 @@ import type { Environment } from '../environment/schema.js';
 import { loadRenderer } from '../render/renderer.js';
 import { refreshedContainers } from './refreshed-containers.js';
 
-const { classes } = loadRenderer();
+const { classes, inputs } = loadRenderer();
 
 const seed = readFileSync(
   new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
@@ -29,27 +29,61 @@ function env(edit: (raw: RawEnvironment) => void = () => undefined): Environment
 }
 
 describe('refreshedContainers', () => {
+  const refreshed = (after: Environment, recreated: string[] = []) =>
+    refreshedContainers(env(), after, new Set(recreated), classes, inputs);
+
   it('is empty when the manifest data does not change', () => {
-    expect(refreshedContainers(env(), env(), new Set(), classes)).toEqual([]);
+    expect(refreshed(env())).toEqual([]);
   });
 
-  it('names every running container with classes when a member is added, but not the new one', () => {
+  it('names only the members of a cluster that grows, with the new member', () => {
     const after = env((raw) => {
-      (raw.services.webui ??= {}).webui2 = { host: '192.168.99.2' };
+      (raw.services.galera ??= {}).gal2 = { host: '192.168.99.2' };
     });
-    const refreshed = refreshedContainers(env(), after, new Set(['webui2']), classes);
-    expect(refreshed).toContain('webui1');
-    expect(refreshed).toContain('gal1');
-    expect(refreshed).not.toContain('webui2');
-    expect(refreshed).not.toContain('dns1');
-    expect(refreshed).not.toContain('puppet1');
+    expect(refreshed(after, ['gal2'])).toEqual([
+      { name: 'gal1', reasons: ['members of galera changed: + gal2.endor.lab'] },
+    ]);
   });
 
-  it('counts a change of common as a change for every configured container', () => {
+  it('names the balancers and the peers when an openstack member is added', () => {
+    const after = env((raw) => {
+      (raw.services.openstack ??= {}).os2 = { host: '192.168.99.2' };
+    });
+    const why = ['members of openstack changed: + os2.endor.lab'];
+    expect(refreshed(after, ['os2'])).toEqual([
+      { name: 'ha1', reasons: why },
+      { name: 'ha2', reasons: why },
+      { name: 'os1', reasons: why },
+    ]);
+  });
+
+  it('names the peers of a removed member, and says it went', () => {
+    const after = env((raw) => {
+      const webui = raw.services.webui ?? {};
+      raw.services.webui = webui;
+      webui.webui2 = { host: '192.168.99.2' };
+    });
+    expect(refreshedContainers(after, env(), new Set(), classes, inputs)).toEqual([
+      { name: 'webui1', reasons: ['members of webui changed: − webui2.endor.lab'] },
+    ]);
+  });
+
+  it('names the readers of a common value that changes, and no one else', () => {
     const after = env((raw) => {
       raw.common.vip = '10.0.0.253';
     });
-    expect(refreshedContainers(env(), after, new Set(), classes)).toEqual([
+    expect(refreshed(after)).toEqual([
+      { name: 'ha1', reasons: ['common.vip changed'] },
+      { name: 'ha2', reasons: ['common.vip changed'] },
+      { name: 'os1', reasons: ['common.vip changed'] },
+    ]);
+  });
+
+  it('counts any change for every configured container when what a class reads is not known', () => {
+    const after = env((raw) => {
+      raw.common.vip = '10.0.0.253';
+    });
+    expect(refreshedContainers(env(), after, new Set(), classes).map((r) => r.name)).toEqual([
       'cas1',
       'col1',
       'conf1',
@@ -66,6 +100,6 @@ describe('refreshedContainers', () => {
     const after = env((raw) => {
       raw.common.vip = '10.0.0.253';
     });
-    expect(refreshedContainers(env(), after, new Set(['gal1']), classes)).not.toContain('gal1');
+    expect(refreshed(after, ['ha1']).map((r) => r.name)).toEqual(['ha2', 'os1']);
   });
 });

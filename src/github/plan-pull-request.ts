@@ -67,7 +67,13 @@ export async function planPullRequest(
     unreachable: planned.unreachable,
     files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
     fresh: [...freshAddresses(planned.addresses)],
-    refreshed: refreshedContainers(baseEnv, env, fresh, deps.pass.renderer.classes),
+    refreshed: refreshedContainers(
+      baseEnv,
+      env,
+      fresh,
+      deps.pass.renderer.classes,
+      deps.pass.renderer.inputs,
+    ),
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
   return { kind: 'planned', headSha, plan: planned.plan, report };

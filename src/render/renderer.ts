@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import type { Environment } from '../environment/schema.js';
+import { loadClassInputs, type ClassInputsMap } from './class-inputs.js';
 import { parseClassMap, type ClassMap } from './class-map.js';
 import { dnsmasqEntries } from './dnsmasq-entries.js';
 import { renderAddnHosts, renderDhcpHosts } from './render-dnsmasq.js';
@@ -34,6 +35,8 @@ export function besideEnv(envPath: string, path: string): string {
 export interface Renderer {
   /** The Puppet classes of each service (templates/classes.yaml). */
   readonly classes: ClassMap;
+  /** What each class reads of the manifest's data (puppet/modules); one not in it, everything. */
+  readonly inputs: ClassInputsMap;
   /** manifests/site.pp for the environment. */
   sitePp(env: Environment): string;
   /**
@@ -52,6 +55,8 @@ export interface RendererSources {
   /** The text of the site.pp template. */
   sitePp: string;
   classes: ClassMap;
+  /** What each class reads (see class-inputs.ts); every class reads everything without it. */
+  inputs?: ClassInputsMap;
 }
 
 /** A renderer from template sources already read: compiles once, reads nothing. */
@@ -61,6 +66,7 @@ export function createRenderer(sources: RendererSources): Renderer {
   const sitePp = (env: Environment) => template(sitePpView(env, classes));
   return {
     classes,
+    inputs: sources.inputs ?? new Map(),
     sitePp,
     files(envPath, env, specs = containerSpecs(env)) {
       const at = (path: string) => besideEnv(envPath, path);
@@ -84,11 +90,13 @@ export interface LoadRendererOptions {
   dir?: URL;
   /** Classes to use instead of the folder's classes.yaml. */
   classes?: ClassMap;
+  /** The Puppet modules the classes come from; the ones shipped with dockstack unless given. */
+  modulesDir?: string;
 }
 
 /**
- * Reads the templates folder (site.pp.hbs and classes.yaml, validated) and builds the renderer:
- * called once when a command or the daemon starts.
+ * Reads the templates folder (site.pp.hbs and classes.yaml, validated) and what the Puppet
+ * modules' classes read, and builds the renderer: called once when a command or the daemon starts.
  */
 export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
   const dir = options.dir ?? TEMPLATES_DIR;
@@ -96,5 +104,9 @@ export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
   const classes =
     options.classes ??
     parseClassMap(read('classes.yaml'), fileURLToPath(new URL('classes.yaml', dir)));
-  return createRenderer({ sitePp: read('site.pp.hbs'), classes });
+  return createRenderer({
+    sitePp: read('site.pp.hbs'),
+    classes,
+    inputs: loadClassInputs(options.modulesDir),
+  });
 }

@@ -41,6 +41,31 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
   });
 
+  it('lists the containers whose configuration is refreshed, grouped by why', () => {
+    const why = 'members of openstack changed: + os2.endor.lab';
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: seedPlan(),
+      unreachable: [],
+      files: [],
+      refreshed: [
+        { name: 'ha1', reasons: [why] },
+        { name: 'ha2', reasons: [why] },
+        { name: 'os1', reasons: [why, 'common.vip changed'] },
+      ],
+    });
+    expect(report.body).toContain(
+      [
+        '**Configuration refreshed** at their next Puppet run, as the manifest data they read changes:',
+        '',
+        `- \`ha1\`, \`ha2\`: ${why}`,
+        `- \`os1\`: ${why}; common.vip changed`,
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('shows every container at its address, and marks the new ones', () => {
     const loaded = loadEnvironment(seed);
     if (!loaded.ok) throw new Error('the seed is valid');

@@ -25,8 +25,8 @@ export interface PlanReportInput {
   unreachable: { host: string; error: string }[];
   /** What merging changes in the files dockstack writes back. */
   files: FileChange[];
-  /** Containers that keep running but whose Puppet configuration changes. */
-  refreshed: string[];
+  /** Containers that keep running but whose Puppet configuration changes, and why. */
+  refreshed: readonly { name: string; reasons: readonly string[] }[];
   /** A commit's page, for links. */
   commitUrl?: (sha: string) => string;
   /** Containers whose address is new (neither in the file nor recorded): marked new. */
@@ -117,8 +117,16 @@ export function planReport(input: PlanReportInput): Report {
     lines.push('');
   }
   if (input.refreshed.length > 0) {
+    // Containers refreshed for the same reasons share a line.
+    const byReasons = new Map<string, string[]>();
+    for (const r of input.refreshed) {
+      const why = r.reasons.join('; ');
+      byReasons.set(why, [...(byReasons.get(why) ?? []), r.name]);
+    }
     lines.push(
-      `**Configuration refreshed** at their next Puppet run (the manifest data they read changes): ${input.refreshed.map(mdCode).join(', ')}`,
+      '**Configuration refreshed** at their next Puppet run, as the manifest data they read changes:',
+      '',
+      ...[...byReasons].map(([why, names]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`),
       '',
     );
   }

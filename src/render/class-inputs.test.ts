@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+
+import { inputsOf, loadClassInputs, readClassInputs } from './class-inputs.js';
+
+const sets = (inputs: ReturnType<typeof readClassInputs>) => ({
+  members: inputs.members === 'all' ? 'all' : [...inputs.members].sort(),
+  common: inputs.common === 'all' ? 'all' : [...inputs.common].sort(),
+});
+
+describe('what a Puppet class reads of the manifest data', () => {
+  it('takes the keys read with .get, on the hash or on a parameter bound to it, in code and in strings', () => {
+    const source = `
+      # $dockstack_members.each is only a comment
+      class m::c (
+        Hash $common = $dockstack_common,
+        Array[String] $gal = $dockstack_members.get('galera', []),
+      ) {
+        $vip = $common.get('vip', '')
+        $text = "domain=\${common.get('domain', '')}"
+      }`;
+    expect(sets(readClassInputs(source))).toEqual({
+      members: ['galera'],
+      common: ['domain', 'vip'],
+    });
+  });
+
+  it('counts any other use of the hash or of a bound parameter as reading all of it', () => {
+    expect(
+      sets(
+        readClassInputs(`class m::c (Hash $members = $dockstack_members) {
+          $members.each |$service, $fqdns| { notice($fqdns) }
+        }`),
+      ).members,
+    ).toBe('all');
+    expect(sets(readClassInputs('class m::c { $x = $dockstack_common.keys }')).common).toBe('all');
+    expect(sets(readClassInputs('class m::c { $x = $dockstack_members.get($k) }')).members).toBe(
+      'all',
+    );
+  });
+
+  it('reads the shipped modules, and takes a class it does not know as reading everything', () => {
+    const inputs = loadClassInputs();
+    const read = (name: string) => sets(inputsOf(inputs, name));
+    expect(read('::mymod::gal')).toEqual({ members: ['galera'], common: [] });
+    expect(read('::mymod::ha')).toEqual({ members: ['config', 'openstack'], common: [] });
+    expect(read('::mymod::ka')).toEqual({ members: [], common: ['vip', 'vip_mask'] });
+    expect(read('mymod::os')).toEqual({ members: ['openstack'], common: ['vip', 'vip_name'] });
+    expect(read('::contrail::common')).toEqual({
+      members: ['cassandra', 'collector', 'config', 'control'],
+      common: ['dnsServer', 'domain'],
+    });
+    expect(read('::contrail::database')).toEqual({ members: ['cassandra'], common: [] });
+    expect(read('::elsewhere::unknown')).toEqual({ members: 'all', common: 'all' });
+  });
+});

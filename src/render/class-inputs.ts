@@ -1,0 +1,95 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The Puppet modules shipped with dockstack, which the puppet containers serve. */
+export const PUPPET_MODULES_DIR = fileURLToPath(new URL('../../puppet/modules/', import.meta.url));
+
+/**
+ * What one Puppet class reads of the data site.pp defines: the member lists of some services
+ * (`$dockstack_members`) and some keys of `$dockstack_common`, or `all` of either.
+ */
+export interface ClassInputs {
+  members: ReadonlySet<string> | 'all';
+  common: ReadonlySet<string> | 'all';
+}
+
+/** Class name (`::mymod::gal`) -> what it reads. A class not in it may read anything. */
+export type ClassInputsMap = ReadonlyMap<string, ClassInputs>;
+
+const EVERYTHING: ClassInputs = { members: 'all', common: 'all' };
+
+/** What a class reads, where it is not known: everything. */
+export function inputsOf(inputs: ClassInputsMap, className: string): ClassInputs {
+  return inputs.get(normalClassName(className)) ?? EVERYTHING;
+}
+
+/**
+ * What the class in `source` (a manifest's text) reads of `$dockstack_members` and
+ * `$dockstack_common`. A read is `.get('KEY'` on the hash itself or on a variable (a class
+ * parameter) bound to the whole hash, in code or in a string's `${...}`. Any other use of the
+ * hash or of such a variable (iterating it, passing it on, indexing it with a variable) counts
+ * as reading all of it.
+ */
+export function readClassInputs(source: string): ClassInputs {
+  const code = source.replace(/^\s*#.*$/gm, '');
+  return { members: reads(code, 'dockstack_members'), common: reads(code, 'dockstack_common') };
+}
+
+function reads(code: string, hash: string): ReadonlySet<string> | 'all' {
+  const keys = new Set<string>();
+  // Variables bound to the whole hash: `Hash $members = $dockstack_members,`.
+  const bound = [...code.matchAll(new RegExp(`\\$(\\w+)\\s*=\\s*\\$${hash}\\b(?!\\.)`, 'g'))].map(
+    (m) => m[1] ?? '',
+  );
+  let all = false;
+  for (const name of [hash, ...bound]) {
+    for (const use of code.matchAll(
+      new RegExp(`\\$\\{?${name}\\b(?:\\.get\\(\\s*'([^']*)')?`, 'g'),
+    )) {
+      const key = use[1];
+      if (key !== undefined) {
+        keys.add(key);
+        continue;
+      }
+      const after = code.slice(use.index + use[0].length);
+      // The binding itself (`$members = $dockstack_members`) and the hash on its right side.
+      const binding = name !== hash && /^\s*=\s*\$/.test(after);
+      const boundFrom =
+        name === hash &&
+        bound.length > 0 &&
+        !after.startsWith('.') &&
+        /=\s*$/.test(code.slice(0, use.index));
+      if (!binding && !boundFrom) all = true;
+    }
+  }
+  return all ? 'all' : keys;
+}
+
+/**
+ * What every class of the modules in `modulesDir` reads: `MODULE/manifests/init.pp` holds class
+ * `::MODULE`, `MODULE/manifests/A/B.pp` class `::MODULE::A::B`. Nothing when the folder is absent.
+ */
+export function loadClassInputs(modulesDir: string = PUPPET_MODULES_DIR): ClassInputsMap {
+  const inputs = new Map<string, ClassInputs>();
+  if (!existsSync(modulesDir)) return inputs;
+  for (const module of readdirSync(modulesDir, { withFileTypes: true })) {
+    if (!module.isDirectory()) continue;
+    const manifests = join(modulesDir, module.name, 'manifests');
+    if (!existsSync(manifests)) continue;
+    for (const file of readdirSync(manifests, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.pp')) continue;
+      const path = file.slice(0, -'.pp'.length).split('/');
+      const name =
+        path.length === 1 && path[0] === 'init'
+          ? `::${module.name}`
+          : `::${[module.name, ...path].join('::')}`;
+      inputs.set(name, readClassInputs(readFileSync(join(manifests, file), 'utf8')));
+    }
+  }
+  return inputs;
+}
+
+function normalClassName(name: string): string {
+  return name.startsWith('::') ? name : `::${name}`;
+}
