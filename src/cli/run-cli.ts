@@ -217,7 +217,7 @@ Exit codes:
   addGitHubOptions(daemon)
     .addHelpText(
       'after',
-      `\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail and a working copy's pending edit, updated live; with a read token it asks for it once and keeps it in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+      `\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps it in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
     .action(async (flags: DaemonFlags & GitHubFlags, command: Command) => {
       // --no-repair makes commander default `repair` to true; only a given flag beats the variable.
