@@ -1,3 +1,6 @@
+import { refreshedByPlan } from '../configure/refreshed-containers.js';
+import { loadEnvironment } from '../environment/load-environment.js';
+import { committedText } from '../git/committed-file.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
@@ -5,6 +8,7 @@ import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
 import { isEmpty } from '../plan/plan.js';
 import { formatPlan } from '../report/format-plan.js';
+import { formatRefreshed } from '../report/format-refreshed.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { commandPassDeps } from './pass-deps.js';
@@ -19,8 +23,9 @@ export interface PlanOptions {
 /**
  * `dockstack plan`: the steps that would make the hosts match the environment, planned against
  * what they run (one list call per host, nothing changed), or with `--offline` against hosts that
- * run nothing. Exit 0 in sync (always, offline), 1 with changes pending or a host unreachable, 2
- * for an invalid environment.
+ * run nothing. When the file lies in a git working tree, the running containers whose Puppet
+ * configuration changes against the committed file are listed too. Exit 0 in sync (always,
+ * offline), 1 with changes pending or a host unreachable, 2 for an invalid environment.
  */
 export async function planCommand(
   options: PlanOptions,
@@ -28,10 +33,8 @@ export async function planCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const offline = options.offline === true;
-  const pass = await runPass(
-    { goal: 'plan', source: fileSource(options.env), offline },
-    commandPassDeps(connect),
-  );
+  const deps = commandPassDeps(connect);
+  const pass = await runPass({ goal: 'plan', source: fileSource(options.env), offline }, deps);
   if (pass.stage === 'load') {
     if (options.json === true) {
       const report = { environment: options.env, valid: false, problems: pass.problems };
@@ -43,6 +46,15 @@ export async function planCommand(
   }
   if (pass.stage !== 'plan') return EXIT.failed;
   const { plan, unreachable } = pass.planned;
+  const committed = committedText(options.env);
+  const before =
+    committed === undefined ? undefined : loadEnvironment(committed, { file: options.env });
+  const refreshed = refreshedByPlan(
+    before?.ok === true ? before.env : undefined,
+    pass.env,
+    plan,
+    deps.renderer,
+  );
   if (options.json === true) {
     const report = {
       environment: options.env,
@@ -52,6 +64,7 @@ export async function planCommand(
       plan,
       addresses: Object.fromEntries(pass.planned.addresses),
       unreachable,
+      refreshed,
     };
     out.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -62,6 +75,7 @@ export async function planCommand(
     }
     const fresh = freshAddresses(pass.planned.addresses);
     out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
+    out.stdout(formatRefreshed(refreshed));
   }
   if (offline) return EXIT.ok;
   return isEmpty(plan) && unreachable.length === 0 ? EXIT.ok : EXIT.failed;

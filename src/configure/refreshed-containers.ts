@@ -1,5 +1,6 @@
 import { containerSpecs } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
+import { planSteps, type Plan } from '../plan/plan.js';
 import type { ClassMap } from '../render/class-map.js';
 import { inputsOf, type ClassInputsMap } from '../render/class-inputs.js';
 import { sitePpView, type PuppetEntry } from '../render/site-pp-view.js';
@@ -67,6 +68,24 @@ export function refreshedContainers(
     if (reasons.size > 0) refreshed.push({ name: spec.name, reasons: [...reasons] });
   }
   return refreshed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The containers a planned change refreshes: as refreshedContainers, leaving out those the plan
+ * creates or recreates.
+ */
+export function refreshedByPlan(
+  before: Environment | undefined,
+  after: Environment,
+  plan: Plan,
+  renderer: { classes: ClassMap; inputs: ClassInputsMap },
+): Refresh[] {
+  const fresh = new Set(
+    planSteps(plan)
+      .filter((s) => s.action === 'create' || s.action === 'recreate')
+      .map((s) => s.name),
+  );
+  return refreshedContainers(before, after, fresh, renderer.classes, renderer.inputs);
 }
 
 /** `+ new.fqdn − gone.fqdn`, or undefined when the list is the same (order included). */

@@ -4,12 +4,16 @@ import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
 
+import { refreshedByPlan, type Refresh } from '../configure/refreshed-containers.js';
+import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
+import { committedText } from '../git/committed-file.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
 import { formatPlan } from '../report/format-plan.js';
+import { formatRefreshed } from '../report/format-refreshed.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Log } from '../util/log.js';
 
@@ -19,7 +23,10 @@ export interface PendingEdit {
   valid: boolean;
   problems?: Problem[];
   counts?: ActionCounts;
+  /** The plan as `dockstack plan` prints it, with the containers whose configuration changes. */
   plan?: string;
+  /** The running containers whose Puppet configuration the edit changes, and why. */
+  refreshed?: Refresh[];
   /** Hosts that did not answer: their containers are not in the plan. */
   unreachable?: UnreachableHost[];
 }
@@ -80,8 +87,23 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     if (pass.stage !== 'plan') return;
     const { plan, unreachable } = pass.planned;
     const counts = countSteps(plan).total;
+    const committed = committedText(file);
+    const before = committed === undefined ? undefined : loadEnvironment(committed, { file });
+    const refreshed = refreshedByPlan(
+      before?.ok === true ? before.env : undefined,
+      pass.env,
+      plan,
+      options.pass.renderer,
+    );
     options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
-    options.onEdit({ at, valid: true, counts, plan: formatPlan(plan), unreachable });
+    options.onEdit({
+      at,
+      valid: true,
+      counts,
+      plan: formatPlan(plan) + formatRefreshed(refreshed),
+      refreshed,
+      unreachable,
+    });
   };
 
   // The folders are watched, not the files: git deletes and re-creates a file it checks out

@@ -3,11 +3,11 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
-import { refreshedContainers } from '../configure/refreshed-containers.js';
+import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import { commitSource } from '../pass/commit-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
-import { planSteps, type Plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
@@ -55,11 +55,6 @@ export async function planPullRequest(
   const { env, planned } = pass;
   const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
   const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
-  const fresh = new Set(
-    planSteps(planned.plan)
-      .filter((s) => s.action === 'create' || s.action === 'recreate')
-      .map((s) => s.name),
-  );
   const report = planReport({
     headSha,
     envPath,
@@ -67,13 +62,7 @@ export async function planPullRequest(
     unreachable: planned.unreachable,
     files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
     fresh: [...freshAddresses(planned.addresses)],
-    refreshed: refreshedContainers(
-      baseEnv,
-      env,
-      fresh,
-      deps.pass.renderer.classes,
-      deps.pass.renderer.inputs,
-    ),
+    refreshed: refreshedByPlan(baseEnv, env, planned.plan, deps.pass.renderer),
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
   return { kind: 'planned', headSha, plan: planned.plan, report };

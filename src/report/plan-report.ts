@@ -1,3 +1,4 @@
+import { groupRefreshed, type RefreshLine } from './format-refreshed.js';
 import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { formatProblem, type Problem } from '../environment/problem.js';
@@ -26,7 +27,7 @@ export interface PlanReportInput {
   /** What merging changes in the files dockstack writes back. */
   files: FileChange[];
   /** Containers that keep running but whose Puppet configuration changes, and why. */
-  refreshed: readonly { name: string; reasons: readonly string[] }[];
+  refreshed: readonly RefreshLine[];
   /** A commit's page, for links. */
   commitUrl?: (sha: string) => string;
   /** Containers whose address is new (neither in the file nor recorded): marked new. */
@@ -117,16 +118,12 @@ export function planReport(input: PlanReportInput): Report {
     lines.push('');
   }
   if (input.refreshed.length > 0) {
-    // Containers refreshed for the same reasons share a line.
-    const byReasons = new Map<string, string[]>();
-    for (const r of input.refreshed) {
-      const why = r.reasons.join('; ');
-      byReasons.set(why, [...(byReasons.get(why) ?? []), r.name]);
-    }
     lines.push(
       '**Configuration refreshed** at their next Puppet run, as the manifest data they read changes:',
       '',
-      ...[...byReasons].map(([why, names]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`),
+      ...groupRefreshed(input.refreshed).map(
+        ([names, why]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`,
+      ),
       '',
     );
   }

@@ -1,8 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { runDockstack } from '../cli/run-dockstack.js';
+import { git } from '../git/git-fixture.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
+  environmentText,
   PREFIX,
   removeTestContainers,
   testContainers,
@@ -55,6 +60,34 @@ describe('dockstack plan against the live hosts', () => {
     expect(report.counts.total.create).toBe(1);
     expect(report.plan.tiers.flatMap((t) => t.steps)).toEqual([
       expect.objectContaining({ action: 'create', name: webui2, host: 'h2' }),
+    ]);
+    expect((await testContainers()).map((c) => c.name)).toEqual([dns1, webui1]);
+  });
+
+  it('names the running containers whose configuration an edit of a committed file changes, and why', async () => {
+    const file = writeEnvironment(services);
+    const repo = dirname(file);
+    git(repo, ['init', '-q', '-b', 'main']);
+    git(repo, ['add', 'environment.yaml']);
+    git(repo, ['commit', '-qm', 'The environment']);
+    expect(runDockstack(['apply', '--env', file]).code).toBe(0);
+
+    writeFileSync(
+      file,
+      environmentText({ ...services, webui: { ...services.webui, [webui2]: { host: 'h2' } } }),
+    );
+    const pending = runDockstack(['plan', '--env', file]);
+    expect(pending.code, pending.stderr).toBe(1);
+    expect(pending.stdout).toContain(`+ ${webui2}`);
+    expect(pending.stdout).toContain(
+      'Configuration refreshed at their next Puppet run:\n' +
+        `  ${webui1}: members of webui changed: + ${webui2}.endor.lab\n`,
+    );
+    const json = JSON.parse(runDockstack(['plan', '--env', file, '--json']).stdout) as {
+      refreshed: unknown;
+    };
+    expect(json.refreshed).toEqual([
+      { name: webui1, reasons: [`members of webui changed: + ${webui2}.endor.lab`] },
     ]);
     expect((await testContainers()).map((c) => c.name)).toEqual([dns1, webui1]);
   });

@@ -24,7 +24,12 @@ const envFile = (services: Services) => environmentText(services, { name: NAME }
 
 interface Status {
   lastApplied: { commit: string } | null;
-  pendingEdit?: { valid: boolean; counts?: { create: number }; plan?: string };
+  pendingEdit?: {
+    valid: boolean;
+    counts?: { create: number };
+    plan?: string;
+    refreshed?: { name: string; reasons: string[] }[];
+  };
 }
 
 describe('dockstack daemon on a local working copy', () => {
@@ -121,5 +126,11 @@ describe('dockstack daemon on a local working copy', () => {
     );
     expect(edit.counts?.create).toBe(1);
     expect(edit.plan).toContain(webui2);
+    // webui1 runs and reads the webui members: its configuration changes, and the plan says so.
+    const why = `members of webui changed: + ${webui2}.endor.lab`;
+    expect(edit.refreshed).toEqual([{ name: webui1, reasons: [why] }]);
+    expect(edit.plan).toContain(
+      `Configuration refreshed at their next Puppet run:\n  ${webui1}: ${why}\n`,
+    );
   }, 60_000);
 });
