@@ -260,5 +260,6 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
     const gal1 = await container(n('gal1'));
     const ping = await exec(gal1, ['ping', '-c', '1', '-W', '2', `${n('webui1')}.endor.lab`]);
     expect(ping.output).toMatch(/1 packets received/);
-  });
+    // Every container recreated twice over two engines: about 20 s on an idle machine.
+  }, 120_000);
 });
