@@ -19,6 +19,10 @@ port=${listen##*:}
 timeout=${DOCKSTACK_START_TIMEOUT:-300}
 
 say() { printf 'start: %s\n' "$*"; }
+[[ "$timeout" =~ ^[1-9][0-9]{0,4}$ ]] || {
+  say "DOCKSTACK_START_TIMEOUT: expected whole seconds (1 to 99999), got: $timeout" >&2
+  exit 2
+}
 [[ -f dist/cli/main.js ]] || {
   say "dockstack is not built: run npm ci && npm run build first" >&2
   exit 1
