@@ -1,4 +1,5 @@
 import type { ApplyOptions } from '../apply/apply-plan.js';
+import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { isManaged } from '../plan/observed.js';
@@ -161,6 +162,12 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           appliedCommit: git?.applied ?? snapshot.file,
           reconciliation,
           registered,
+          refreshed: refreshedByPlan(
+            await lastApplied(load, snapshot.git?.before, snapshot.file),
+            env,
+            planned.plan,
+            deps.renderer,
+          ),
         }),
       });
     }
@@ -181,6 +188,17 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   } finally {
     for (const host of hosts.values()) host.close();
   }
+}
+
+/** The environment of the last applied commit, when there is one and it is valid. */
+async function lastApplied(
+  load: LoadStage,
+  text: string | undefined,
+  file: string,
+): Promise<Environment | undefined> {
+  if (text === undefined) return undefined;
+  const loaded = await load.text(text, file);
+  return loaded.ok ? loaded.env : undefined;
 }
 
 function textOf(bytes: Uint8Array | string | undefined): string {

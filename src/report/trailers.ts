@@ -6,4 +6,9 @@ export const TRAILERS = {
   result: 'Dockstack-Result',
   /** Counts: `N done, N failed, N hosts unreachable`. */
   steps: 'Dockstack-Steps',
+  /**
+   * How many running containers' Puppet configuration the applied change altered (on the bot's
+   * commits where it altered any): they take it at their next agent run.
+   */
+  refreshed: 'Dockstack-Refreshed',
 } as const;

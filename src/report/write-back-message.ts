@@ -1,4 +1,5 @@
 import type { Reconciliation } from '../apply/reconciliation.js';
+import { formatRefreshed, type RefreshLine } from './format-refreshed.js';
 import { TRAILERS } from './trailers.js';
 
 export interface WriteBackMessageInput {
@@ -6,6 +7,8 @@ export interface WriteBackMessageInput {
   reconciliation: Reconciliation;
   /** What runs now, per service. */
   registered: Record<string, string[]>;
+  /** The running containers whose Puppet configuration the applied change alters, and why. */
+  refreshed?: readonly RefreshLine[];
 }
 
 /**
@@ -26,6 +29,9 @@ export function writeBackMessage(input: WriteBackMessageInput): {
       [TRAILERS.applied]: input.appliedCommit,
       [TRAILERS.result]: result.converged ? 'converged' : 'failed',
       [TRAILERS.steps]: counts,
+      ...(input.refreshed === undefined || input.refreshed.length === 0
+        ? {}
+        : { [TRAILERS.refreshed]: String(input.refreshed.length) }),
     },
   };
 }
@@ -48,6 +54,8 @@ function commitMessage(input: WriteBackMessageInput, counts: string): string {
   for (const host of unreachable) {
     lines.push(`unreachable: ${host.host} (${oneLine(host.error)})`);
   }
+  const refreshed = formatRefreshed(input.refreshed ?? []);
+  if (refreshed !== '') lines.push('', refreshed.trimEnd());
   const registered = Object.entries(input.registered).filter(([, names]) => names.length > 0);
   lines.push(
     '',

@@ -116,9 +116,15 @@ describe('dockstack daemon against a smart-HTTP remote and real engines', () => 
     const commit = remote.push({ 'environment.yaml': envFile(withWebui2) }, 'Add webui2');
     expect((await webhook()).status).toBe(202);
     const bot = await botCommitFor(commit);
-    expect(git(remote.bare, ['log', '-1', '--format=%B', bot])).toContain(
-      `create: ${webui2} on h2`,
+    const message = git(remote.bare, ['log', '-1', '--format=%B', bot]);
+    expect(message).toContain(`create: ${webui2} on h2`);
+    // webui1 keeps running and reads the webui members: the bot's commit says its configuration
+    // changes, and counts it in a trailer.
+    expect(message).toContain(
+      'Configuration refreshed at their next Puppet run:\n' +
+        `  ${webui1}: members of webui changed: + ${webui2}.endor.lab\n`,
     );
+    expect(message).toContain('Dockstack-Refreshed: 1');
     expect((await testContainers()).find((c) => c.name === webui2)?.running).toBe(true);
     const env = parse(show('environment.yaml')) as {
       registered_services: Record<string, string[]>;
@@ -132,7 +138,10 @@ describe('dockstack daemon against a smart-HTTP remote and real engines', () => 
 
   it('removes webui2 from a commit that removes it, found by polling', async () => {
     const commit = remote.push({ 'environment.yaml': envFile(base) }, 'Remove webui2');
-    await botCommitFor(commit);
+    const bot = await botCommitFor(commit);
+    expect(git(remote.bare, ['log', '-1', '--format=%B', bot])).toContain(
+      `  ${webui1}: members of webui changed: − ${webui2}.endor.lab\n`,
+    );
     expect((await testContainers()).map((c) => c.name)).not.toContain(webui2);
     const env = parse(show('environment.yaml')) as {
       registered_services: Record<string, string[]>;
