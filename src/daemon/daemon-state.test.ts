@@ -9,6 +9,7 @@ import {
   passFinished,
   pullClosed,
   pullPlanned,
+  pullRequested,
   type PullPlan,
 } from './daemon-state.js';
 
@@ -125,7 +126,16 @@ describe('the daemon state', () => {
     ]);
     state = pullClosed(state, 5);
     expect(state.pulls.map((p) => p.number)).toEqual([3]);
-    expect(pullClosed(state, 99)).toBe(state);
+    expect(pullClosed(state, 5)).toBe(state);
+    // A plan under way when its pull request closed is not shown; once reopened, it is.
+    expect(pullPlanned(state, plan(5, 'e'))).toBe(state);
+    state = pullPlanned(pullRequested(state, 5), plan(5, 'e'));
+    expect(state.pulls.map((p) => [p.number, p.headSha])).toEqual([
+      [5, 'e'],
+      [3, 'c'],
+    ]);
+    expect(pullRequested(state, 5)).toBe(state);
+    state = pullClosed(state, 5);
     for (let n = 10; n < 10 + KEPT_PULLS + 5; n++) state = pullPlanned(state, plan(n, 'd'));
     expect(state.pulls).toHaveLength(KEPT_PULLS);
     expect(state.pulls[0]?.number).toBe(KEPT_PULLS + 14);

@@ -36,6 +36,11 @@ export interface DaemonState {
   drift: DriftState | null;
   /** The plans of the open pull requests into the branch, newest first, as planned since start. */
   pulls: PullPlan[];
+  /**
+   * Pull requests closed since start and not opened again, newest last: a plan that was under way
+   * when one closed is not shown. Not part of the status.
+   */
+  closedPulls: number[];
 }
 
 /** The plan of one open pull request: what merging it would do, or why it cannot be planned. */
@@ -79,6 +84,8 @@ export interface DriftState {
 export const KEPT_COMMITS = 50;
 /** How many pull request plans the state keeps. */
 export const KEPT_PULLS = 50;
+/** How many closed pull requests the state remembers. */
+const KEPT_CLOSED_PULLS = 500;
 
 export const INITIAL_STATE: DaemonState = {
   head: null,
@@ -95,6 +102,7 @@ export const INITIAL_STATE: DaemonState = {
   hosts: {},
   drift: null,
   pulls: [],
+  closedPulls: [],
 };
 
 /** When and how long. */
@@ -259,8 +267,12 @@ export function editSeen(state: DaemonState, edit: PendingEdit | null): DaemonSt
   return { ...state, pendingEdit: edit };
 }
 
-/** A pull request was planned: its plan replaces the one before, newest pull request first. */
+/**
+ * A pull request was planned: its plan replaces the one before, newest pull request first. The
+ * plan of one closed meanwhile is dropped.
+ */
 export function pullPlanned(state: DaemonState, plan: PullPlan): DaemonState {
+  if (state.closedPulls.includes(plan.number)) return state;
   const others = state.pulls.filter((p) => p.number !== plan.number);
   return {
     ...state,
@@ -270,8 +282,18 @@ export function pullPlanned(state: DaemonState, plan: PullPlan): DaemonState {
 
 /** A pull request was closed (merged or not), or its head is gone: its plan goes. */
 export function pullClosed(state: DaemonState, number: number): DaemonState {
-  if (!state.pulls.some((p) => p.number === number)) return state;
-  return { ...state, pulls: state.pulls.filter((p) => p.number !== number) };
+  if (state.closedPulls.includes(number)) return state;
+  return {
+    ...state,
+    pulls: state.pulls.filter((p) => p.number !== number),
+    closedPulls: [...state.closedPulls, number].slice(-KEPT_CLOSED_PULLS),
+  };
+}
+
+/** A pull request is to be planned (opened, reopened, moved on): its plans count again. */
+export function pullRequested(state: DaemonState, number: number): DaemonState {
+  if (!state.closedPulls.includes(number)) return state;
+  return { ...state, closedPulls: state.closedPulls.filter((n) => n !== number) };
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   passFinished,
   pullClosed,
   pullPlanned,
+  pullRequested,
   type DaemonState,
   type PullPlan,
   type PassOutcome,
@@ -384,7 +385,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
             const { action, event, result, ...reply } = await webhooks(delivery);
             metrics.webhooks.inc({ event, result });
             if (action.do === 'reconcile') requestPass(action.reason);
-            if (action.do === 'plan') options.planPull?.(action.number, action.headSha);
+            if (action.do === 'plan') {
+              update(pullRequested(state, action.number));
+              options.planPull?.(action.number, action.headSha);
+            }
             if (action.do !== 'plan' && action.closed !== undefined) {
               update(pullClosed(state, action.closed));
             }
@@ -394,7 +398,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   });
 
   const status = (): Record<string, unknown> => {
-    const { pendingEdit, ...shown } = state;
+    const { pendingEdit, ...rest } = state;
+    // The closed pull requests are the daemon's bookkeeping, not something it reports.
+    const shown = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'closedPulls'));
     return { ...options.describe, ...shown, ...(pendingEdit === null ? {} : { pendingEdit }) };
   };
 
