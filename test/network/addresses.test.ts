@@ -20,6 +20,7 @@ import {
   type EngineContainer,
   type Services,
 } from '../apply/apply-env.js';
+import { waitFor } from '../daemon/daemon-process.js';
 import { tempDir } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
@@ -240,18 +241,14 @@ describe('every container keeps its address and its name, across two engines', (
     expect(ping.output).toMatch(/1 packets received/);
   });
 
-  it('answers a name added to the file within a second of the pass that deploys it', async () => {
+  it('answers a name added to the file once the pass that deploys it is done', async () => {
     write({ ...services, webui: { ...services.webui, [n('webui2')]: { host: 'local' } } });
     await apply();
-    const done = Date.now();
     const webui2 = await endpoint(n('webui2'));
     const from = (await endpoint(n('gal2'))).container;
-    let answered: string | undefined;
-    while (answered === undefined && Date.now() - done < 1_000) {
-      answered = await lookup(from, n('webui2'));
-    }
+    // How soon is measured by npm run bench:network; here, that the answer is its address.
+    const answered = await waitFor('webui2 answering by name', () => lookup(from, n('webui2')));
     expect(answered).toBe(webui2.ip);
-    expect(Date.now() - done).toBeLessThan(1_000);
   });
 
   it('finds and repairs a container moved off its address by hand', async () => {

@@ -96,26 +96,28 @@ describe("the seed's environment over two engines, from the daemon", () => {
     expect(subject).toMatch(/^dockstack: /);
   });
 
-  it('answers a name added by a commit within a second of the write-back', async () => {
+  it('answers a name added by a commit once the write-back records it', async () => {
     const text = git(remote.bare, ['show', 'main:environment.yaml']);
     const env = parse(text) as { services: Record<string, Record<string, unknown>> };
     env.services.webui = { ...env.services.webui, [p('webui2')]: { host: 'h2' } };
     const pushed = remote.push({ 'environment.yaml': stringify(env) }, 'Add webui2');
-    const written = await waitFor(
+    await waitFor(
       'the write-back of the commit that adds webui2',
       () => {
         const head = remote.head();
-        return head !== pushed && remote.isAncestor(pushed, head) ? Date.now() : undefined;
+        return head !== pushed && remote.isAncestor(pushed, head) ? true : undefined;
       },
       60_000,
     );
     const address = committedRecord().get(p('webui2'))?.ip;
     expect(address).toMatch(/^10\.0\.\d+\.\d+$/);
-    let answered: string | undefined;
-    while (answered === undefined && Date.now() - written < 1_000) {
-      answered = await lookup(p('gal1'), p('webui2'));
-    }
+    // How soon it answers is measured by npm run bench:network (commit to every name answering);
+    // here, that it answers with the recorded address.
+    const answered = await waitFor(
+      'webui2 answering by name from gal1',
+      () => lookup(p('gal1'), p('webui2')),
+      30_000,
+    );
     expect(answered).toBe(address);
-    expect(Date.now() - written).toBeLessThan(1_000);
   });
 });
