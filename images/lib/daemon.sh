@@ -1,29 +1,24 @@
 # shellcheck shell=bash
 # The dockstack image itself (build.sh --daemon): this checkout compiled, its production
-# dependencies, and Node.js MAJOR from the npm registry's node-linux-* package, on the Debian
-# base. Built on this machine with its npm (and its registry settings); the engine downloads
+# dependencies, and Node.js MAJOR from the npm registry's node-linux-* package (.ci/node.sh), on the
+# Debian base. Built on this machine with its npm (and its registry settings); the engine downloads
 # nothing. Sourced by build.sh after queue.sh and base.sh.
 
 DAEMON_REF=dockstack:latest
 NODE_MAJOR=${DOCKSTACK_NODE_MAJOR:-24}
 
 queue_daemon() {
-  local repo context app arch tarball start=$EPOCHREALTIME
+  local repo context app node_bin start=$EPOCHREALTIME
   repo=$(cd "$IMAGES_DIR/.." && pwd)
   command -v npm >/dev/null || die "the dockstack image needs npm on this machine"
   [[ -x "$repo/node_modules/.bin/tsc" ]] || die "the dockstack image is compiled from this checkout: run npm ci in $repo first"
-  case "$(uname -m)" in
-    x86_64) arch=x64 ;;
-    aarch64 | arm64) arch=arm64 ;;
-    *) die "no Node.js package for $(uname -m)" ;;
-  esac
   context=$(new_context "$IMAGES_DIR/daemon")
   app=$context/app
-  mkdir -p "$app" "$WORK/node"
+  mkdir -p "$app"
 
-  tarball=$(cd "$WORK/node" && npm pack --silent "node-linux-$arch@$NODE_MAJOR" | tail -n 1)
-  tar -xzf "$WORK/node/$tarball" -C "$WORK/node" package/bin/node
-  mv "$WORK/node/package/bin/node" "$context/node"
+  # The same Node.js CI runs on, fetched once into /opt/dockstack-node (see .ci/node.sh).
+  node_bin=$(bash "$repo/.ci/node.sh" "$NODE_MAJOR") || die "the dockstack image: no Node.js $NODE_MAJOR"
+  cp "$node_bin/node" "$context/node"
 
   "$repo/node_modules/.bin/tsc" -p "$repo/tsconfig.build.json" --outDir "$app/dist" ||
     die "the dockstack image: compiling $repo failed"

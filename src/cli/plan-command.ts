@@ -1,6 +1,4 @@
-import { refreshedByPlan } from '../configure/refreshed-containers.js';
-import { loadEnvironment } from '../environment/load-environment.js';
-import { committedText } from '../git/committed-file.js';
+import { refreshedByEdit } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
@@ -46,15 +44,7 @@ export async function planCommand(
   }
   if (pass.stage !== 'plan') return EXIT.failed;
   const { plan, unreachable } = pass.planned;
-  const committed = committedText(options.env);
-  const before =
-    committed === undefined ? undefined : loadEnvironment(committed, { file: options.env });
-  const refreshed = refreshedByPlan(
-    before?.ok === true ? before.env : undefined,
-    pass.env,
-    plan,
-    deps.renderer,
-  );
+  const refreshed = refreshedByEdit(options.env, pass.env, plan, deps.renderer);
   if (options.json === true) {
     const report = {
       environment: options.env,

@@ -4,10 +4,8 @@ import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
 
-import { refreshedByPlan, type Refresh } from '../configure/refreshed-containers.js';
-import { loadEnvironment } from '../environment/load-environment.js';
+import { refreshedByEdit, type Refresh } from '../configure/refreshed-containers.js';
 import type { Problem } from '../environment/problem.js';
-import { committedText } from '../git/committed-file.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
@@ -87,14 +85,7 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     if (pass.stage !== 'plan') return;
     const { plan, unreachable } = pass.planned;
     const counts = countSteps(plan).total;
-    const committed = committedText(file);
-    const before = committed === undefined ? undefined : loadEnvironment(committed, { file });
-    const refreshed = refreshedByPlan(
-      before?.ok === true ? before.env : undefined,
-      pass.env,
-      plan,
-      options.pass.renderer,
-    );
+    const refreshed = refreshedByEdit(file, pass.env, plan, options.pass.renderer);
     options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
     options.onEdit({
       at,
