@@ -67,6 +67,22 @@ export function imageReference(
 }
 
 /**
+ * What an application image reads at start (images/README.md): the domain its certificate name
+ * and autosigning use, and the puppet server its agent asks. The dns service's settings come
+ * with its address (network/address-environment.ts).
+ */
+function applicationEnv(
+  service: string,
+  common: Environment['common'],
+): Record<string, string> | undefined {
+  if (service === 'dns') return undefined;
+  return {
+    DOCKSTACK_DOMAIN: common.domain,
+    ...(common.puppetServer === undefined ? {} : { DOCKSTACK_PUPPET_SERVER: common.puppetServer }),
+  };
+}
+
+/**
  * The containers the environment asks for, in tier order, then by service and name.
  * Expects a validated environment (every service is in the tier order).
  */
@@ -88,6 +104,8 @@ export function containerSpecs(env: Environment): ContainerSpec[] {
         dns: env.common.dnsServer,
         state: c.state ?? 'running',
       };
+      const imageEnv = applicationEnv(service, env.common);
+      if (imageEnv !== undefined) spec.env = imageEnv;
       if (c.ipaddress !== undefined) spec.ipaddress = c.ipaddress;
       if (c.gateway !== undefined) spec.gateway = c.gateway;
       if (c.macAddress !== undefined) spec.macAddress = c.macAddress;

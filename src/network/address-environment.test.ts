@@ -51,7 +51,10 @@ describe('addressEnvironment', () => {
       DOCKSTACK_DHCP_ROUTER: '10.0.0.100',
     });
     expect(spec(addressed, 'gal1')).toMatchObject({ dns: '10.0.0.1' });
-    expect(spec(addressed, 'gal1')?.env).toBeUndefined();
+    expect(spec(addressed, 'gal1')?.env).toEqual({
+      DOCKSTACK_DOMAIN: 'endor.lab',
+      DOCKSTACK_PUPPET_SERVER: 'puppet1',
+    });
   });
 
   it('keeps a recorded address, else the one a container is found at, else a new one', () => {

@@ -162,7 +162,10 @@ describe('delta', () => {
         raw.common.domain = 'hoth.lab';
       },
       expected: {
-        changed: containerSpecs(seed).map((spec) => `${spec.name}: domain`),
+        // The application images read the domain from their environment too.
+        changed: containerSpecs(seed).map(
+          (spec) => `${spec.name}: ${spec.service === 'dns' ? 'domain' : 'domain,env'}`,
+        ),
       },
     },
     {

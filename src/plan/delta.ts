@@ -43,7 +43,7 @@ export function delta(before: Environment | undefined, after: Environment): Delt
       result.added.push(spec);
       continue;
     }
-    const fields = CHANGE_FIELDS.filter((field) => old[field] !== spec[field]);
+    const fields = CHANGE_FIELDS.filter((field) => !sameValue(old[field], spec[field]));
     if (fields.length > 0)
       result.changed.push({ name: spec.name, before: old, after: spec, fields });
     if (old.state === 'stopped' && spec.state === 'running') result.started.push(spec);
@@ -51,4 +51,11 @@ export function delta(before: Environment | undefined, after: Environment): Delt
   }
   result.removed = [...previous.values()];
   return result;
+}
+
+/** Equal as values: objects (env, wiring) and lists (capAdd) by their JSON. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

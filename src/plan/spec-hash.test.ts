@@ -38,6 +38,7 @@ describe('specHash', () => {
     const json = canonicalJson({
       dns: '10.0.0.1',
       domain: 'endor.lab',
+      env: { DOCKSTACK_DOMAIN: 'endor.lab', DOCKSTACK_PUPPET_SERVER: 'puppet1' },
       hostname: 'webui1',
       image: 'webui:latest',
       service: 'webui',
