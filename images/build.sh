@@ -15,7 +15,8 @@
 #                         local engine
 # Environment: TAG (tag of the service images, default latest), DOCKSTACK_BUILD_HOST (the engine
 # that builds, default unix:///var/run/docker.sock), DOCKSTACK_IMAGE_CACHE (a folder that keeps
-# the built images as tar files between machines, e.g. a CI cache), DEBIAN_MIRROR and
+# the built images as tar files between machines, e.g. a CI cache), APP_SERVICES (with --app:
+# only these application images, space-separated, e.g. "puppet galera"), DEBIAN_MIRROR and
 # DEBIAN_SECURITY_MIRROR (default: the ones this machine's apt uses). See README.md.
 set -euo pipefail
 export LC_ALL=C
