@@ -16,6 +16,8 @@ export interface CommitToBuild {
   /** The complete message, trailers included. */
   message: string;
   author: Person;
+  /** Made even when every file already has its content: the parent's tree, a new message. */
+  always?: boolean;
 }
 
 const REGULAR = new Set(['100644', '100755']);
@@ -25,7 +27,8 @@ const REGULAR = new Set(['100644', '100755']);
  * differs are written as blobs, the listing with them set goes into a temporary index of its own,
  * which is written as a tree, and the commit made with commit-tree. No ref moves; a kill at any
  * point leaves only unreferenced objects and a temporary index for the next run to remove.
- * Returns the new sha, or undefined when every file already has its content (no empty commit).
+ * Returns the new sha, or undefined when every file already has its content (no empty commit
+ * unless `always`).
  */
 export async function buildCommit(
   context: GitContext,
@@ -54,18 +57,21 @@ export async function buildCommit(
       if (before?.object !== object || before.mode !== mode) entries.set(path, { mode, object });
     }
     const changed = [...entries].filter(([path, entry]) => parent.get(path) !== entry);
-    if (changed.length === 0) return undefined;
+    if (changed.length === 0 && commit.always !== true) return undefined;
     // The changed contents as files beside the temporary index, written as blobs by one git.
     blobs = changed.map(([path], i) => {
       const file = `${index}.blob-${String(i)}`;
       writeFileSync(file, commit.files[path] ?? '');
       return file;
     });
-    const written = (
-      await git(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-        input: blobs.map((file) => `${file}\n`).join(''),
-      })
-    ).split('\n');
+    const written =
+      blobs.length === 0
+        ? []
+        : (
+            await git(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+              input: blobs.map((file) => `${file}\n`).join(''),
+            })
+          ).split('\n');
     changed.forEach(([path, entry], i) => {
       if (checkSha(written[i]?.trim() ?? '', 'blob') !== entry.object) {
         throw new GitError('internal', `git stored ${path} under another id than its content's`);

@@ -47,7 +47,13 @@ export async function commitAndPush(
     const head = known ?? (await repo.fetch());
     const change = await render(head);
     if (change === undefined) return undefined;
-    const sha = await repo.commit(head, change.files, change.message, change.trailers);
+    const sha = await repo.commit(
+      head,
+      change.files,
+      change.message,
+      change.trailers,
+      change.always === true ? { always: true } : {},
+    );
     if (sha === undefined) return undefined;
     if ((await repo.push(sha)) === 'pushed') return sha;
     if (known !== undefined) {

@@ -23,6 +23,8 @@ export interface CommitChange {
   files: Record<string, string>;
   message: string;
   trailers: Record<string, string>;
+  /** Committed even when no file changes (the message and trailers alone are news). */
+  always?: boolean;
 }
 
 /** The env repo: one branch of one remote, followed through a private working clone. */
@@ -50,13 +52,14 @@ export interface EnvRepo {
   findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined>;
   /**
    * Commits `files` on top of `parent` as the bot, with `message` and `trailers`; returns the
-   * new sha, or undefined when no file changes. Does not push.
+   * new sha, or undefined when no file changes (unless `always`). Does not push.
    */
   commit(
     parent: string,
     files: Record<string, string>,
     message: string,
     trailers: Record<string, string>,
+    options?: { always?: boolean },
   ): Promise<string | undefined>;
   /**
    * Pushes `commit` to the branch as a fast-forward, never forced: 'rejected' when the branch

@@ -251,13 +251,20 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       });
     },
 
-    commit: async (parent, files, message, trailers) => {
+    commit: async (parent, files, message, trailers, options = {}) => {
       const sha = checkSha(parent, 'parent');
       for (const path of Object.keys(files)) checkPath(path);
       const text = commitMessage(message, trailers);
-      if (Object.keys(files).length === 0) return undefined;
+      const always = options.always === true;
+      if (Object.keys(files).length === 0 && !always) return undefined;
       return await serial(() =>
-        buildCommit(context, localTimeoutMs, { parent: sha, files, message: text, author }),
+        buildCommit(context, localTimeoutMs, {
+          parent: sha,
+          files,
+          message: text,
+          author,
+          ...(always ? { always } : {}),
+        }),
       );
     },
 

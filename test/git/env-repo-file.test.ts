@@ -234,6 +234,21 @@ describe('commit and push', () => {
     expect(git(workDir, ['count-objects'])).toBe(count);
   });
 
+  it('makes a commit of the message alone when asked to, on the same tree', async () => {
+    const repo = openRepo(remote.fileUrl, workDir);
+    const parent = await repo.fetch();
+    const trailers = { 'Dockstack-Kicked': '1' };
+    const files = { 'environment.yaml': 'services: {}\n' };
+    const sha = await repo.commit(parent, files, 'kicked', trailers, { always: true });
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(workDir, ['rev-parse', `${sha ?? ''}^{tree}`])).toBe(
+      git(workDir, ['rev-parse', `${parent}^{tree}`]),
+    );
+    expect(git(workDir, ['log', '-1', '--format=%B', sha ?? ''])).toContain('Dockstack-Kicked: 1');
+    const bare = await repo.commit(parent, {}, 'kicked', trailers, { always: true });
+    expect(bare).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it('refuses to write over a folder or below a file', async () => {
     const repo = openRepo(remote.fileUrl, workDir);
     const parent = await repo.fetch();
