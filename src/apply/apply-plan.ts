@@ -33,6 +33,11 @@ export interface ApplyOptions {
   readyTimeoutMs?: number;
   pollMs?: number;
   onEvent?: (event: ApplyEvent) => void;
+  /**
+   * Runs before each deploy tier starts, once the tier before is done (the configure stage gives
+   * the puppet servers their code there, before the agents of the next tier first run).
+   */
+  beforeTier?: (tier: PlanTier) => Promise<void>;
 }
 
 /** The order host steps run in: every network (or switch) before any tunnel that joins it. */
@@ -64,6 +69,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   engine.createAhead(deploys[0]?.steps ?? []);
   for (const [index, tier] of deploys.entries()) {
     engine.createAhead(deploys[index + 1]?.steps ?? []);
+    await options.beforeTier?.(tier);
     results.push(...(await engine.runTier(tier)));
   }
   return {

@@ -1,3 +1,4 @@
+import { formatKicks } from '../report/format-kicks.js';
 import { fileRecorder } from '../pass/file-recorder.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
@@ -30,7 +31,7 @@ export async function applyCommand(
   const { result, unreachable } = pass.reconciliation;
   if (options.json === true) {
     out.stdout(
-      `${JSON.stringify({ environment: options.env, ...result, unreachable }, null, 2)}\n`,
+      `${JSON.stringify({ environment: options.env, ...result, unreachable, configured: pass.configured }, null, 2)}\n`,
     );
   } else {
     for (const host of unreachable) {
@@ -43,6 +44,15 @@ export async function applyCommand(
       out.stderr(`\n${failed.length} step${failed.length === 1 ? '' : 's'} failed:\n`);
       for (const step of failed) out.stderr(`  ${describeResult(step)}\n`);
     }
+    for (const upload of pass.configured.uploaded) {
+      if (upload.outcome === 'failed') {
+        out.stderr(
+          `puppet code not uploaded to ${upload.name} on ${upload.host}: ${upload.error ?? 'failed'}\n`,
+        );
+      }
+    }
+    const kicks = formatKicks(pass.configured.kicked);
+    if (kicks !== '') out.stdout(kicks);
     const done = result.steps.length - failed.length;
     const verdict = result.converged ? 'converged' : 'NOT converged';
     out.stdout(

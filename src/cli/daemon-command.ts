@@ -97,6 +97,8 @@ export async function daemonCommand(
     clock,
     log,
     dns: new Map(),
+    code: new Map(),
+    apply: { readyTimeoutMs: config.readyTimeoutSeconds * 1000 },
   };
   let reporter: GitHubReporter | undefined;
   // The reporter tells the daemon, made after it, each pull request's plan.

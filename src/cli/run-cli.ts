@@ -171,6 +171,10 @@ Exit codes:
       `how often to poll the remote (${DAEMON_ENV.interval}, default 30)`,
     )
     .option(
+      '--ready-timeout <seconds>',
+      `how long a started container may take to run and be healthy (${DAEMON_ENV.readyTimeout}, default 300)`,
+    )
+    .option(
       '--drift-interval <seconds>',
       `how often the hosts are checked for drift between commits; 0: only on engine events (${DAEMON_ENV.driftInterval}, default 5)`,
     )

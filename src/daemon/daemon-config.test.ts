@@ -26,6 +26,16 @@ describe('the daemon configuration', () => {
     expect(() => config({ branch: '--upload-pack=x' })).toThrow(/^branch: /);
   });
 
+  it('waits 300 s for a started container to be ready, or what it is told', () => {
+    expect(config({}).readyTimeoutSeconds).toBe(300);
+    expect(config({ readyTimeout: '900' }).readyTimeoutSeconds).toBe(900);
+    expect(daemonConfig({ repo: 'r' }, { DOCKSTACK_READY_TIMEOUT: '60' }).readyTimeoutSeconds).toBe(
+      60,
+    );
+    expect(() => config({ readyTimeout: 'soon' })).toThrow(/readyTimeoutSeconds/);
+    expect(() => config({ readyTimeout: '0' })).toThrow(/readyTimeoutSeconds/);
+  });
+
   it('checks for drift every 5 s and repairs it unless told otherwise', () => {
     expect(config({})).toMatchObject({ driftIntervalSeconds: 5, repair: true });
     expect(config({ driftInterval: '0' }).driftIntervalSeconds).toBe(0);

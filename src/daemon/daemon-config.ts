@@ -22,6 +22,11 @@ export const DaemonConfig = z.strictObject({
   intervalSeconds: z.number().min(1).max(86_400),
   /** How often the hosts are checked for drift between commits; 0: only on engine events. */
   driftIntervalSeconds: z.number().min(0).max(86_400),
+  /**
+   * How long a started container may take to run, and to be healthy where its image has a check
+   * (a puppet server, a first agent run and a database can take minutes on a busy host).
+   */
+  readyTimeoutSeconds: z.number().min(1).max(86_400),
   /** False: drift is reported, not repaired (DOCKSTACK_REPAIR=false, or --no-repair). */
   repair: z.union([
     z.boolean(),
@@ -56,6 +61,7 @@ export interface DaemonFlags {
   envPath?: string;
   interval?: string;
   driftInterval?: string;
+  readyTimeout?: string;
   /** commander's `--no-repair` sets this false. */
   repair?: boolean;
   listen?: string;
@@ -76,6 +82,7 @@ export const DAEMON_ENV = {
   envPath: 'DOCKSTACK_ENV_PATH',
   interval: 'DOCKSTACK_INTERVAL',
   driftInterval: 'DOCKSTACK_DRIFT_INTERVAL',
+  readyTimeout: 'DOCKSTACK_READY_TIMEOUT',
   repair: 'DOCKSTACK_REPAIR',
   listen: 'DOCKSTACK_LISTEN',
   workdir: 'DOCKSTACK_WORKDIR',
@@ -120,6 +127,7 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     envPath: pick('envPath', DAEMON_ENV.envPath) ?? 'environment.yaml',
     intervalSeconds: Number(pick('interval', DAEMON_ENV.interval) ?? '30'),
     driftIntervalSeconds: Number(pick('driftInterval', DAEMON_ENV.driftInterval) ?? '5'),
+    readyTimeoutSeconds: Number(pick('readyTimeout', DAEMON_ENV.readyTimeout) ?? '300'),
     repair: flags.repair ?? env[DAEMON_ENV.repair] ?? true,
     listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
     workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',

@@ -58,6 +58,7 @@ function applied(
     state: [],
     registered: {},
     dns: [],
+    configured: { uploaded: [], refreshed: [], kicked: [], notKicked: [] },
     recorded: 'bot',
   };
 }

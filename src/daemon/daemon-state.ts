@@ -1,3 +1,4 @@
+import type { Kick } from '../configure/kick-agents.js';
 import type { Problem } from '../environment/problem.js';
 import type { CommitRecord } from '../pass/commit-record.js';
 import type { PassResult } from '../pass/pass-result.js';
@@ -23,6 +24,11 @@ export interface DaemonState {
   containers: ContainerState[];
   unreachable: UnreachableHost[];
   lastWriteBack: string | null;
+  /**
+   * The commit whose configuration the agents were last given, and the last agents kicked
+   * (`puppet agent --test`) with how each run ended.
+   */
+  lastConfigured: { commit: string; at: string; kicked: Kick[] } | null;
   /** Passes failed in a row: the backoff grows with it. */
   failures: number;
   /** The plan of an uncommitted edit of a working copy. */
@@ -97,6 +103,7 @@ export const INITIAL_STATE: DaemonState = {
   containers: [],
   unreachable: [],
   lastWriteBack: null,
+  lastConfigured: null,
   failures: 0,
   pendingEdit: null,
   hosts: {},
@@ -165,6 +172,10 @@ export function passFinished(
       unreachable,
       lastApplied,
       lastWriteBack: result.recorded ?? state.lastWriteBack,
+      lastConfigured:
+        result.configured.kicked.length > 0 || state.lastConfigured?.commit !== applied
+          ? { commit: applied, at: timing.at, kicked: result.configured.kicked }
+          : state.lastConfigured,
       degraded: converged
         ? null
         : unreachable.length > 0

@@ -178,6 +178,7 @@ describe('the GitHub reporter', () => {
       state: [],
       registered: {},
       dns: [],
+      configured: { uploaded: [], refreshed: [], kicked: [], notKicked: [] },
     };
     await r.applying({ head: NEW, applied: NEW, commits: [] });
     await r.passed(result);

@@ -219,6 +219,7 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
         reconciliation,
         state: result.state,
         addresses,
+        kicked: result.configured.kicked,
         ...(result.recorded === undefined ? {} : { writeBack: result.recorded }),
         statusUrl,
         ...(options.commitUrl === undefined ? {} : { commitUrl: options.commitUrl }),

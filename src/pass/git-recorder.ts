@@ -23,6 +23,7 @@ export function gitRecorder(repo: PassRepo): Recorder {
           },
           message: record.message,
           trailers: record.trailers,
+          ...(record.always === true ? { always: true } : {}),
         };
       }, record.base.commit),
   };

@@ -1,7 +1,10 @@
+import { RFC1123_LABEL } from '../environment/patterns.js';
 import { recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { PassRepo } from './pass-repo.js';
-import type { Source, SourceCommit } from './source.js';
+import type { LastConfigured, Source, SourceCommit } from './source.js';
+
+const SHA = /^[0-9a-f]{40}$/;
 
 export interface HeadSourceOptions {
   envPath: string;
@@ -40,6 +43,7 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       const first = userCommits[0]?.parents[0];
       const before = first === undefined ? undefined : await textAt(first);
       const record = await repo.readFile(head, recordPath(envPath));
+      const configured = await lastConfigured(repo, head, envPath);
       return {
         file: envPath,
         bytes: await textAt(head),
@@ -49,8 +53,24 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
           applied: userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head,
           commits,
           ...(before === undefined ? {} : { before }),
+          ...(configured === undefined ? {} : { configured }),
         },
       };
     },
   };
+}
+
+/** The last `Dockstack-Configured` trailer on the branch, with the file and failures it names. */
+async function lastConfigured(
+  repo: PassRepo,
+  head: string,
+  envPath: string,
+): Promise<LastConfigured | undefined> {
+  const bot = await repo.findLastTrailer(head, TRAILERS.configured);
+  const commit = bot?.trailers[TRAILERS.configured]?.[0];
+  if (bot === undefined || commit === undefined || !SHA.test(commit)) return undefined;
+  const failed = (bot.trailers[TRAILERS.kickFailed] ?? [])
+    .flatMap((value) => value.split(/\s+/))
+    .filter((name) => RFC1123_LABEL.test(name));
+  return { commit, text: await repo.readFile(commit, envPath), failed };
 }

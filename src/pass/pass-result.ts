@@ -5,6 +5,7 @@ import type { ContainerState } from '../plan/compare-state.js';
 import type { ServedDns } from '../network/serve-dns.js';
 import type { ObservedContainer } from '../plan/observed.js';
 import type { CommitRecord } from './commit-record.js';
+import type { Configured } from '../configure/configured.js';
 import type { Planned } from './plan-stage.js';
 
 /** Where the pass's environment came from, when it came from git. */
@@ -49,6 +50,8 @@ export interface AppliedPass extends PassBase {
   registered: Record<string, string[]>;
   /** The dns containers given the environment's names and addresses by this pass. */
   dns: ServedDns[];
+  /** The puppet servers given this commit's code, and the agents kicked. */
+  configured: Configured;
   /** The record the pass made (the bot's commit), when something changed. */
   recorded?: string;
 }

@@ -14,6 +14,8 @@ export interface PassRecord {
   /** The commit message (git) or a summary (elsewhere). */
   message: string;
   trailers: Record<string, string>;
+  /** Recorded even when no file changes: the message and trailers alone are news. */
+  always?: boolean;
 }
 
 /**

@@ -1,20 +1,30 @@
 import type { ApplyOptions } from '../apply/apply-plan.js';
-import { refreshedByPlan } from '../configure/refreshed-containers.js';
+import {
+  puppetCode,
+  uploadPuppetCode,
+  type CodeMemory,
+  type PuppetCode,
+} from '../configure/puppet-code.js';
+import { environmentName } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from '../hosts/docker-host.js';
-import { isManaged } from '../plan/observed.js';
-import { isEmpty, planSteps } from '../plan/plan.js';
+import { isManaged, type ObservedContainer } from '../plan/observed.js';
+import { isEmpty, planSteps, type PlanTier } from '../plan/plan.js';
 import { addressEnvironment, DNS_SERVICE } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
 import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
 import { serveDns, servesDnsmasq, type DnsMemory } from '../network/serve-dns.js';
+import { PUPPET_MODULES_DIR } from '../render/class-inputs.js';
 import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
 import { silentLog, type Log } from '../util/log.js';
 import { applyStage } from './apply-stage.js';
+import type { Configured } from '../configure/configured.js';
+import { configureStage, KICK_DEADLINE_MS } from './configure-stage.js';
 import { deltaStage } from './delta-stage.js';
 import { LoadStage, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
@@ -40,6 +50,12 @@ export interface PassDeps {
   apply?: Omit<ApplyOptions, 'hosts' | 'clock'>;
   /** What the dns containers were given by earlier passes; a pass of its own unless shared. */
   dns?: DnsMemory;
+  /** What the puppet servers were given by earlier passes; a pass of its own unless shared. */
+  code?: CodeMemory;
+  /** The Puppet modules the puppet servers are given; dockstack's `puppet/modules` unless set. */
+  puppetModules?: string;
+  /** How long one kicked agent run may take; KICK_DEADLINE_MS unless given. */
+  kickDeadlineMs?: number;
 }
 
 /** What one pass is asked to do. */
@@ -91,6 +107,10 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   }
 
   const hosts = deps.connect(env);
+  const environment = environmentName(env);
+  // The containers of this environment: others sharing a host are left alone.
+  const own = (observed: readonly ObservedContainer[]) =>
+    observed.filter((c) => isManaged(c) && c.labels[LABELS.environment] === environment);
   const layout = networkLayout(env);
   // After the apply only the containers matter: no tunnel or switch is looked at again.
   const network = (tunnels: boolean, switches: boolean) =>
@@ -124,10 +144,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const beforeDhcp = async () => {
       servedEarly ??= (async () => {
         const found = dnsChanges ? await observeStage(hosts, clock) : observation;
-        const own = found.observed.filter(
-          (c) => isManaged(c) && c.labels[LABELS.environment] === layout?.environment,
-        );
-        await serveDns(hosts, own, dnsData(), dnsMemory);
+        await serveDns(hosts, own(found.observed), dnsData(), dnsMemory);
       })();
       await servedEarly;
     };
@@ -136,7 +153,35 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       attach: attachExecutor({ beforeDhcp }),
       ...deps.apply?.executors,
     };
-    const reconciliation = await applyStage(planned, { ...deps.apply, executors, hosts, clock });
+    const codeMemory = deps.code ?? new Map<string, string>();
+    let code: PuppetCode | undefined;
+    const puppetCodeNow = () =>
+      (code ??= puppetCode(
+        rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
+        deps.puppetModules ?? PUPPET_MODULES_DIR,
+      ));
+    // Before a tier starts, the dns containers up by then answer every name of this commit and
+    // the puppet servers serve its code: its agents' first run needs both. A failure here is
+    // reported by the stages after the apply, which try again.
+    const beforeTier = async (tier: PlanTier) => {
+      if (tier.service === DNS_SERVICE) return;
+      try {
+        const found = own((await observeStage(hosts, clock)).observed);
+        await Promise.all([
+          serveDns(hosts, found, dnsData(), dnsMemory),
+          uploadPuppetCode(hosts, found, puppetCodeNow(), codeMemory),
+        ]);
+      } catch (error) {
+        log.warn({ tier: tier.service, error: errorMessage(error) }, 'names or code not served');
+      }
+    };
+    const reconciliation = await applyStage(planned, {
+      ...deps.apply,
+      executors,
+      hosts,
+      clock,
+      beforeTier,
+    });
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)
       ? planned
@@ -147,6 +192,25 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const dns = managed.some(servesDnsmasq)
       ? await serveDns(hosts, managed, dnsData(), dnsMemory)
       : [];
+    const lastConfigured = snapshot.git?.configured;
+    const configured = await configureStage({
+      hosts,
+      env,
+      configured: await environmentOf(
+        load,
+        lastConfigured === undefined ? snapshot.git?.before : lastConfigured.text,
+        snapshot.file,
+      ),
+      retry: lastConfigured?.failed ?? [],
+      plan: planned.plan,
+      observed: own(after.observed),
+      code: puppetCodeNow(),
+      memory: codeMemory,
+      renderer: deps.renderer,
+      perHostLimit: deps.apply?.perHostLimit ?? 8,
+      kickDeadlineMs: deps.kickDeadlineMs ?? KICK_DEADLINE_MS,
+      clock,
+    });
     let recorded: string | undefined;
     if (request.recorder !== undefined) {
       recorded = await request.recorder.record({
@@ -162,13 +226,10 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           appliedCommit: git?.applied ?? snapshot.file,
           reconciliation,
           registered,
-          refreshed: refreshedByPlan(
-            await lastApplied(load, snapshot.git?.before, snapshot.file),
-            env,
-            planned.plan,
-            deps.renderer,
-          ),
+          configured,
         }),
+        // Kicks are news even when no file changes: their outcome is read back from git.
+        always: kickNews(configured, lastConfigured?.failed ?? []),
       });
     }
     const result: PassResult = {
@@ -181,6 +242,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       state: after.state,
       registered,
       dns,
+      configured,
       ...(recorded === undefined ? {} : { recorded }),
     };
     await reportStage(reporters, (r) => r.passed?.(result), log);
@@ -190,8 +252,8 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   }
 }
 
-/** The environment of the last applied commit, when there is one and it is valid. */
-async function lastApplied(
+/** The environment in `text`, when there is one and it is valid. */
+async function environmentOf(
   load: LoadStage,
   text: string | undefined,
   file: string,
@@ -199,6 +261,15 @@ async function lastApplied(
   if (text === undefined) return undefined;
   const loaded = await load.text(text, file);
   return loaded.ok ? loaded.env : undefined;
+}
+
+/** True when a kick succeeded, or the kicks that failed are others than those failed before. */
+function kickNews(configured: Configured, failedBefore: readonly string[]): boolean {
+  const failed = configured.kicked.filter((k) => k.outcome === 'failed').map((k) => k.name);
+  if (configured.kicked.some((k) => k.outcome !== 'failed')) return true;
+  return (
+    failed.length !== failedBefore.length || failed.some((name) => !failedBefore.includes(name))
+  );
 }
 
 function textOf(bytes: Uint8Array | string | undefined): string {

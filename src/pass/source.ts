@@ -23,6 +23,17 @@ export interface GitRevision {
   commits: SourceCommit[];
   /** The environment file at the parent of the first of `commits`, for its delta. */
   before?: string;
+  /** What the agents were last configured for, as the bot's last `Dockstack-Configured` says. */
+  configured?: LastConfigured;
+}
+
+/** The commit the agents were last configured for, and the kicks that failed then. */
+export interface LastConfigured {
+  commit: string;
+  /** The environment file at that commit; undefined when it has none. */
+  text: string | undefined;
+  /** The containers whose kick failed (`Dockstack-Kick-Failed`). */
+  failed: string[];
 }
 
 /** What the source stage read: an environment file's bytes and where they came from. */

@@ -1,4 +1,6 @@
 import type { Reconciliation } from '../apply/reconciliation.js';
+import type { Kick } from '../configure/kick-agents.js';
+import { kickVerdict } from './format-kicks.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import { cut, mdCode, mdCommit, mdText } from './markdown.js';
 import { MAX_REPORT, type Report } from './plan-report.js';
@@ -13,6 +15,8 @@ export interface ApplyReportInput {
   state: readonly ContainerState[];
   /** Container name -> its addresses as the engine reports them. */
   addresses: ReadonlyMap<string, readonly string[]>;
+  /** The agents kicked after the apply, and how each run ended. */
+  kicked?: readonly Kick[];
   /** The bot's write-back commit, when one was pushed. */
   writeBack?: string;
   /** Where the daemon's status API is, for the details. */
@@ -52,6 +56,24 @@ export function applyReport(input: ApplyReportInput): Report {
       `⚠️ Docker host ${mdCode(host.host)} was unreachable (${mdText(host.error)}); left as it was: ${host.containers.map(mdCode).join(', ') || 'no container'}.`,
       '',
     );
+  }
+  const kicked = input.kicked ?? [];
+  if (kicked.length > 0) {
+    const failedKicks = kicked.filter((k) => k.outcome === 'failed').length;
+    lines.push(
+      `Puppet agents kicked (\`puppet agent --test\`): ${kicked.length}${failedKicks > 0 ? `, ${failedKicks} failed (kicked again on the next pass)` : ''}`,
+      '',
+      '| container | host | took | result | why |',
+      '|---|---|---|---|---|',
+    );
+    for (const kick of kicked) {
+      const verdict =
+        kick.outcome === 'failed' ? `❌ ${mdText(kick.error ?? 'failed')}` : kickVerdict(kick);
+      lines.push(
+        `| ${mdCode(kick.name)} | ${mdText(kick.host)} | ${seconds(kick.durationMs)} | ${verdict} | ${mdText(kick.reasons.join('; '))} |`,
+      );
+    }
+    lines.push('');
   }
   const running = input.state.filter((c) => c.desired !== 'absent');
   if (running.length > 0) {

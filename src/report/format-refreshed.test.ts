@@ -19,7 +19,7 @@ describe('the refreshed containers as text', () => {
 
   it('prints one line per group under a heading, and nothing when none is refreshed', () => {
     expect(formatRefreshed(refreshed)).toBe(
-      'Configuration refreshed at their next Puppet run:\n' +
+      'Puppet agents kicked after the apply (puppet agent --test):\n' +
         `  ha1, ha2: ${why}\n` +
         `  os1: ${why}; common.vip changed\n`,
     );

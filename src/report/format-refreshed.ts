@@ -14,9 +14,15 @@ export function groupRefreshed(refreshed: readonly RefreshLine[]): [string[], st
   return [...byReasons].map(([why, names]) => [names, why]);
 }
 
+/** What `dockstack plan` says of the refreshed containers. */
+export const KICK_HEADING = 'Puppet agents kicked after the apply (puppet agent --test):';
+
 /** The refreshed containers as `dockstack plan` prints them; empty when there are none. */
-export function formatRefreshed(refreshed: readonly RefreshLine[]): string {
+export function formatRefreshed(
+  refreshed: readonly RefreshLine[],
+  heading: string = KICK_HEADING,
+): string {
   if (refreshed.length === 0) return '';
   const lines = groupRefreshed(refreshed).map(([names, why]) => `  ${names.join(', ')}: ${why}`);
-  return `Configuration refreshed at their next Puppet run:\n${lines.join('\n')}\n`;
+  return `${heading}\n${lines.join('\n')}\n`;
 }

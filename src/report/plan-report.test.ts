@@ -57,7 +57,7 @@ describe('planReport', () => {
     });
     expect(report.body).toContain(
       [
-        '**Configuration refreshed** at their next Puppet run, as the manifest data they read changes:',
+        '**Puppet agents kicked** after the apply (`puppet agent --test`), as the manifest data they read changes:',
         '',
         `- \`ha1\`, \`ha2\`: ${why}`,
         `- \`os1\`: ${why}; common.vip changed`,

@@ -119,7 +119,7 @@ export function planReport(input: PlanReportInput): Report {
   }
   if (input.refreshed.length > 0) {
     lines.push(
-      '**Configuration refreshed** at their next Puppet run, as the manifest data they read changes:',
+      '**Puppet agents kicked** after the apply (`puppet agent --test`), as the manifest data they read changes:',
       '',
       ...groupRefreshed(input.refreshed).map(
         ([names, why]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`,

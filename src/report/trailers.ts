@@ -7,8 +7,17 @@ export const TRAILERS = {
   /** Counts: `N done, N failed, N hosts unreachable`. */
   steps: 'Dockstack-Steps',
   /**
-   * How many running containers' Puppet configuration the applied change altered (on the bot's
-   * commits where it altered any): they take it at their next agent run.
+   * How many running containers' Puppet configuration changed since the last configured commit
+   * (on the bot's commits where any did).
    */
   refreshed: 'Dockstack-Refreshed',
+  /**
+   * The env repo commit whose configuration the agents were given: its code went to the puppet
+   * servers and the agents whose inputs changed were kicked (read back as the last configured).
+   */
+  configured: 'Dockstack-Configured',
+  /** How many agents were kicked: `N` (on the bot's commits that kicked any). */
+  kicked: 'Dockstack-Kicked',
+  /** The containers whose kick failed, space-separated: kicked again by the next pass. */
+  kickFailed: 'Dockstack-Kick-Failed',
 } as const;

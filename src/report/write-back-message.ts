@@ -1,5 +1,7 @@
 import type { Reconciliation } from '../apply/reconciliation.js';
-import { formatRefreshed, type RefreshLine } from './format-refreshed.js';
+import type { Configured } from '../configure/configured.js';
+import { formatKicks } from './format-kicks.js';
+import { formatRefreshed } from './format-refreshed.js';
 import { TRAILERS } from './trailers.js';
 
 export interface WriteBackMessageInput {
@@ -7,8 +9,11 @@ export interface WriteBackMessageInput {
   reconciliation: Reconciliation;
   /** What runs now, per service. */
   registered: Record<string, string[]>;
-  /** The running containers whose Puppet configuration the applied change alters, and why. */
-  refreshed?: readonly RefreshLine[];
+  /**
+   * The configure stage: the running containers whose Puppet configuration changed since the
+   * last configured commit, and the agents kicked. Absent: nothing was configured (no git).
+   */
+  configured?: Configured;
 }
 
 /**
@@ -29,9 +34,7 @@ export function writeBackMessage(input: WriteBackMessageInput): {
       [TRAILERS.applied]: input.appliedCommit,
       [TRAILERS.result]: result.converged ? 'converged' : 'failed',
       [TRAILERS.steps]: counts,
-      ...(input.refreshed === undefined || input.refreshed.length === 0
-        ? {}
-        : { [TRAILERS.refreshed]: String(input.refreshed.length) }),
+      ...configuredTrailers(input),
     },
   };
 }
@@ -54,8 +57,24 @@ function commitMessage(input: WriteBackMessageInput, counts: string): string {
   for (const host of unreachable) {
     lines.push(`unreachable: ${host.host} (${oneLine(host.error)})`);
   }
-  const refreshed = formatRefreshed(input.refreshed ?? []);
+  const configured = input.configured;
+  const kicked = new Set(configured?.kicked.map((k) => k.name));
+  // Those kicked are listed with the kicks; the rest are stopped (their agent runs when they
+  // start) or have no agent to kick.
+  const refreshed = formatRefreshed(
+    configured?.refreshed.filter((r) => !kicked.has(r.name)) ?? [],
+    'Configuration changed, not kicked (stopped, or no Puppet agent in the image):',
+  );
   if (refreshed !== '') lines.push('', refreshed.trimEnd());
+  const kicks = formatKicks(configured?.kicked ?? []);
+  if (kicks !== '') lines.push('', kicks.trimEnd());
+  for (const upload of configured?.uploaded ?? []) {
+    if (upload.outcome === 'failed') {
+      lines.push(
+        `puppet code NOT uploaded to ${upload.name} on ${upload.host}: ${oneLine(upload.error ?? 'failed')}`,
+      );
+    }
+  }
   const registered = Object.entries(input.registered).filter(([, names]) => names.length > 0);
   lines.push(
     '',
@@ -63,6 +82,20 @@ function commitMessage(input: WriteBackMessageInput, counts: string): string {
     ...registered.map(([service, names]) => `  ${service}: ${names.join(', ')}`),
   );
   return lines.join('\n');
+}
+
+/** Configured, Refreshed, Kicked and Kick-Failed, when the configure stage ran. */
+function configuredTrailers(input: WriteBackMessageInput): Record<string, string> {
+  const configured = input.configured;
+  if (configured === undefined) return {};
+  const trailers: Record<string, string> = { [TRAILERS.configured]: input.appliedCommit };
+  if (configured.refreshed.length > 0) {
+    trailers[TRAILERS.refreshed] = String(configured.refreshed.length);
+  }
+  if (configured.kicked.length > 0) trailers[TRAILERS.kicked] = String(configured.kicked.length);
+  const failed = configured.kicked.filter((k) => k.outcome === 'failed').map((k) => k.name);
+  if (failed.length > 0) trailers[TRAILERS.kickFailed] = failed.join(' ');
+  return trailers;
 }
 
 function failed(input: WriteBackMessageInput) {

@@ -80,7 +80,7 @@ describe('dockstack plan against the live hosts', () => {
     expect(pending.code, pending.stderr).toBe(1);
     expect(pending.stdout).toContain(`+ ${webui2}`);
     expect(pending.stdout).toContain(
-      'Configuration refreshed at their next Puppet run:\n' +
+      'Puppet agents kicked after the apply (puppet agent --test):\n' +
         `  ${webui1}: members of webui changed: + ${webui2}.endor.lab\n`,
     );
     const json = JSON.parse(runDockstack(['plan', '--env', file, '--json']).stdout) as {

@@ -119,12 +119,14 @@ describe('dockstack daemon against a smart-HTTP remote and real engines', () => 
     const message = git(remote.bare, ['log', '-1', '--format=%B', bot]);
     expect(message).toContain(`create: ${webui2} on h2`);
     // webui1 keeps running and reads the webui members: the bot's commit says its configuration
-    // changes, and counts it in a trailer.
+    // changes, and counts it in a trailer; its stand-in image has no agent to kick.
     expect(message).toContain(
-      'Configuration refreshed at their next Puppet run:\n' +
+      'Configuration changed, not kicked (stopped, or no Puppet agent in the image):\n' +
         `  ${webui1}: members of webui changed: + ${webui2}.endor.lab\n`,
     );
     expect(message).toContain('Dockstack-Refreshed: 1');
+    expect(message).not.toContain('Dockstack-Kicked');
+    expect(trailer(bot, 'Dockstack-Configured')).toBe(commit);
     expect((await testContainers()).find((c) => c.name === webui2)?.running).toBe(true);
     const env = parse(show('environment.yaml')) as {
       registered_services: Record<string, string[]>;

@@ -103,7 +103,7 @@ describe.each<[StackMode, string]>([
     expect(comment?.body).toContain('**h2**');
     expect(comment?.body).toContain(`+node '${webui2}.endor.lab' {`);
     expect(comment?.body).toContain(`+  - ${webui2}`);
-    expect(comment?.body).toContain(`**Configuration refreshed**`);
+    expect(comment?.body).toContain(`**Puppet agents kicked**`);
     expect(comment?.body).toContain(`\`${webui1}\``);
     expect((await testContainers()).map((c) => c.name)).not.toContain(webui2);
     // The daemon shows the same plan, as `dockstack plan` prints it, in its status and dashboard.

@@ -130,7 +130,7 @@ describe('dockstack daemon on a local working copy', () => {
     const why = `members of webui changed: + ${webui2}.endor.lab`;
     expect(edit.refreshed).toEqual([{ name: webui1, reasons: [why] }]);
     expect(edit.plan).toContain(
-      `Configuration refreshed at their next Puppet run:\n  ${webui1}: ${why}\n`,
+      `Puppet agents kicked after the apply (puppet agent --test):\n  ${webui1}: ${why}\n`,
     );
   }, 60_000);
 });

@@ -7,6 +7,8 @@ export interface TestbedHooks {
   setup?: () => Promise<unknown>;
   /** Runs once after them, whenever setup was started. */
   teardown?: () => Promise<unknown>;
+  /** How long setup may take; the configured hook timeout unless given. */
+  setupTimeoutMs?: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export function useTestbed(hooks: TestbedHooks = {}): void {
     } catch (error) {
       problem = error instanceof Error ? error : new Error(String(error));
     }
-  });
+  }, hooks.setupTimeoutMs);
   beforeEach(() => {
     if (problem !== undefined) throw problem;
   });

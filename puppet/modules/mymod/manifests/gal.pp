@@ -6,7 +6,9 @@ class mymod::gal (
 ) {
   $self = $trusted['certname']
   $peers = $members.filter |$m| { $m != $self }
-  $address = $members.empty or $self == $members[0] ? {
+  # A selector binds tighter than == and or: the condition is worked out first.
+  $bootstraps = $members.empty or $self == $members[0]
+  $address = $bootstraps ? {
     true    => 'gcomm://',
     default => "gcomm://${join($peers, ',')}",
   }
