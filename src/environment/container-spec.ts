@@ -66,6 +66,9 @@ export function imageReference(
   return `${name}:${pin.tag ?? 'latest'}`;
 }
 
+/** The service whose containers hold `common.vip` (keepalived beside HAProxy, as in the seed). */
+export const VIP_SERVICE = 'haproxy';
+
 /**
  * What an application image reads at start (images/README.md): the domain its certificate name
  * and autosigning use, and the puppet server its agent asks. The dns service's settings come
@@ -106,6 +109,8 @@ export function containerSpecs(env: Environment): ContainerSpec[] {
       };
       const imageEnv = applicationEnv(service, env.common);
       if (imageEnv !== undefined) spec.env = imageEnv;
+      // keepalived in the haproxy containers holds the VIP: it adds the address to eth0.
+      if (service === VIP_SERVICE && env.common.vip !== undefined) spec.capAdd = ['NET_ADMIN'];
       if (c.ipaddress !== undefined) spec.ipaddress = c.ipaddress;
       if (c.gateway !== undefined) spec.gateway = c.gateway;
       if (c.macAddress !== undefined) spec.macAddress = c.macAddress;

@@ -154,7 +154,7 @@ describe('delta', () => {
         delete raw.services.haproxy!.ha2;
         raw.services.galera!.ha2 = { host: '192.168.99.2' };
       },
-      expected: { changed: ['ha2: service,image'] },
+      expected: { changed: ['ha2: service,image,capAdd'] },
     },
     {
       name: 'the domain changes for every container',
