@@ -1,5 +1,8 @@
 # HAProxy in front of the OpenStack APIs and the Contrail config API: one balancer member per
-# container of those services.
+# container of those services. A changed file is checked and reloaded without dropping
+# connections (dockstack-service reload in the haproxy image); a file HAProxy refuses keeps the
+# running configuration and fails the agent run. The monitor endpoint (8404) stays as the image
+# has it.
 class mymod::ha (
   Hash[String, Array[String]] $members = $dockstack_members,
 ) {
@@ -12,12 +15,18 @@ class mymod::ha (
     ensure  => file,
     content => @("CFG")
       global
-        daemon
+        stats socket /run/haproxy/admin.sock mode 660 level admin
+        log stdout format raw local0
       defaults
         mode tcp
+        log global
         timeout connect 5s
         timeout client 60s
         timeout server 60s
+      frontend monitor
+        mode http
+        bind :8404
+        monitor-uri /health
       listen keystone
         bind *:5000
       ${join($os_servers, '')}
@@ -25,5 +34,13 @@ class mymod::ha (
         bind *:8082
       ${join($config_servers, '')}
       | CFG
+  }
+
+  # Not at the first run, before HAProxy starts: it reads the file then.
+  exec { 'reload haproxy':
+    command     => '/usr/local/sbin/dockstack-service reload',
+    onlyif      => '/usr/local/sbin/dockstack-service health',
+    refreshonly => true,
+    subscribe   => File['/etc/haproxy/haproxy.cfg'],
   }
 }
