@@ -8,9 +8,9 @@ import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 export const REAL_APP_TAG = REAL_DNS_TAG;
 
 /** The real application images the configure tests run. */
-export const CONFIGURE_IMAGES = ['puppet', 'galera'] as const;
+export const CONFIGURE_IMAGES = ['puppet', 'galera', 'haproxy', 'config'] as const;
 
-/** Throws, saying what to run, unless both engines hold the real puppet and galera images. */
+/** Throws, saying what to run, unless both engines hold the real images the tests run. */
 export async function assertAppImages(): Promise<void> {
   for (const [name, endpoint] of Object.entries(ENGINES)) {
     for (const service of CONFIGURE_IMAGES) {
@@ -28,11 +28,14 @@ export async function assertAppImages(): Promise<void> {
 }
 
 /**
- * A Galera environment over the two engines, from the seed's file: dns1 (real dnsmasq) and
- * puppet1 (a real puppet server) on the local engine, the galera members given (real MariaDB
- * with Galera), each on the engine named, names prefixed (`PREFIX-`).
+ * An environment over the two engines, from the seed's file: dns1 (real dnsmasq) and puppet1 (a
+ * real puppet server) on the local engine, and the containers given, by service (real images),
+ * each on the engine named; names prefixed (`PREFIX-`).
  */
-export function galeraEnvironment(name: string, members: Record<string, 'local' | 'h2'>): string {
+export function realEnvironment(
+  name: string,
+  services: Record<string, Record<string, 'local' | 'h2'>>,
+): string {
   const raw = parse(seedOverTwoEngines(name, PREFIX)) as {
     services: Record<string, Record<string, Record<string, unknown>>>;
     registered_services?: unknown;
@@ -42,25 +45,32 @@ export function galeraEnvironment(name: string, members: Record<string, 'local' 
     const settings = raw.services[service]?.[`${PREFIX}-${short}`] ?? {};
     return { [`${PREFIX}-${short}`]: { ...settings, host: 'local', tag: REAL_APP_TAG } };
   };
-  const galera: Record<string, Record<string, unknown>> = {};
-  for (const [member, host] of Object.entries(members)) {
-    galera[`${PREFIX}-${member}`] = { host, tag: REAL_APP_TAG };
+  const chosen: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [service, containers] of Object.entries(services)) {
+    chosen[service] = {};
+    for (const [short, host] of Object.entries(containers)) {
+      chosen[service][`${PREFIX}-${short}`] = { host, tag: REAL_APP_TAG };
+    }
   }
-  const dns = only('dns', 'dns1');
   delete raw.registered_services;
   return stringify({
     ...raw,
-    services: { dns: dns, puppet: only('puppet', 'puppet1'), galera },
+    services: { dns: only('dns', 'dns1'), puppet: only('puppet', 'puppet1'), ...chosen },
   });
 }
 
-/** Runs SQL in a galera container through the socket (root) and returns the output, trimmed. */
-export async function sql(container: string, query: string): Promise<string> {
+/** The seed's dns1 and puppet1 with the galera members given (see realEnvironment). */
+export function galeraEnvironment(name: string, members: Record<string, 'local' | 'h2'>): string {
+  return realEnvironment(name, { galera: members });
+}
+
+/** Runs `command` in a test container and returns its output (stdout and stderr), trimmed. */
+export async function execText(container: string, command: string[]): Promise<string> {
   const found = (await testContainers()).find((c) => c.name === `${PREFIX}-${container}`);
   if (found === undefined) throw new Error(`${container} is not there`);
   const exec = await rawClient(ENGINES[found.engine])
     .getContainer(found.id)
-    .exec({ Cmd: ['mariadb', '-Nse', query], AttachStdout: true, AttachStderr: true });
+    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({});
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -74,6 +84,11 @@ export async function sql(container: string, query: string): Promise<string> {
     at += 8 + size;
   }
   return text.trim();
+}
+
+/** Runs SQL in a galera container through the socket (root) and returns the output, trimmed. */
+export function sql(container: string, query: string): Promise<string> {
+  return execText(container, ['mariadb', '-Nse', query]);
 }
 
 /** `wsrep_cluster_size` as a member sees it; undefined while it does not answer. */
