@@ -13,6 +13,7 @@ export interface DaemonMetrics {
   webhooks: Counter<'event' | 'result'>;
   drift: Counter<'action'>;
   repairs: Counter<'result'>;
+  kicks: Counter<'outcome'>;
 }
 
 /** How often the event loop's delay is sampled for nodejs_eventloop_lag_*. */
@@ -80,6 +81,12 @@ export function createDaemonMetrics(): DaemonMetrics {
       name: 'dockstack_repairs_total',
       help: 'Steps run to repair drift without a commit, by result (done, failed).',
       labelNames: ['result'],
+      registers,
+    }),
+    kicks: new Counter({
+      name: 'dockstack_kicks_total',
+      help: 'Puppet agent runs started by the configure stage (puppet agent --test), by outcome (changed, unchanged, failed).',
+      labelNames: ['outcome'],
       registers,
     }),
     webhooks: new Counter({

@@ -246,6 +246,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
     if (result.recorded !== undefined) {
       log.info({ commit: result.recorded, applied: result.git?.applied }, 'wrote back what runs');
     }
+    for (const kick of result.configured.kicked) {
+      metrics.kicks.inc({ outcome: kick.outcome });
+      const fields = { container: kick.name, host: kick.host, outcome: kick.outcome };
+      if (kick.outcome === 'failed') log.warn({ ...fields, error: kick.error }, 'kick failed');
+      else log.info({ ...fields, reasons: kick.reasons }, 'kicked');
+    }
     const failed = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
     if (failed > 0) metrics.errors.inc({ kind: 'step' }, failed);
     if (reconciliation.unreachable.length > 0)

@@ -100,6 +100,30 @@ describe('dashboardView', () => {
     });
   });
 
+  it('counts the last kicks and their failures', () => {
+    const kick = { host: 'h1', reasons: [], durationMs: 1 };
+    const kicked = dashboardView({
+      state: {
+        ...state,
+        lastConfigured: {
+          commit: 'a'.repeat(40),
+          at: '2026-01-01T00:01:00.000Z',
+          kicked: [
+            { ...kick, name: 'gal1', outcome: 'unchanged' },
+            { ...kick, name: 'ha1', outcome: 'failed', error: 'puppet agent exited 1' },
+          ],
+        },
+      },
+      describe: {},
+    });
+    expect(kicked.summary.kicks).toEqual({
+      count: 2,
+      failed: 1,
+      names: 'gal1: unchanged, ha1: failed',
+    });
+    expect(view.summary.kicks).toBeUndefined();
+  });
+
   it('lists each host with its containers by tier, tier order first, then by name', () => {
     const h1 = view.hosts.find((h) => h.name === 'h1');
     expect(h1?.reach).toBe('reachable');

@@ -18,6 +18,8 @@ export interface DashboardView {
     applied?: Short & { at: string; converged: boolean };
     /** The bot's last commit: what runs, written back. */
     writeBack?: Short;
+    /** The agents the last configure stage that kicked any kicked, and the failures among them. */
+    kicks?: { count: number; failed: number; names: string };
     containers: number;
     running: number;
     attention: number;
@@ -154,6 +156,7 @@ export function dashboardView(input: DashboardInput): DashboardView {
         ? {}
         : { applied: { ...short(applied.commit), at: applied.at, converged: applied.converged } }),
       ...(state.lastWriteBack === null ? {} : { writeBack: short(state.lastWriteBack) }),
+      ...kicksOf(state),
       containers: containers.length,
       running,
       attention,
@@ -247,4 +250,17 @@ function deltaText(
     ...delta.stopped.map((n) => `■${n}`),
   ];
   return parts.join(' ');
+}
+
+/** The last kicks, when there were any: how many, how many failed, and whom. */
+function kicksOf(state: DaemonState): { kicks?: { count: number; failed: number; names: string } } {
+  const kicked = state.lastConfigured?.kicked ?? [];
+  if (kicked.length === 0) return {};
+  return {
+    kicks: {
+      count: kicked.length,
+      failed: kicked.filter((k) => k.outcome === 'failed').length,
+      names: kicked.map((k) => `${k.name}: ${k.outcome}`).join(', '),
+    },
+  };
 }

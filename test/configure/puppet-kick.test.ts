@@ -105,6 +105,8 @@ describe('the configure stage, with a puppet server and Galera', () => {
     const configured = (await status()).lastConfigured;
     expect(configured?.commit).toBe(added);
     expect(configured?.kicked.map((k) => k.name)).toEqual([p('gal1')]);
+    const metrics = await (await fetch(`${daemon?.base ?? ''}/metrics`)).text();
+    expect(metrics).toMatch(/^dockstack_kicks_total\{outcome="(changed|unchanged)"\} 1$/m);
     for (const member of ['gal1', 'gal2']) {
       await waitFor(
         `a cluster of two as ${member} sees it`,
