@@ -122,9 +122,9 @@ async function main(): Promise<void> {
       const seedMs = toRunning + SEED_WAIT_MS + kickAll;
       const seed = seedCounts();
       const row = (who: string, size: number, done: number, agentsRun: string) =>
-        `  ${who.padEnd(30)} ${seconds(size)}      ${seconds(done)}         ${agentsRun}`;
+        `  ${who.padEnd(32)} ${seconds(size)}       ${seconds(done)}      ${agentsRun}`;
       console.log('adding gal2 to a Galera cluster (real puppet server, MariaDB, two engines)');
-      console.log('  from the push                  cluster size 2  configured      agents run');
+      console.log('  from the push                    cluster size 2   configured   agents run');
       console.log(
         row(
           'dockstack (kick what changed)',
