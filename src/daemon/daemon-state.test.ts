@@ -97,6 +97,31 @@ describe('the daemon state', () => {
     expect(failed.state.failures).toBe(2);
   });
 
+  it('counts a failed kick as a failed pass, to be tried again, and keeps the last kicks', () => {
+    const kick = {
+      host: 'h1',
+      reasons: ['members of galera changed: + gal2.endor.lab'],
+      durationMs: 5,
+    };
+    const result = applied(true);
+    if (result.stage !== 'apply') throw new Error('an applied pass');
+    result.configured.kicked = [
+      { ...kick, name: 'gal1', outcome: 'unchanged', exitCode: 0 },
+      { ...kick, name: 'ha1', outcome: 'failed', exitCode: 1, error: 'puppet agent exited 1' },
+    ];
+    const kicked = passFinished(INITIAL_STATE, result, timing);
+    expect(kicked.outcome).toBe('failed');
+    expect(kicked.state.degraded).toBe('Puppet agent kick(s) failed: ha1');
+    expect(kicked.state.failures).toBe(1);
+    expect(kicked.state.lastApplied?.converged).toBe(true);
+    expect(kicked.state.lastConfigured?.kicked.map((k) => k.name)).toEqual(['gal1', 'ha1']);
+    // A pass that kicks nothing leaves the last kicks to be seen.
+    const quiet = passFinished(kicked.state, applied(true), timing);
+    expect(quiet.outcome).toBe('converged');
+    expect(quiet.state.degraded).toBeNull();
+    expect(quiet.state.lastConfigured?.kicked).toHaveLength(2);
+  });
+
   it('keeps the hosts as they are on an invalid head, without counting it as a failure', () => {
     const result: PassResult = {
       stage: 'load',

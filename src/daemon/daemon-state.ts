@@ -159,7 +159,10 @@ export function passFinished(
   const failedSteps = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
   const applied = result.git?.applied ?? result.file;
   const unreachable = reconciliation.unreachable;
-  const outcome: PassOutcome = converged ? 'converged' : 'failed';
+  // A failed kick leaves an agent with an old configuration: the pass is tried again, with backoff.
+  const kickFailed = result.configured.kicked.filter((k) => k.outcome === 'failed');
+  const done = converged && kickFailed.length === 0;
+  const outcome: PassOutcome = done ? 'converged' : 'failed';
   const lastApplied =
     state.lastApplied?.commit === applied && state.lastApplied.converged === converged
       ? state.lastApplied
@@ -176,12 +179,14 @@ export function passFinished(
         result.configured.kicked.length > 0 || state.lastConfigured?.commit !== applied
           ? { commit: applied, at: timing.at, kicked: result.configured.kicked }
           : state.lastConfigured,
-      degraded: converged
+      degraded: done
         ? null
         : unreachable.length > 0
           ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
-          : `${failedSteps} step(s) failed`,
-      failures: converged ? 0 : state.failures + 1,
+          : failedSteps > 0
+            ? `${failedSteps} step(s) failed`
+            : `Puppet agent kick(s) failed: ${kickFailed.map((k) => k.name).join(', ')}`,
+      failures: done ? 0 : state.failures + 1,
       lastPass: { ...timing, outcome },
       // A commit's pass observed the hosts afresh: what a drift check found before is old news.
       drift: null,
