@@ -124,8 +124,9 @@ d kill -s HUP "$prefix-dns1" >/dev/null
 wait_healthy 30 dns1
 
 # The code puppet1 serves: the repository's modules and a site.pp in the form dockstack renders,
-# plus what this check needs beyond the modules of today: gal1's Galera settings, Keystone's
-# database on gal1 (created by a kick once MariaDB runs) and Keystone's settings for it.
+# plus what this check needs beyond the modules: gal1's Galera settings with its node address,
+# Keystone's database on gal1 (created by a kick once MariaDB runs) and Keystone's settings for
+# it (the modules have no secrets to give Keystone and its database).
 cat >"$work/site.pp" <<EOF
 \$dockstack_common = { 'domain' => '$domain', 'dnsServer' => '$base.1', 'vip' => '$vip',
   'vip_mask' => 16, 'vip_name' => 'vip', 'puppetServer' => 'puppet1', 'parameters' => {} }
@@ -135,7 +136,7 @@ cat >"$work/site.pp" <<EOF
   'haproxy' => ['ha1.$domain'], 'openstack' => ['os1.$domain'], 'webui' => ['webui1.$domain'],
 }
 node 'gal1.$domain' {
-  # What ::mymod::gal is to write (today it renders the cluster address as 'true').
+  # What ::mymod::gal writes for a first member, with the node address besides.
   file { '/etc/mysql/conf.d/galera.cnf':
     content => "[galera]\nwsrep_on=ON\nwsrep_cluster_name=dockstack\nwsrep_cluster_address=gcomm://\nwsrep_node_name=gal1.$domain\nwsrep_node_address=$base.4\n",
   }
