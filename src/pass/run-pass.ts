@@ -15,7 +15,7 @@ import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
 import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
-import { serveDns, servesDnsmasq, type DnsMemory } from '../network/serve-dns.js';
+import { serveDns, servesDnsmasq, type DnsMemory, type ServedDns } from '../network/serve-dns.js';
 import { PUPPET_MODULES_DIR } from '../render/class-inputs.js';
 import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
@@ -139,12 +139,17 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     // Before the first container asks for an address by DHCP, the dns containers (up by then:
     // their tier comes first) are given every MAC; once per pass.
     let servedEarly: Promise<unknown> | undefined;
+    // What the dns containers were given during the apply, by container: the pass reports it.
+    const servedDuring = new Map<string, ServedDns>();
+    const noteServed = (served: readonly ServedDns[]) => {
+      for (const s of served) servedDuring.set(`${s.host}\u0000${s.id}`, s);
+    };
     // The dns containers as observed, unless this plan makes or starts one: then as they are now.
     const dnsChanges = planSteps(planned.plan).some((step) => step.service === DNS_SERVICE);
     const beforeDhcp = async () => {
       servedEarly ??= (async () => {
         const found = dnsChanges ? await observeStage(hosts, clock) : observation;
-        await serveDns(hosts, own(found.observed), dnsData(), dnsMemory);
+        noteServed(await serveDns(hosts, own(found.observed), dnsData(), dnsMemory));
       })();
       await servedEarly;
     };
@@ -167,10 +172,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       if (tier.service === DNS_SERVICE) return;
       try {
         const found = own((await observeStage(hosts, clock)).observed);
-        await Promise.all([
+        const [served] = await Promise.all([
           serveDns(hosts, found, dnsData(), dnsMemory),
           uploadPuppetCode(hosts, found, puppetCodeNow(), codeMemory),
         ]);
+        noteServed(served);
       } catch (error) {
         log.warn({ tier: tier.service, error: errorMessage(error) }, 'names or code not served');
       }
@@ -189,9 +195,12 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
     const managed = after.observed.filter(isManaged);
-    const dns = managed.some(servesDnsmasq)
-      ? await serveDns(hosts, managed, dnsData(), dnsMemory)
-      : [];
+    if (managed.some(servesDnsmasq)) {
+      noteServed(await serveDns(hosts, managed, dnsData(), dnsMemory));
+    }
+    // The dns containers that run now, as last served by this pass.
+    const running = new Set(managed.filter(servesDnsmasq).map((c) => `${c.host}\u0000${c.id}`));
+    const dns = [...servedDuring].filter(([key]) => running.has(key)).map(([, s]) => s);
     const lastConfigured = snapshot.git?.configured;
     const configured = await configureStage({
       hosts,
