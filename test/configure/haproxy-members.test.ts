@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { PREFIX, removeTestContainers } from '../apply/apply-env.js';
-import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
-import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
-import { assertNetworkImages, removeTestNetworks } from '../network/network-testbed.js';
-import { useTestbed } from '../testbed/use-testbed.js';
-import { assertAppImages, execText, realEnvironment } from './configure-testbed.js';
+import { PREFIX } from '../apply/apply-env.js';
+import { waitFor } from '../daemon/daemon-process.js';
+import { git } from '../git/git-fixture.js';
+import { execText, realEnvironment } from './configure-testbed.js';
+import { useRealDaemon } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
-
-interface Status {
-  lastApplied: { commit: string; converged: boolean } | null;
-}
 
 /** Who answers the Contrail API through ha1's HAProxy: the stand-ins say their host name. */
 async function answeredBy(times: number): Promise<Set<string>> {
@@ -31,54 +26,14 @@ async function answeredBy(times: number): Promise<Set<string>> {
   return hosts;
 }
 
+const environment = (config: Record<string, 'local' | 'h2'>) =>
+  realEnvironment(NAME, { haproxy: { ha1: 'local' }, config });
+
 // A real puppet server configures a real HAProxy in front of the Contrail config API (the
 // image's stand-in of it): a commit that adds a config container puts it into HAProxy's
 // balancer by a kick of ha1, and HAProxy reloads without restarting.
 describe('HAProxy balancer members from the configure stage', () => {
-  const root = tempDir();
-  let remote: RemoteFixture;
-  let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
-  const trailer = (sha: string, key: string) =>
-    git(remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
-  const environment = (config: Record<string, 'local' | 'h2'>) =>
-    realEnvironment(NAME, { haproxy: { ha1: 'local' }, config });
-
-  useTestbed({
-    setup: async () => {
-      await assertNetworkImages();
-      await assertAppImages();
-      await removeTestContainers();
-      await removeTestNetworks();
-      remote = createRemote(root.path, { 'environment.yaml': environment({ conf1: 'h2' }) });
-      daemon = await startDaemon([
-        '--repo',
-        remote.fileUrl,
-        '--workdir',
-        `${root.path}/work`,
-        '--interval',
-        '1',
-        '--ready-timeout',
-        '600',
-      ]);
-      await waitFor(
-        'puppet1, ha1 and conf1 applied',
-        async () => ((await status()).lastApplied?.converged === true ? true : undefined),
-        900_000,
-      );
-    },
-    setupTimeoutMs: 960_000,
-    teardown: async () => {
-      try {
-        await daemon?.stop();
-        await removeTestContainers();
-        await removeTestNetworks();
-      } finally {
-        root.remove();
-      }
-    },
-  });
+  const daemon = useRealDaemon(() => environment({ conf1: 'h2' }));
 
   it('balances to conf1 as its first agent run configured it', async () => {
     const hosts = await waitFor('conf1 answering through ha1', async () => {
@@ -90,22 +45,15 @@ describe('HAProxy balancer members from the configure stage', () => {
 
   it('adds conf2 to the balancer by kicking ha1, which reloads HAProxy', async () => {
     const master = await execText('ha1', ['cat', '/run/dockstack/haproxy.pid']);
-    const added = remote.push(
-      { 'environment.yaml': environment({ conf1: 'h2', conf2: 'local' }) },
-      'Add conf2',
-    );
-    const bot = await waitFor(
-      "the bot's commit that applies the change",
-      () => (trailer(remote.head(), 'Dockstack-Applied') === added ? remote.head() : undefined),
-      600_000,
-    );
-    const message = git(remote.bare, ['log', '-1', '--format=%B', bot]);
+    const added = daemon.push(environment({ conf1: 'h2', conf2: 'local' }), 'Add conf2');
+    const bot = await daemon.botCommitFor(added, 600_000);
+    const message = git(daemon.remote().bare, ['log', '-1', '--format=%B', bot]);
     // ha1 balances the config members; conf1's common class lists its peers.
     expect(message).toContain(
       `  ${p('ha1')} on local: changes applied (members of config changed: + ${p('conf2')}.endor.lab)`,
     );
     expect(message).toMatch(new RegExp(`  ${p('conf1')} on h2: changes applied`));
-    expect(trailer(bot, 'Dockstack-Kicked')).toBe('2');
+    expect(daemon.trailer(bot, 'Dockstack-Kicked')).toBe('2');
     expect(await execText('ha1', ['grep', '-c', 'server config', '/etc/haproxy/haproxy.cfg'])).toBe(
       '2',
     );
