@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
+import { stringify } from 'yaml';
+
 import type { DockerHost } from '../hosts/docker-host.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
 import type { ObservedContainer } from '../plan/observed.js';
@@ -14,7 +16,24 @@ export const PUPPETSERVER_LABEL_VALUE = 'puppetserver';
 /** Where the contract wants the code: the `production` environment's folder. */
 export const PUPPET_CODE_DIR = '/etc/puppet/code/environments/production';
 
-/** What the puppet servers serve: `manifests/site.pp` and the modules, with a digest of all. */
+/** The Hiera key under which the modules find the environment's passwords and tokens. */
+export const SECRETS_KEY = 'dockstack::secrets';
+
+/** The environment's Hiera settings: one level, the secrets dockstack writes. */
+const HIERA_YAML = `# Written by dockstack: the environment file's passwords and tokens, as lookup('${SECRETS_KEY}').
+version: 5
+defaults:
+  datadir: data
+  data_hash: yaml_data
+hierarchy:
+  - name: dockstack secrets
+    path: dockstack-secrets.yaml
+`;
+
+/**
+ * What the puppet servers serve: `manifests/site.pp`, the modules and the Hiera data of the
+ * secrets, with a digest of all.
+ */
 export interface PuppetCode {
   files: UploadFile[];
   digest: string;
@@ -40,11 +59,22 @@ export function servesPuppet(container: ObservedContainer): boolean {
 }
 
 /**
- * The code for the puppet servers: the rendered `site.pp` and every regular file under
- * `modulesDir` (as `modules/...`), readable by all (the server runs as the user `puppet`).
+ * The code for the puppet servers: the rendered `site.pp`, every regular file under `modulesDir`
+ * (as `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`;
+ * a later entry of a key wins), all readable inside the server's container (the server runs as
+ * the user `puppet`; the upload makes root the owner). The secrets reach no commit and no log.
  */
-export function puppetCode(sitePp: string, modulesDir: string): PuppetCode {
-  const files: UploadFile[] = [{ path: 'manifests/site.pp', content: sitePp, mode: 0o644 }];
+export function puppetCode(
+  sitePp: string,
+  modulesDir: string,
+  secrets: readonly (readonly [string, string])[] = [],
+): PuppetCode {
+  const data = stringify({ [SECRETS_KEY]: Object.fromEntries(secrets) });
+  const files: UploadFile[] = [
+    { path: 'manifests/site.pp', content: sitePp, mode: 0o644 },
+    { path: 'hiera.yaml', content: HIERA_YAML, mode: 0o644 },
+    { path: 'data/dockstack-secrets.yaml', content: data, mode: 0o644 },
+  ];
   for (const path of listFiles(modulesDir)) {
     const name = relative(modulesDir, path).split(sep).join('/');
     files.push({ path: `modules/${name}`, content: readFileSync(path), mode: 0o644 });

@@ -94,7 +94,7 @@ describe('the configure stage', () => {
     const host = setup();
     const done = await configureStage(await input(host, {}));
     expect(host.writes()).toEqual([
-      'upload puppet1 /etc/puppet/code/environments/production manifests/site.pp modules/mymod/manifests/gal.pp',
+      'upload puppet1 /etc/puppet/code/environments/production manifests/site.pp hiera.yaml data/dockstack-secrets.yaml modules/mymod/manifests/gal.pp',
       'exec gal1 puppet agent --test --color=false',
     ]);
     expect(done.uploaded.map((u) => [u.name, u.outcome])).toEqual([['puppet1', 'uploaded']]);

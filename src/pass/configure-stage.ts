@@ -3,7 +3,8 @@ import { kickAgents, type Kick } from '../configure/kick-agents.js';
 import { uploadPuppetCode, type CodeMemory, type PuppetCode } from '../configure/puppet-code.js';
 import { refreshedByPlan, type Refresh } from '../configure/refreshed-containers.js';
 import { containerSpecs } from '../environment/container-spec.js';
-import { isSecretKey, PUBLIC_COMMON_KEYS, type Environment } from '../environment/schema.js';
+import type { Environment } from '../environment/schema.js';
+import { secretEntries } from '../environment/secret-values.js';
 import { tierRanks } from '../environment/tier-order.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import type { ObservedContainer } from '../plan/observed.js';
@@ -93,16 +94,5 @@ function withRetries(
 
 /** The values of the environment's passwords and tokens, to mask in what agents print. */
 export function environmentSecrets(env: Environment): string[] {
-  const secrets: string[] = [];
-  const add = (value: unknown) => {
-    if (typeof value === 'string') secrets.push(value);
-    else if (typeof value === 'number') secrets.push(String(value));
-  };
-  for (const [key, value] of Object.entries(env.common)) {
-    if (key !== 'parameters' && isSecretKey(key, PUBLIC_COMMON_KEYS)) add(value);
-  }
-  for (const [key, value] of Object.entries(env.common.parameters ?? {})) {
-    if (isSecretKey(key)) add(value);
-  }
-  return secrets;
+  return secretEntries(env).map(([, value]) => value);
 }

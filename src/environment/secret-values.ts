@@ -1,0 +1,21 @@
+import { isSecretKey, PUBLIC_COMMON_KEYS, type Environment } from './schema.js';
+
+/**
+ * The environment's passwords and tokens as key and value: the secret fields of `common`, then
+ * those of `common.parameters`. They never go into `site.pp`; the puppet servers get them as
+ * Hiera data, and what agents print is masked with them.
+ */
+export function secretEntries(env: Environment): [key: string, value: string][] {
+  const found: [string, string][] = [];
+  const add = (key: string, value: unknown) => {
+    if (typeof value === 'string') found.push([key, value]);
+    else if (typeof value === 'number') found.push([key, String(value)]);
+  };
+  for (const [key, value] of Object.entries(env.common)) {
+    if (key !== 'parameters' && isSecretKey(key, PUBLIC_COMMON_KEYS)) add(key, value);
+  }
+  for (const [key, value] of Object.entries(env.common.parameters ?? {})) {
+    if (isSecretKey(key)) add(key, value);
+  }
+  return found;
+}
