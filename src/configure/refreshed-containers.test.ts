@@ -36,13 +36,29 @@ describe('refreshedContainers', () => {
     expect(refreshed(env())).toEqual([]);
   });
 
-  it('names only the members of a cluster that grows, with the new member', () => {
+  it('names the members of a cluster that grows and its readers, with the new member', () => {
     const after = env((raw) => {
       (raw.services.galera ??= {}).gal2 = { host: '192.168.99.2' };
     });
+    // gal1 joins it; HAProxy balances it (a backup); Keystone's database falls back to it.
+    const why = ['members of galera changed: + gal2.endor.lab'];
     expect(refreshed(after, ['gal2'])).toEqual([
-      { name: 'gal1', reasons: ['members of galera changed: + gal2.endor.lab'] },
+      { name: 'gal1', reasons: why },
+      { name: 'ha1', reasons: why },
+      { name: 'ha2', reasons: why },
+      { name: 'os1', reasons: why },
     ]);
+  });
+
+  it('names the readers of a secret that changes, by key only', () => {
+    const after = env((raw) => {
+      raw.common.galera_password = 'n3w-s3cret';
+    });
+    expect(refreshed(after)).toEqual([
+      { name: 'gal1', reasons: ['secret galera_password changed'] },
+      { name: 'os1', reasons: ['secret galera_password changed'] },
+    ]);
+    expect(JSON.stringify(refreshed(after))).not.toContain('n3w-s3cret');
   });
 
   it('names the balancers and the peers when an openstack member is added', () => {

@@ -2,6 +2,7 @@ import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import { committedText } from '../git/committed-file.js';
 import type { Environment } from '../environment/schema.js';
+import { secretEntries } from '../environment/secret-values.js';
 import { planSteps, type Plan } from '../plan/plan.js';
 import type { ClassMap } from '../render/class-map.js';
 import { inputsOf, type ClassInputsMap } from '../render/class-inputs.js';
@@ -10,14 +11,17 @@ import { sitePpView, type PuppetEntry } from '../render/site-pp-view.js';
 /** A container whose Puppet configuration changes, and why. */
 export interface Refresh {
   name: string;
-  /** E.g. `members of galera changed: + gal2.endor.lab`, `common.vip changed`. */
+  /**
+   * E.g. `members of galera changed: + gal2.endor.lab`, `common.vip changed`,
+   * `secret galera_password changed` (never the value).
+   */
   reasons: string[];
 }
 
 /**
  * The containers that keep running from `before` to `after` but whose Puppet configuration
- * changes: those with a class that reads a member list or a `common` value that changes (the
- * galera cluster address, the haproxy members, the cassandra seeds, ...), as `inputs` says what
+ * changes: those with a class that reads a member list, a `common` value or a secret that changes
+ * (the galera cluster address, the haproxy members, the cassandra seeds, ...), as `inputs` says what
  * each class reads (a class it does not know reads everything). Containers created or recreated
  * by the change are left out: they start with the new configuration. Sorted by name.
  */
@@ -48,7 +52,8 @@ export function refreshedContainers(
     [...old.common, { key: 'parameters', value: JSON.stringify(old.parameters) }],
     [...now.common, { key: 'parameters', value: JSON.stringify(now.parameters) }],
   );
-  if (members.size === 0 && common.length === 0) return [];
+  const secrets = changedKeys(secretsOf(before), secretsOf(after));
+  if (members.size === 0 && common.length === 0 && secrets.length === 0) return [];
 
   const existing = new Set(containerSpecs(before).map((s) => s.name));
   const refreshed: Refresh[] = [];
@@ -65,6 +70,9 @@ export function refreshedContainers(
       }
       for (const key of common) {
         if (reads.common === 'all' || reads.common.has(key)) reasons.add(`common.${key} changed`);
+      }
+      for (const key of secrets) {
+        if (reads.secrets === 'all' || reads.secrets.has(key)) reasons.add(`secret ${key} changed`);
       }
     }
     if (reasons.size > 0) refreshed.push({ name: spec.name, reasons: [...reasons] });
@@ -112,6 +120,14 @@ function memberChange(was: readonly string[], now: readonly string[]): string | 
   const removed = was.filter((fqdn) => !now.includes(fqdn)).map((fqdn) => `− ${fqdn}`);
   const parts = [...added, ...removed];
   return parts.length > 0 ? parts.join(' ') : 'reordered';
+}
+
+/** The secrets as the puppet servers get them: a later entry of a key wins. */
+function secretsOf(env: Environment): PuppetEntry[] {
+  return Object.entries(Object.fromEntries(secretEntries(env))).map(([key, value]) => ({
+    key,
+    value,
+  }));
 }
 
 function changedKeys(was: readonly PuppetEntry[], now: readonly PuppetEntry[]): string[] {

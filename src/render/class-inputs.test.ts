@@ -5,6 +5,7 @@ import { inputsOf, loadClassInputs, readClassInputs } from './class-inputs.js';
 const sets = (inputs: ReturnType<typeof readClassInputs>) => ({
   members: inputs.members === 'all' ? 'all' : [...inputs.members].sort(),
   common: inputs.common === 'all' ? 'all' : [...inputs.common].sort(),
+  secrets: inputs.secrets === 'all' ? 'all' : [...inputs.secrets].sort(),
 });
 
 describe('what a Puppet class reads of the manifest data', () => {
@@ -21,7 +22,29 @@ describe('what a Puppet class reads of the manifest data', () => {
     expect(sets(readClassInputs(source))).toEqual({
       members: ['galera'],
       common: ['domain', 'vip'],
+      secrets: [],
     });
+  });
+
+  it("takes the secrets read with .get on a parameter bound to Hiera's dockstack::secrets", () => {
+    const source = `class m::c (
+        Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
+      ) {
+        $pw = String($secrets.get('galera_password', ''))
+        $text = "token=\${secrets.get('api_token')}"
+      }`;
+    expect(sets(readClassInputs(source)).secrets).toEqual(['api_token', 'galera_password']);
+    expect(
+      sets(readClassInputs(`class m::c { $x = lookup('dockstack::secrets')['galera_password'] }`))
+        .secrets,
+    ).toBe('all');
+    expect(
+      sets(
+        readClassInputs(
+          `class m::c (Hash $s = lookup('dockstack::secrets')) { $s.each |$k, $v| {} }`,
+        ),
+      ).secrets,
+    ).toBe('all');
   });
 
   it('counts any other use of the hash or of a bound parameter as reading all of it', () => {
@@ -41,15 +64,40 @@ describe('what a Puppet class reads of the manifest data', () => {
   it('reads the shipped modules, and takes a class it does not know as reading everything', () => {
     const inputs = loadClassInputs();
     const read = (name: string) => sets(inputsOf(inputs, name));
-    expect(read('::mymod::gal')).toEqual({ members: ['galera'], common: [] });
-    expect(read('::mymod::ha')).toEqual({ members: ['config', 'openstack'], common: [] });
-    expect(read('::mymod::ka')).toEqual({ members: [], common: ['vip', 'vip_mask'] });
-    expect(read('mymod::os')).toEqual({ members: ['openstack'], common: ['vip', 'vip_name'] });
+    expect(read('::mymod::gal')).toEqual({
+      members: ['galera'],
+      common: [],
+      secrets: ['galera_password'],
+    });
+    expect(read('::mymod::ha')).toEqual({
+      members: ['config', 'galera', 'openstack'],
+      common: [],
+      secrets: [],
+    });
+    expect(read('::mymod::ka')).toEqual({
+      members: ['haproxy'],
+      common: ['vip', 'vip_mask'],
+      secrets: [],
+    });
+    expect(read('mymod::os')).toEqual({
+      members: ['galera', 'openstack'],
+      common: ['domain', 'keystone_admin_tenant', 'keystone_admin_user', 'vip', 'vip_name'],
+      secrets: ['galera_password', 'keystone_admin_password'],
+    });
     expect(read('::contrail::common')).toEqual({
       members: ['cassandra', 'collector', 'config', 'control'],
       common: ['dnsServer', 'domain'],
+      secrets: [],
     });
-    expect(read('::contrail::database')).toEqual({ members: ['cassandra'], common: [] });
-    expect(read('::elsewhere::unknown')).toEqual({ members: 'all', common: 'all' });
+    expect(read('::contrail::database')).toEqual({
+      members: ['cassandra'],
+      common: [],
+      secrets: [],
+    });
+    expect(read('::elsewhere::unknown')).toEqual({
+      members: 'all',
+      common: 'all',
+      secrets: 'all',
+    });
   });
 });

@@ -7,17 +7,19 @@ export const PUPPET_MODULES_DIR = fileURLToPath(new URL('../../puppet/modules/',
 
 /**
  * What one Puppet class reads of the data site.pp defines: the member lists of some services
- * (`$dockstack_members`) and some keys of `$dockstack_common`, or `all` of either.
+ * (`$dockstack_members`) and some keys of `$dockstack_common`, or `all` of either; and which of
+ * the environment's secrets it looks up in Hiera (`dockstack::secrets`).
  */
 export interface ClassInputs {
   members: ReadonlySet<string> | 'all';
   common: ReadonlySet<string> | 'all';
+  secrets: ReadonlySet<string> | 'all';
 }
 
 /** Class name (`::mymod::gal`) -> what it reads. A class not in it may read anything. */
 export type ClassInputsMap = ReadonlyMap<string, ClassInputs>;
 
-const EVERYTHING: ClassInputs = { members: 'all', common: 'all' };
+const EVERYTHING: ClassInputs = { members: 'all', common: 'all', secrets: 'all' };
 
 /** What a class reads, where it is not known: everything. */
 export function inputsOf(inputs: ClassInputsMap, className: string): ClassInputs {
@@ -33,7 +35,35 @@ export function inputsOf(inputs: ClassInputsMap, className: string): ClassInputs
  */
 export function readClassInputs(source: string): ClassInputs {
   const code = source.replace(/^\s*#.*$/gm, '');
-  return { members: reads(code, 'dockstack_members'), common: reads(code, 'dockstack_common') };
+  return {
+    members: reads(code, 'dockstack_members'),
+    common: reads(code, 'dockstack_common'),
+    secrets: readsSecrets(code),
+  };
+}
+
+/**
+ * The secrets a class reads: `.get('KEY'` on a variable bound to
+ * `lookup('dockstack::secrets', ...)`. An unbound lookup or any other use of such a variable
+ * counts as reading all of them.
+ */
+function readsSecrets(code: string): ReadonlySet<string> | 'all' {
+  const keys = new Set<string>();
+  const lookup = String.raw`lookup\(\s*'dockstack::secrets'`;
+  const lookups = [...code.matchAll(new RegExp(lookup, 'g'))].length;
+  // The whole hash bound to a variable: the call ends the value (`... = lookup(...),`).
+  const binding = String.raw`\$(\w+)\s*=\s*${lookup}[^()]*\)\s*(?=[,)\n])`;
+  const bound = [...code.matchAll(new RegExp(binding, 'g'))].map((m) => m[1] ?? '');
+  if (bound.length < lookups) return 'all';
+  for (const name of bound) {
+    for (const use of code.matchAll(
+      new RegExp(String.raw`\$\{?${name}\b(?:\.get\(\s*'([^']*)')?`, 'g'),
+    )) {
+      if (use[1] !== undefined) keys.add(use[1]);
+      else if (!/^\s*=\s*lookup\(/.test(code.slice(use.index + use[0].length))) return 'all';
+    }
+  }
+  return keys;
 }
 
 function reads(code: string, hash: string): ReadonlySet<string> | 'all' {
