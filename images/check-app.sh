@@ -126,7 +126,7 @@ wait_healthy 30 dns1
 # The code puppet1 serves: the repository's modules and a site.pp in the form dockstack renders,
 # plus what this check needs beyond the modules: gal1's Galera settings with its node address,
 # Keystone's database on gal1 (created by a kick once MariaDB runs) and Keystone's settings for
-# it (the modules have no secrets to give Keystone and its database).
+# it (dockstack gives the modules these secrets as Hiera data; this check serves none).
 cat >"$work/site.pp" <<EOF
 \$dockstack_common = { 'domain' => '$domain', 'dnsServer' => '$base.1', 'vip' => '$vip',
   'vip_mask' => 16, 'vip_name' => 'vip', 'puppetServer' => 'puppet1', 'parameters' => {} }

@@ -1,14 +1,31 @@
-# keepalived holding the VIP on the haproxy containers (VRRP).
+# keepalived holding the VIP on the haproxy containers (VRRP): the first haproxy member is the
+# preferred holder, the others take the VIP over within seconds when it stops answering.
 class mymod::ka (
   Hash $common = $dockstack_common,
+  Array[String] $members = $dockstack_members.get('haproxy', []),
 ) {
   $vip = $common.get('vip', '')
   $mask = $common.get('vip_mask', 24)
+  $position = $members.index |$m| { $m == $trusted['certname'] }
+  $priority = $position ? {
+    undef   => 100,
+    default => max(1, 150 - $position),
+  }
 
   if $vip != '' {
     file { '/etc/keepalived/keepalived.conf':
       ensure  => file,
-      content => "vrrp_instance dockstack {\n  interface eth0\n  virtual_router_id 51\n  virtual_ipaddress {\n    ${vip}/${mask}\n  }\n}\n",
+      content => @("CONF"/L)
+        vrrp_instance dockstack {
+          interface eth0
+          virtual_router_id 51
+          priority ${priority}
+          advert_int 1
+          virtual_ipaddress {
+            ${vip}/${mask}
+          }
+        }
+        | CONF
     }
   }
 }

@@ -1,14 +1,74 @@
-# The OpenStack controller (keystone, nova-api, neutron-server, glance, cinder, horizon): its
-# database is the galera cluster behind the VIP.
+# The OpenStack controller: Keystone (see images/app/openstack). Its database is the galera
+# cluster, reached through HAProxy on the VIP when the file has one (the first galera member
+# otherwise), as the user `keystone` with the environment's galera_password; `keystone-manage
+# bootstrap` makes the admin user (keystone_admin_user, keystone_admin_password,
+# keystone_admin_tenant) and the identity endpoint on the VIP. The passwords come from Hiera
+# (dockstack::secrets), never from site.pp. A changed file reloads Keystone once it runs (the
+# first run comes before it starts).
 class mymod::os (
   Hash $common = $dockstack_common,
   Hash[String, Array[String]] $members = $dockstack_members,
+  Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
-  $db_host = $common.get('vip_name', $common.get('vip', 'localhost'))
+  $domain = $common.get('domain', '')
+  $vip_name = $common.get('vip_name', '')
+  $galera = $members.get('galera', [])
+  $through_vip = $common.get('vip', '') != '' and $vip_name != ''
+  $vip_host = $domain ? {
+    ''      => $vip_name,
+    default => "${vip_name}.${domain}",
+  }
+  $db_host = $through_vip ? {
+    true    => $vip_host,
+    default => $galera.empty ? {
+      true    => 'localhost',
+      default => $galera[0],
+    },
+  }
+  $api_host = $through_vip ? {
+    true    => $vip_host,
+    default => $trusted['certname'],
+  }
   $rabbit = join($members.get('openstack', []), ',')
+  $db_password = String($secrets.get('galera_password', ''))
+  $admin_password = String($secrets.get('keystone_admin_password', ''))
 
   file { '/etc/dockstack-openstack.conf':
     ensure  => file,
     content => "[database]\nhost=${db_host}\n[rabbit]\nhosts=${rabbit}\n",
+  }
+
+  if $db_password != '' and !$galera.empty {
+    file { '/etc/keystone/keystone.conf.d/50-database.conf':
+      ensure    => file,
+      group     => 'keystone',
+      mode      => '0640',
+      show_diff => false,
+      content   => Sensitive("[database]\nconnection = mysql+pymysql://keystone:${mymod::url_escape($db_password)}@${db_host}/keystone\n"),
+      notify    => Exec['reload keystone'],
+    }
+  }
+  if $admin_password != '' {
+    $user = $common.get('keystone_admin_user', 'admin')
+    $project = $common.get('keystone_admin_tenant', 'admin')
+    file { '/etc/dockstack/keystone/bootstrap':
+      ensure    => file,
+      mode      => '0600',
+      show_diff => false,
+      content   => Sensitive(@("BOOT"/L)
+        ADMIN_PASSWORD=${mymod::shell_quote($admin_password)}
+        ADMIN_USER=${mymod::shell_quote($user)}
+        ADMIN_PROJECT=${mymod::shell_quote($project)}
+        PUBLIC_URL=http://${api_host}:5000/v3/
+        | BOOT
+      ),
+      notify    => Exec['reload keystone'],
+    }
+  }
+
+  exec { 'reload keystone':
+    command     => '/usr/local/sbin/dockstack-service reload',
+    onlyif      => '/usr/local/sbin/dockstack-service health',
+    refreshonly => true,
   }
 }
