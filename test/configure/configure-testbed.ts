@@ -8,7 +8,7 @@ import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 export const REAL_APP_TAG = REAL_DNS_TAG;
 
 /** The real application images the configure tests run. */
-export const CONFIGURE_IMAGES = ['puppet', 'galera', 'haproxy', 'config'] as const;
+export const CONFIGURE_IMAGES = ['puppet', 'galera', 'haproxy', 'openstack', 'config'] as const;
 
 /** Throws, saying what to run, unless both engines hold the real images the tests run. */
 export async function assertAppImages(): Promise<void> {
