@@ -26,8 +26,8 @@ export interface GitHubStack {
   envFile(services: Services): string;
   /** Commits `services` on a new branch off main and pushes it; returns the head. */
   branch(name: string, text: string, message: string): string;
-  /** The bot commit on main that records `applied`. */
-  botCommitFor(applied: string): Promise<string>;
+  /** The bot commit on main that records `applied` (waiting up to `ms`, default 30 s). */
+  botCommitFor(applied: string, ms?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -39,11 +39,13 @@ export interface GitHubStack {
 export async function startGitHubStack(
   mode: StackMode,
   name: string,
-  initial: Services,
+  initial: Services | string,
+  daemonArgs: readonly string[] = [],
 ): Promise<GitHubStack> {
   const root = tempDir();
   const envFile = (services: Services) => environmentText(services, { name });
-  const remote = createRemote(root.path, { 'environment.yaml': envFile(initial) });
+  const first = typeof initial === 'string' ? initial : envFile(initial);
+  const remote = createRemote(root.path, { 'environment.yaml': first });
   const server = await startGitHttpServer(root.path);
   const url = mode === 'token over file' ? remote.fileUrl : server.url('env.git');
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -86,6 +88,7 @@ export async function startGitHubStack(
       WEB_URL,
       '--public-url',
       PUBLIC_URL,
+      ...daemonArgs,
     ],
     { DOCKSTACK_WEBHOOK_SECRET: SECRET, ...credentials },
   );
@@ -114,11 +117,15 @@ export async function startGitHubStack(
       git(clone, ['checkout', '--quiet', 'main']);
       return head;
     },
-    botCommitFor: (applied) =>
-      waitFor(`a bot commit applying ${applied.slice(0, 12)}`, () => {
-        const head = remote.head();
-        return trailer(head) === applied ? head : undefined;
-      }),
+    botCommitFor: (applied, ms) =>
+      waitFor(
+        `a bot commit applying ${applied.slice(0, 12)}`,
+        () => {
+          const head = remote.head();
+          return trailer(head) === applied ? head : undefined;
+        },
+        ms,
+      ),
     stop: async () => {
       await daemon.stop();
       await github.close();

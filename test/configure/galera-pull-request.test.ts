@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+
+import { PREFIX, removeTestContainers } from '../apply/apply-env.js';
+import { runDockstackAsync } from '../cli/run-dockstack-async.js';
+import { waitFor } from '../daemon/daemon-process.js';
+import { startGitHubStack, TOKEN, type GitHubStack } from '../daemon/github-stack.js';
+import { git } from '../git/git-fixture.js';
+import { assertNetworkImages, removeTestNetworks } from '../network/network-testbed.js';
+import { useTestbed } from '../testbed/use-testbed.js';
+import {
+  assertAppImages,
+  clusterSize,
+  galeraEnvironment,
+  REAL_APP_TAG,
+} from './configure-testbed.js';
+
+const NAME = `kick-test-${String(process.pid)}`;
+const gal1 = `${PREFIX}-gal1`;
+const gal2 = `${PREFIX}-gal2`;
+const PLAN_MARKER = '<!-- dockstack:plan -->';
+
+// The seed's way of growing the database, as a person does it with dockstack: a pull request made
+// by `dockstack create ... --pr`, its plan read on GitHub (a fake that checks every request against
+// GitHub's REST description), a merge; then the real puppet server and MariaDB Galera members.
+describe('a pull request that adds gal2 to a Galera cluster', () => {
+  let stack: GitHubStack;
+  let pull = 0;
+
+  useTestbed({
+    setup: async () => {
+      await assertNetworkImages();
+      await assertAppImages();
+      await removeTestContainers();
+      await removeTestNetworks();
+      // A puppet server takes one to three minutes to answer on a busy machine.
+      stack = await startGitHubStack(
+        'token over file',
+        NAME,
+        galeraEnvironment(NAME, { gal1: 'local' }),
+        ['--ready-timeout', '600'],
+      );
+      await stack.botCommitFor(stack.remote.head(), 900_000);
+      expect(await clusterSize('gal1')).toBe(1);
+    },
+    setupTimeoutMs: 960_000,
+    teardown: async () => {
+      try {
+        await stack.stop();
+      } finally {
+        await removeTestContainers();
+        await removeTestNetworks();
+      }
+    },
+  });
+
+  const dockstack = (...args: string[]) =>
+    runDockstackAsync(
+      [
+        ...args,
+        '--repo',
+        stack.repoUrl,
+        '--pr',
+        '--json',
+        '--github-repo',
+        'ops/env',
+        '--github-api-url',
+        stack.github.url,
+      ],
+      { GITHUB_TOKEN: TOKEN, DOCKSTACK_REPO: undefined, DOCKSTACK_BRANCH: undefined },
+    );
+  const planComment = (number: number) =>
+    waitFor(
+      `the plan on pull request ${String(number)}`,
+      () =>
+        stack.github.comments.find((c) => c.issueNumber === number && c.body.includes(PLAN_MARKER)),
+      60_000,
+    );
+  const trailer = (sha: string, key: string) =>
+    git(stack.remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
+
+  it('plans gal2 and the kick of gal1 on the pull request `dockstack create --pr` opens', async () => {
+    const run = await dockstack(
+      'create',
+      gal2,
+      '--service',
+      'galera',
+      '--host',
+      'h2',
+      '--tag',
+      REAL_APP_TAG,
+    );
+    expect(run.stderr).toBe('');
+    pull = (JSON.parse(run.stdout) as { pullRequest: { number: number } }).pullRequest.number;
+    const comment = await planComment(pull);
+    expect(comment.body).toContain(`| ➕ create | \`${gal2}\` | galera |`);
+    expect(comment.body).toContain('**Puppet agents kicked**');
+    expect(comment.body).toContain(`\`${gal1}\``);
+    expect(comment.body).toContain(`members of galera changed: + ${gal2}.endor.lab`);
+  }, 120_000);
+
+  it('grows the cluster to 2 on both members within 3 minutes of the merge, kicking gal1 only', async () => {
+    const merge = await stack.github.mergePull(pull);
+    const merged = Date.now();
+    const bot = await stack.botCommitFor(merge, 600_000);
+    expect(trailer(bot, 'Dockstack-Kicked')).toBe('1');
+    expect(trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
+    const message = git(stack.remote.bare, ['log', '-1', '--format=%B', bot]);
+    expect(message).toMatch(
+      new RegExp(`  ${gal1} on local: (no changes|changes applied) \\(members of galera changed`),
+    );
+    const left = 180_000 - (Date.now() - merged);
+    await waitFor(
+      'wsrep_cluster_size 2 on gal1 and gal2',
+      async () => {
+        const sizes = await Promise.all([clusterSize('gal1'), clusterSize('gal2')]);
+        return sizes.every((s) => s === 2) ? sizes : undefined;
+      },
+      Math.max(left, 1_000),
+    );
+  }, 700_000);
+
+  it('shrinks the cluster to 1 when a pull request removes gal2', async () => {
+    const run = await dockstack('remove', gal2);
+    expect(run.stderr).toBe('');
+    const number = (JSON.parse(run.stdout) as { pullRequest: { number: number } }).pullRequest
+      .number;
+    expect((await planComment(number)).body).toContain(gal2);
+    const merge = await stack.github.mergePull(number);
+    const bot = await stack.botCommitFor(merge, 600_000);
+    expect(trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
+    await waitFor(
+      'wsrep_cluster_size 1 on gal1',
+      async () => ((await clusterSize('gal1')) === 1 ? true : undefined),
+      120_000,
+    );
+  }, 700_000);
+});
