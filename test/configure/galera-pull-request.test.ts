@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { PREFIX, removeTestContainers } from '../apply/apply-env.js';
-import { runDockstackAsync } from '../cli/run-dockstack-async.js';
 import { waitFor } from '../daemon/daemon-process.js';
-import { startGitHubStack, TOKEN, type GitHubStack } from '../daemon/github-stack.js';
+import { openPullRequest, startGitHubStack, type GitHubStack } from '../daemon/github-stack.js';
 import { git } from '../git/git-fixture.js';
 import { assertNetworkImages, removeTestNetworks } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
@@ -53,21 +52,7 @@ describe('a pull request that adds gal2 to a Galera cluster', () => {
     },
   });
 
-  const dockstack = (...args: string[]) =>
-    runDockstackAsync(
-      [
-        ...args,
-        '--repo',
-        stack.repoUrl,
-        '--pr',
-        '--json',
-        '--github-repo',
-        'ops/env',
-        '--github-api-url',
-        stack.github.url,
-      ],
-      { GITHUB_TOKEN: TOKEN, DOCKSTACK_REPO: undefined, DOCKSTACK_BRANCH: undefined },
-    );
+  const dockstack = (...verb: string[]) => openPullRequest(stack, verb);
   const planComment = (number: number) =>
     waitFor(
       `the plan on pull request ${String(number)}`,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { removeTestContainers, testContainers, type Services } from '../apply/apply-env.js';
-import { runDockstackAsync } from '../cli/run-dockstack-async.js';
 import { git } from '../git/git-fixture.js';
 import { signWebhookBody } from '../github/deliver-webhook.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { waitFor } from './daemon-process.js';
 import {
   containerName,
+  openPullRequest,
   PUBLIC_URL,
   SECRET,
   startGitHubStack,
@@ -69,25 +69,14 @@ describe.each<[StackMode, string]>([
   });
 
   it('plans the pull request `dockstack create webui2 --pr` opens: the container, its host and the site.pp diff', async () => {
-    const run = await runDockstackAsync(
-      [
-        'create',
-        webui2,
-        '--service',
-        'webui',
-        '--host',
-        'h2',
-        '--repo',
-        stack.repoUrl,
-        '--pr',
-        '--json',
-        '--github-repo',
-        'ops/env',
-        '--github-api-url',
-        stack.github.url,
-      ],
-      { GITHUB_TOKEN: TOKEN, DOCKSTACK_REPO: undefined, DOCKSTACK_BRANCH: undefined },
-    );
+    const run = await openPullRequest(stack, [
+      'create',
+      webui2,
+      '--service',
+      'webui',
+      '--host',
+      'h2',
+    ]);
     expect(run.stderr).toBe('');
     const opened = JSON.parse(run.stdout) as { commit: string; pullRequest: { number: number } };
     pull = opened.pullRequest.number;

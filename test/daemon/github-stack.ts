@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 
+import { runDockstackAsync } from '../cli/run-dockstack-async.js';
 import { environmentText, PREFIX, type Services } from '../apply/apply-env.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from '../gitserver/git-http-server.js';
@@ -133,6 +134,30 @@ export async function startGitHubStack(
       root.remove();
     },
   };
+}
+
+/**
+ * Runs a dockstack verb (`create NAME ...`, `remove NAME`) against the stack's env repo as a
+ * pull request on its fake GitHub, with `--json`; its output.
+ */
+export function openPullRequest(
+  stack: GitHubStack,
+  verb: readonly string[],
+): Promise<{ stdout: string; stderr: string }> {
+  return runDockstackAsync(
+    [
+      ...verb,
+      '--repo',
+      stack.repoUrl,
+      '--pr',
+      '--json',
+      '--github-repo',
+      'ops/env',
+      '--github-api-url',
+      stack.github.url,
+    ],
+    { GITHUB_TOKEN: TOKEN, DOCKSTACK_REPO: undefined, DOCKSTACK_BRANCH: undefined },
+  );
 }
 
 export const containerName = (tag: string, name: string) => `${PREFIX}-${tag}-${name}`;
