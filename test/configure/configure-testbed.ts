@@ -1,7 +1,12 @@
 import { parse, stringify } from 'yaml';
 
-import { PREFIX, testContainers } from '../apply/apply-env.js';
-import { REAL_DNS_TAG, seedOverTwoEngines } from '../network/network-testbed.js';
+import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
+import {
+  assertNetworkImages,
+  REAL_DNS_TAG,
+  removeTestNetworks,
+  seedOverTwoEngines,
+} from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 
 /** The tag of the real application images, as `TAG=real images/build.sh --app` tags them. */
@@ -25,6 +30,17 @@ export async function assertAppImages(): Promise<void> {
       }
     }
   }
+}
+
+/**
+ * Before a configure test starts its daemon: the images are there (or it fails saying what to
+ * run), and no test container or network of an earlier run is left.
+ */
+export async function readyForRealImages(): Promise<void> {
+  await assertNetworkImages();
+  await assertAppImages();
+  await removeTestContainers();
+  await removeTestNetworks();
 }
 
 /**

@@ -4,10 +4,10 @@ import { PREFIX, removeTestContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { openPullRequest, startGitHubStack, type GitHubStack } from '../daemon/github-stack.js';
 import { git } from '../git/git-fixture.js';
-import { assertNetworkImages, removeTestNetworks } from '../network/network-testbed.js';
+import { removeTestNetworks } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
-  assertAppImages,
+  readyForRealImages,
   clusterSize,
   galeraEnvironment,
   REAL_APP_TAG,
@@ -27,10 +27,7 @@ describe('a pull request that adds gal2 to a Galera cluster', () => {
 
   useTestbed({
     setup: async () => {
-      await assertNetworkImages();
-      await assertAppImages();
-      await removeTestContainers();
-      await removeTestNetworks();
+      await readyForRealImages();
       // A puppet server takes one to three minutes to answer on a busy machine.
       stack = await startGitHubStack(
         'token over file',

@@ -1,9 +1,9 @@
 import { removeTestContainers } from '../apply/apply-env.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
-import { assertNetworkImages, removeTestNetworks } from '../network/network-testbed.js';
+import { removeTestNetworks } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { assertAppImages } from './configure-testbed.js';
+import { readyForRealImages } from './configure-testbed.js';
 
 /** What the configure tests read of `/api/status`. */
 export interface ConfigureStatus {
@@ -49,10 +49,7 @@ export function useRealDaemon(environment: () => string): RealDaemon {
     git(remoteOf().bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
   useTestbed({
     setup: async () => {
-      await assertNetworkImages();
-      await assertAppImages();
-      await removeTestContainers();
-      await removeTestNetworks();
+      await readyForRealImages();
       remote = createRemote(root.path, { 'environment.yaml': environment() });
       daemon = await startDaemon([
         '--repo',
