@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { puppetCode, SECRETS_KEY } from './puppet-code.js';
+import { SECRETS_KEY } from '../environment/secret-values.js';
+import { puppetCode } from './puppet-code.js';
 
 const dirs: string[] = [];
 afterEach(() => {

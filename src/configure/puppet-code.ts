@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 
 import { stringify } from 'yaml';
 
+import { SECRETS_KEY } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
 import type { ObservedContainer } from '../plan/observed.js';
@@ -15,9 +16,6 @@ export const PUPPETSERVER_LABEL_VALUE = 'puppetserver';
 
 /** Where the contract wants the code: the `production` environment's folder. */
 export const PUPPET_CODE_DIR = '/etc/puppet/code/environments/production';
-
-/** The Hiera key under which the modules find the environment's passwords and tokens. */
-export const SECRETS_KEY = 'dockstack::secrets';
 
 /** The environment's Hiera settings: one level, the secrets dockstack writes. */
 const HIERA_YAML = `# Written by dockstack: the environment file's passwords and tokens, as lookup('${SECRETS_KEY}').

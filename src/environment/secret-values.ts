@@ -1,5 +1,8 @@
 import { isSecretKey, PUBLIC_COMMON_KEYS, type Environment } from './schema.js';
 
+/** The Hiera key under which the Puppet modules find the environment's passwords and tokens. */
+export const SECRETS_KEY = 'dockstack::secrets';
+
 /**
  * The environment's passwords and tokens as key and value: the secret fields of `common`, then
  * those of `common.parameters`. They never go into `site.pp`; the puppet servers get them as

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { SECRETS_KEY } from '../environment/secret-values.js';
+
 /** The Puppet modules shipped with dockstack, which the puppet containers serve. */
 export const PUPPET_MODULES_DIR = fileURLToPath(new URL('../../puppet/modules/', import.meta.url));
 
@@ -49,7 +51,7 @@ export function readClassInputs(source: string): ClassInputs {
  */
 function readsSecrets(code: string): ReadonlySet<string> | 'all' {
   const keys = new Set<string>();
-  const lookup = String.raw`lookup\(\s*'dockstack::secrets'`;
+  const lookup = String.raw`lookup\(\s*'${SECRETS_KEY}'`;
   const lookups = [...code.matchAll(new RegExp(lookup, 'g'))].length;
   // The whole hash bound to a variable: the call ends the value (`... = lookup(...),`).
   const binding = String.raw`\$(\w+)\s*=\s*${lookup}[^()]*\)\s*(?=[,)\n])`;
