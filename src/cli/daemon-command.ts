@@ -150,6 +150,7 @@ export async function daemonCommand(
       fetch: () => repo.fetch(),
       firstParentLog: (head, since, limit) => repo.firstParentLog(head, since, limit),
       readFile: (commit, path) => repo.readFile(commit, path),
+      readFolder: (commit, path) => repo.readFolder(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
       writeBack: (change, head) =>
         commitAndPush(repo, change, { attempts: 5, ...(head === undefined ? {} : { head }) }),

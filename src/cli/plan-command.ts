@@ -5,6 +5,7 @@ import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
 import { isEmpty } from '../plan/plan.js';
+import { withModules } from '../render/renderer.js';
 import { formatPlan } from '../report/format-plan.js';
 import { formatRefreshed } from '../report/format-refreshed.js';
 import { EXIT, type ExitCode } from './exit-error.js';
@@ -44,7 +45,12 @@ export async function planCommand(
   }
   if (pass.stage !== 'plan') return EXIT.failed;
   const { plan, unreachable } = pass.planned;
-  const refreshed = refreshedByEdit(options.env, pass.env, plan, deps.renderer);
+  const refreshed = refreshedByEdit(
+    options.env,
+    pass.env,
+    plan,
+    withModules(deps.renderer, pass.modules),
+  );
   if (options.json === true) {
     const report = {
       environment: options.env,

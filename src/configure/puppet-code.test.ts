@@ -1,25 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { SECRETS_KEY } from '../environment/secret-values.js';
 import { puppetCode } from './puppet-code.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function modules(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'puppet-code-'));
-  dirs.push(dir);
-  mkdirSync(join(dir, 'mymod', 'manifests'), { recursive: true });
-  writeFileSync(join(dir, 'mymod', 'manifests', 'gal.pp'), 'class mymod::gal {}\n');
-  return dir;
-}
+const modules = () => new Map([['mymod/manifests/gal.pp', 'class mymod::gal {}\n']]);
 
 const text = (code: ReturnType<typeof puppetCode>, path: string) => {
   const file = code.files.find((f) => f.path === path);

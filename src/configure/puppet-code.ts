@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 
 import { stringify } from 'yaml';
 
@@ -8,6 +6,7 @@ import { SECRETS_KEY } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
 import type { ObservedContainer } from '../plan/observed.js';
+import type { ModuleFiles } from '../render/puppet-modules.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** The image label of a puppet server that follows dockstack's contract (images/README.md). */
@@ -57,14 +56,14 @@ export function servesPuppet(container: ObservedContainer): boolean {
 }
 
 /**
- * The code for the puppet servers: the rendered `site.pp`, every regular file under `modulesDir`
- * (as `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`;
+ * The code for the puppet servers: the rendered `site.pp`, the files of `modules` (as
+ * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`;
  * a later entry of a key wins), all readable inside the server's container (the server runs as
  * the user `puppet`; the upload makes root the owner). The secrets reach no commit and no log.
  */
 export function puppetCode(
   sitePp: string,
-  modulesDir: string,
+  modules: ModuleFiles,
   secrets: readonly (readonly [string, string])[] = [],
 ): PuppetCode {
   const data = stringify({ [SECRETS_KEY]: Object.fromEntries(secrets) });
@@ -73,9 +72,8 @@ export function puppetCode(
     { path: 'hiera.yaml', content: HIERA_YAML, mode: 0o644 },
     { path: 'data/dockstack-secrets.yaml', content: data, mode: 0o644 },
   ];
-  for (const path of listFiles(modulesDir)) {
-    const name = relative(modulesDir, path).split(sep).join('/');
-    files.push({ path: `modules/${name}`, content: readFileSync(path), mode: 0o644 });
+  for (const [path, content] of modules) {
+    files.push({ path: `modules/${path}`, content, mode: 0o644 });
   }
   const hash = createHash('sha256');
   for (const file of files) hash.update(file.path).update('\0').update(file.content).update('\0');
@@ -113,18 +111,4 @@ export async function uploadPuppetCode(
   const live = new Set(targets.map((c) => `${c.host}\u0000${c.id}`));
   for (const key of memory.keys()) if (!live.has(key)) memory.delete(key);
   return done.filter((u): u is UploadedCode => u !== undefined);
-}
-
-/** Every regular file under `dir`, sorted; symbolic links are not followed. */
-function listFiles(dir: string): string[] {
-  const found: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...listFiles(path));
-    else if (entry.isFile()) found.push(path);
-  }
-  return found;
 }

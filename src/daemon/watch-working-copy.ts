@@ -10,6 +10,7 @@ import { fileSource } from '../pass/file-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
+import { withModules } from '../render/renderer.js';
 import { formatPlan } from '../report/format-plan.js';
 import { formatRefreshed } from '../report/format-refreshed.js';
 import type { Clock, Timer } from '../util/clock.js';
@@ -85,7 +86,12 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     if (pass.stage !== 'plan') return;
     const { plan, unreachable } = pass.planned;
     const counts = countSteps(plan).total;
-    const refreshed = refreshedByEdit(file, pass.env, plan, options.pass.renderer);
+    const refreshed = refreshedByEdit(
+      file,
+      pass.env,
+      plan,
+      withModules(options.pass.renderer, pass.modules),
+    );
     options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
     options.onEdit({
       at,

@@ -48,6 +48,12 @@ export interface EnvRepo {
    * folder or link at the path, or a file over the size limit, is a GitError (invalid).
    */
   readFile(commit: string, path: string): Promise<string | undefined>;
+  /**
+   * Every file under the folder `path` at a commit, by its path below `path` (with `/`), in path
+   * order; undefined when there is no such folder. A link or submodule under it, a file at
+   * `path`, or files over the size limit together, is a GitError (invalid).
+   */
+  readFolder(commit: string, path: string): Promise<ReadonlyMap<string, string> | undefined>;
   /** The newest first-parent commit from `head` with a trailer `key` (case-insensitive). */
   findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined>;
   /**

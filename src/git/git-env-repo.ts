@@ -36,7 +36,7 @@ export interface GitEnvRepoOptions {
   remoteTimeoutMs?: number;
   /** Deadline of each local command; default 30 s. */
   localTimeoutMs?: number;
-  /** Largest file readFile returns; default 5 MiB. */
+  /** Largest file readFile returns, and most bytes readFolder reads; default 5 MiB. */
   maxFileBytes?: number;
   log?: Log;
   /** Where PATH, the ssh agent, proxies and CA files come from; default process.env. */
@@ -218,7 +218,7 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
         );
         if (entry === undefined) return undefined;
         const at = `${path} at ${sha.slice(0, 12)}`;
-        if (entry.type !== 'blob' || (entry.mode !== '100644' && entry.mode !== '100755')) {
+        if (!isRegularFile(entry)) {
           throw new GitError('invalid', `${at} is not a regular file`);
         }
         if (entry.size > maxFileBytes) {
@@ -228,6 +228,42 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
           );
         }
         return git(['cat-file', 'blob', entry.object]);
+      });
+    },
+
+    readFolder: async (commit, path) => {
+      const sha = checkSha(commit);
+      checkPath(path);
+      return await serial(async () => {
+        const at = (where: string) => `${where} at ${sha.slice(0, 12)}`;
+        const folder = treeEntry(
+          await git(['ls-tree', '-z', '-l', '--full-tree', sha, '--', path]),
+          path,
+        );
+        if (folder === undefined) return undefined;
+        if (folder.type !== 'tree') throw new GitError('invalid', `${at(path)} is not a folder`);
+        const listed = treeEntries(
+          await git(['ls-tree', '-r', '-z', '-l', '--full-tree', sha, '--', `${path}/`]),
+        );
+        const files = new Map<string, string>();
+        let total = 0;
+        for (const entry of listed) {
+          if (!isRegularFile(entry)) {
+            throw new GitError('invalid', `${at(entry.path)} is not a regular file`);
+          }
+          total += entry.size;
+          if (total > maxFileBytes) {
+            throw new GitError(
+              'invalid',
+              `the files under ${at(path)} are over the limit of ${maxFileBytes} bytes together`,
+            );
+          }
+          files.set(
+            entry.path.slice(path.length + 1),
+            await git(['cat-file', 'blob', entry.object]),
+          );
+        }
+        return files;
       });
     },
 
@@ -314,16 +350,28 @@ interface TreeEntry {
   mode: string;
   type: string;
   object: string;
+  /** NaN for what is not a blob. */
   size: number;
+  path: string;
+}
+
+/** The entries of `git ls-tree -z -l` output. */
+function treeEntries(output: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode = '', type = '', object = '', size = ''] = record.slice(0, tab).split(/ +/);
+    entries.push({ mode, type, object, size: Number(size), path: record.slice(tab + 1) });
+  }
+  return entries;
 }
 
 /** The entry named `path` in `git ls-tree -z -l` output. */
 function treeEntry(output: string, path: string): TreeEntry | undefined {
-  for (const record of output.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0 || record.slice(tab + 1) !== path) continue;
-    const [mode = '', type = '', object = '', size = ''] = record.slice(0, tab).split(/ +/);
-    return { mode, type, object, size: Number(size) };
-  }
-  return undefined;
+  return treeEntries(output).find((entry) => entry.path === path);
+}
+
+function isRegularFile(entry: TreeEntry): boolean {
+  return entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755');
 }

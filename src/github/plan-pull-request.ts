@@ -9,12 +9,13 @@ import { commitSource } from '../pass/commit-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
+import { withModules } from '../render/renderer.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
 import { fileDiff } from '../util/file-diff.js';
 
 export interface PullRequestPlanDeps {
-  repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile'>;
+  repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile' | 'readFolder'>;
   envPath: string;
   pass: PassDeps;
   /** A commit's page, for links in the report. */
@@ -62,7 +63,12 @@ export async function planPullRequest(
     unreachable: planned.unreachable,
     files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
     fresh: [...freshAddresses(planned.addresses)],
-    refreshed: refreshedByPlan(baseEnv, env, planned.plan, deps.pass.renderer),
+    refreshed: refreshedByPlan(
+      baseEnv,
+      env,
+      planned.plan,
+      withModules(deps.pass.renderer, pass.modules),
+    ),
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
   return { kind: 'planned', headSha, plan: planned.plan, report };

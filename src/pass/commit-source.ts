@@ -1,20 +1,24 @@
-import { recordPath } from '../render/renderer.js';
+import { ENV_REPO_MODULES } from '../render/puppet-modules.js';
+import { besideEnv, recordPath } from '../render/renderer.js';
+import type { PassRepo } from './pass-repo.js';
 import type { Source } from './source.js';
 
 /** The environment file as it is at one commit of the env repo (a pull request's head, say). */
 export function commitSource(
-  repo: { readFile(commit: string, path: string): Promise<string | undefined> },
+  repo: Pick<PassRepo, 'readFile' | 'readFolder'>,
   envPath: string,
   commit: string,
 ): Source {
   return {
     read: async () => {
       const record = await repo.readFile(commit, recordPath(envPath));
+      const modules = await repo.readFolder(commit, besideEnv(envPath, ENV_REPO_MODULES));
       return {
         file: envPath,
         bytes: await repo.readFile(commit, envPath),
         git: { head: commit, applied: commit, commits: [] },
         ...(record === undefined ? {} : { record }),
+        ...(modules === undefined ? {} : { modules }),
       };
     },
   };

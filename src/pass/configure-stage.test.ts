@@ -1,8 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../test/fakes/fake-clock.js';
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
@@ -14,12 +10,7 @@ import { loadRenderer } from '../render/renderer.js';
 import { configureStage, environmentSecrets, type ConfigureInput } from './configure-stage.js';
 
 const renderer = loadRenderer();
-const modules = mkdtempSync(join(tmpdir(), 'dockstack-modules-'));
-mkdirSync(join(modules, 'mymod', 'manifests'), { recursive: true });
-writeFileSync(join(modules, 'mymod', 'manifests', 'gal.pp'), 'class mymod::gal {}\n');
-afterAll(() => {
-  rmSync(modules, { recursive: true, force: true });
-});
+const modules = new Map([['mymod/manifests/gal.pp', 'class mymod::gal {}\n']]);
 
 function env(galera: string[], parameters: Record<string, string> = {}): Environment {
   return Environment.parse({

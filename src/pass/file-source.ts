@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import { MAX_BYTES } from '../environment/load-environment.js';
+import { modulesBeside } from '../render/puppet-modules.js';
 import { recordPath } from '../render/renderer.js';
 import { readTextIfAny } from '../util/read-text-if-any.js';
 import type { Source } from './source.js';
@@ -16,7 +17,13 @@ export function fileSource(path: string): Source {
       try {
         const bytes = readCapped(path, MAX_BYTES + 1);
         const record = readTextIfAny(recordPath(path));
-        return Promise.resolve({ file: path, bytes, ...(record === undefined ? {} : { record }) });
+        const modules = modulesBeside(path);
+        return Promise.resolve({
+          file: path,
+          bytes,
+          ...(record === undefined ? {} : { record }),
+          ...(modules === undefined ? {} : { modules }),
+        });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
         return Promise.resolve({ file: path, bytes: undefined, unreadable: code });

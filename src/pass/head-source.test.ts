@@ -49,4 +49,14 @@ describe('headSource', () => {
     );
     expect((await headSource(repo, { envPath: ENV }).read()).git?.configured).toBeUndefined();
   });
+
+  it("brings the env repo's own Puppet modules beside the file, at the head", async () => {
+    const repo = new FakeEnvRepo();
+    repo.push({ 'env/environment.yaml': 'first\n' });
+    const plain = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(plain.modules).toBeUndefined();
+    repo.push({ 'env/puppet/modules/site/manifests/init.pp': 'class site {}\n' });
+    const own = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect([...(own.modules ?? [])]).toEqual([['site/manifests/init.pp', 'class site {}\n']]);
+  });
 });

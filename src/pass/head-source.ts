@@ -1,5 +1,6 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
-import { recordPath } from '../render/renderer.js';
+import { ENV_REPO_MODULES } from '../render/puppet-modules.js';
+import { besideEnv, recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { PassRepo } from './pass-repo.js';
 import type { LastConfigured, Source, SourceCommit } from './source.js';
@@ -44,10 +45,12 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       const before = first === undefined ? undefined : await textAt(first);
       const record = await repo.readFile(head, recordPath(envPath));
       const configured = await lastConfigured(repo, head, envPath);
+      const modules = await repo.readFolder(head, besideEnv(envPath, ENV_REPO_MODULES));
       return {
         file: envPath,
         bytes: await textAt(head),
         ...(record === undefined ? {} : { record }),
+        ...(modules === undefined ? {} : { modules }),
         git: {
           head,
           applied: userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head,

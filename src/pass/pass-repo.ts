@@ -16,6 +16,8 @@ export interface PassRepo {
   fetch(): Promise<string>;
   firstParentLog(head: string, since?: string, limit?: number): Promise<RepoCommit[]>;
   readFile(commit: string, path: string): Promise<string | undefined>;
+  /** Every file under the folder `path` at a commit, by its path below it; see EnvRepo. */
+  readFolder(commit: string, path: string): Promise<ReadonlyMap<string, string> | undefined>;
   findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined>;
   /**
    * Commits what `change` makes of the branch's head as the bot and pushes it (fast-forward

@@ -6,6 +6,7 @@ import type { ServedDns } from '../network/serve-dns.js';
 import type { ObservedContainer } from '../plan/observed.js';
 import type { CommitRecord } from './commit-record.js';
 import type { Configured } from '../configure/configured.js';
+import type { ModuleFiles } from '../render/puppet-modules.js';
 import type { Planned } from './plan-stage.js';
 
 /** Where the pass's environment came from, when it came from git. */
@@ -21,6 +22,8 @@ interface PassBase {
   /** The environment file, as problems name it. */
   file: string;
   git?: PassRevision;
+  /** The env repo's own Puppet modules, when it has them (see Snapshot). */
+  modules?: ModuleFiles;
 }
 
 /** The environment is invalid: nothing was observed, planned or changed. */

@@ -17,8 +17,14 @@ import { attachExecutor } from '../network/ovs-executors.js';
 import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
 import { serveDns, servesDnsmasq, type DnsMemory, type ServedDns } from '../network/serve-dns.js';
-import { PUPPET_MODULES_DIR } from '../render/class-inputs.js';
-import { besideEnv, recordPath, RENDERED_PATHS, type Renderer } from '../render/renderer.js';
+import { PUPPET_MODULES_DIR, readModuleFiles } from '../render/puppet-modules.js';
+import {
+  besideEnv,
+  recordPath,
+  RENDERED_PATHS,
+  withModules,
+  type Renderer,
+} from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
@@ -53,7 +59,10 @@ export interface PassDeps {
   dns?: DnsMemory;
   /** What the puppet servers were given by earlier passes; a pass of its own unless shared. */
   code?: CodeMemory;
-  /** The Puppet modules the puppet servers are given; dockstack's `puppet/modules` unless set. */
+  /**
+   * The Puppet modules the puppet servers are given when the env repo has none of its own;
+   * dockstack's `puppet/modules` unless set.
+   */
   puppetModules?: string;
   /** How long one kicked agent run may take; KICK_DEADLINE_MS unless given. */
   kickDeadlineMs?: number;
@@ -94,7 +103,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           applied: snapshot.git.applied,
           commits: await deltaStage(snapshot.git, snapshot.file, load),
         };
-  const base = { file: snapshot.file, ...(git === undefined ? {} : { git }) };
+  const base = {
+    file: snapshot.file,
+    ...(git === undefined ? {} : { git }),
+    ...(snapshot.modules === undefined ? {} : { modules: snapshot.modules }),
+  };
   if (!loaded.ok) {
     const result: PassResult = { stage: 'load', ...base, problems: loaded.problems };
     await reportStage(reporters, (r) => r.passed?.(result), log);
@@ -164,7 +177,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const puppetCodeNow = () =>
       (code ??= puppetCode(
         rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
-        deps.puppetModules ?? PUPPET_MODULES_DIR,
+        snapshot.modules ?? readModuleFiles(deps.puppetModules ?? PUPPET_MODULES_DIR),
         secretEntries(env),
       ));
     // Before a tier starts, the dns containers up by then answer every name of this commit and
@@ -217,7 +230,8 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       observed: own(after.observed),
       code: puppetCodeNow(),
       memory: codeMemory,
-      renderer: deps.renderer,
+      // What the classes read: of the modules the puppet servers serve.
+      renderer: withModules(deps.renderer, snapshot.modules),
       perHostLimit: deps.apply?.perHostLimit ?? 8,
       kickDeadlineMs: deps.kickDeadlineMs ?? KICK_DEADLINE_MS,
       clock,

@@ -1,3 +1,5 @@
+import type { ModuleFiles } from '../render/puppet-modules.js';
+
 /** One first-parent commit of the env repo, with the environment file's text at it. */
 export interface SourceCommit {
   sha: string;
@@ -51,6 +53,11 @@ export interface Snapshot {
    * which MAC and address. Undefined when there is none yet.
    */
   record?: string;
+  /**
+   * The env repo's own Puppet modules (`puppet/modules` beside the file) at the same commit, or
+   * on disk beside a working copy's file; undefined when it has none (dockstack's are served).
+   */
+  modules?: ModuleFiles;
 }
 
 /** Where a pass gets its environment from. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { inputsOf, loadClassInputs, readClassInputs } from './class-inputs.js';
+import { classInputsOf, inputsOf, loadClassInputs, readClassInputs } from './class-inputs.js';
 
 const sets = (inputs: ReturnType<typeof readClassInputs>) => ({
   members: inputs.members === 'all' ? 'all' : [...inputs.members].sort(),
@@ -99,5 +99,22 @@ describe('what a Puppet class reads of the manifest data', () => {
       common: 'all',
       secrets: 'all',
     });
+  });
+
+  it('names the classes of module files by their manifest paths, other files left out', () => {
+    const inputs = classInputsOf(
+      new Map([
+        ['site/manifests/init.pp', "class site { $x = $dockstack_members.get('galera') }"],
+        [
+          'site/manifests/db/server.pp',
+          "class site::db::server { $d = $dockstack_common.get('domain') }",
+        ],
+        ['site/templates/x.pp', 'not a class'],
+        ['site/manifests/notes.txt', 'not a class'],
+      ]),
+    );
+    expect([...inputs.keys()].sort()).toEqual(['::site', '::site::db::server']);
+    expect(sets(inputsOf(inputs, '::site')).members).toEqual(['galera']);
+    expect(sets(inputsOf(inputs, 'site::db::server')).common).toEqual(['domain']);
   });
 });

@@ -1,11 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { SECRETS_KEY } from '../environment/secret-values.js';
-
-/** The Puppet modules shipped with dockstack, which the puppet containers serve. */
-export const PUPPET_MODULES_DIR = fileURLToPath(new URL('../../puppet/modules/', import.meta.url));
+import { PUPPET_MODULES_DIR, readModuleFiles, type ModuleFiles } from './puppet-modules.js';
 
 /**
  * What one Puppet class reads of the data site.pp defines: the member lists of some services
@@ -99,25 +93,27 @@ function reads(code: string, hash: string): ReadonlySet<string> | 'all' {
 }
 
 /**
- * What every class of the modules in `modulesDir` reads: `MODULE/manifests/init.pp` holds class
- * `::MODULE`, `MODULE/manifests/A/B.pp` class `::MODULE::A::B`. Nothing when the folder is absent.
+ * What every class of the modules in `modulesDir` reads (see classInputsOf). Nothing when the
+ * folder is absent.
  */
 export function loadClassInputs(modulesDir: string = PUPPET_MODULES_DIR): ClassInputsMap {
+  return classInputsOf(readModuleFiles(modulesDir));
+}
+
+/** A class's manifest among module files: `MODULE/manifests/PATH.pp`. */
+const MANIFEST = /^([^/]+)\/manifests\/(.+)\.pp$/;
+
+/**
+ * What every class of `modules` reads: `MODULE/manifests/init.pp` holds class `::MODULE`,
+ * `MODULE/manifests/A/B.pp` class `::MODULE::A::B`.
+ */
+export function classInputsOf(modules: ModuleFiles): ClassInputsMap {
   const inputs = new Map<string, ClassInputs>();
-  if (!existsSync(modulesDir)) return inputs;
-  for (const module of readdirSync(modulesDir, { withFileTypes: true })) {
-    if (!module.isDirectory()) continue;
-    const manifests = join(modulesDir, module.name, 'manifests');
-    if (!existsSync(manifests)) continue;
-    for (const file of readdirSync(manifests, { recursive: true, encoding: 'utf8' })) {
-      if (!file.endsWith('.pp')) continue;
-      const path = file.slice(0, -'.pp'.length).split('/');
-      const name =
-        path.length === 1 && path[0] === 'init'
-          ? `::${module.name}`
-          : `::${[module.name, ...path].join('::')}`;
-      inputs.set(name, readClassInputs(readFileSync(join(manifests, file), 'utf8')));
-    }
+  for (const [file, text] of modules) {
+    const [, module, path] = MANIFEST.exec(file) ?? [];
+    if (module === undefined || path === undefined) continue;
+    const name = path === 'init' ? `::${module}` : `::${[module, ...path.split('/')].join('::')}`;
+    inputs.set(name, readClassInputs(text));
   }
   return inputs;
 }

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import type { Environment } from '../environment/schema.js';
-import { loadClassInputs, type ClassInputsMap } from './class-inputs.js';
+import { besideEnv } from './beside-env.js';
+import { classInputsOf, loadClassInputs, type ClassInputsMap } from './class-inputs.js';
 import { parseClassMap, type ClassMap } from './class-map.js';
 import { dnsmasqEntries } from './dnsmasq-entries.js';
+import type { ModuleFiles } from './puppet-modules.js';
 import { renderAddnHosts, renderDhcpHosts } from './render-dnsmasq.js';
 import { compileSitePp, type SitePpTemplate } from './render-site-pp.js';
 import { sitePpView } from './site-pp-view.js';
@@ -25,11 +26,7 @@ export function recordPath(envPath: string): string {
   return besideEnv(envPath, RENDERED_PATHS.dhcpHosts);
 }
 
-/** The path of `path` (relative to the environment file's folder) beside the file at `envPath`. */
-export function besideEnv(envPath: string, path: string): string {
-  const dir = posix.dirname(envPath);
-  return dir === '.' ? path : posix.join(dir, path);
-}
+export { besideEnv };
 
 /** Renders the files dockstack writes back, from templates compiled once. */
 export interface Renderer {
@@ -109,4 +106,12 @@ export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
     classes,
     inputs: loadClassInputs(options.modulesDir),
   });
+}
+
+/**
+ * `renderer` with what the classes of `modules` read, when the env repo brings modules of its own
+ * (they are what the puppet servers serve then); `renderer` itself otherwise.
+ */
+export function withModules(renderer: Renderer, modules: ModuleFiles | undefined): Renderer {
+  return modules === undefined ? renderer : { ...renderer, inputs: classInputsOf(modules) };
 }

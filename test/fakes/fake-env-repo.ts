@@ -76,6 +76,14 @@ export class FakeEnvRepo implements PassRepo {
     return Promise.resolve(this.get(commit).files.get(path));
   }
 
+  readFolder(commit: string, path: string): Promise<ReadonlyMap<string, string> | undefined> {
+    const files = new Map<string, string>();
+    for (const [file, text] of [...this.get(commit).files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (file.startsWith(`${path}/`)) files.set(file.slice(path.length + 1), text);
+    }
+    return Promise.resolve(files.size === 0 ? undefined : files);
+  }
+
   findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined> {
     for (let sha: string | undefined = head; sha !== undefined;) {
       const commit = this.get(sha);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,6 +179,58 @@ describe('readFile', () => {
     const strict = openRepo(remote.fileUrl, join(dir.path, 'strict'), { maxFileBytes: 1000 });
     await strict.fetch();
     expect((await rejection(strict.readFile(head, 'small.txt'))).kind).toBe('invalid');
+  });
+});
+
+describe('readFolder', () => {
+  it('reads every file under a folder at a commit, by its path below the folder', async () => {
+    const first = remote.head();
+    const second = remote.push(
+      {
+        'puppet/modules/site/manifests/init.pp': 'class site {}\n',
+        'puppet/modules/site/templates/a b.erb': '<%= @x %>\n',
+        'puppet/other.txt': 'not under modules\n',
+      },
+      'Add modules',
+    );
+    const repo = openRepo(remote.fileUrl, workDir);
+    await repo.fetch();
+
+    expect([...((await repo.readFolder(second, 'puppet/modules')) ?? [])]).toEqual([
+      ['site/manifests/init.pp', 'class site {}\n'],
+      ['site/templates/a b.erb', '<%= @x %>\n'],
+    ]);
+    expect(await repo.readFolder(first, 'puppet/modules')).toBeUndefined();
+    expect(await repo.readFolder(second, 'puppet/missing')).toBeUndefined();
+    expect((await rejection(repo.readFolder(second, 'environment.yaml'))).message).toBe(
+      `environment.yaml at ${second.slice(0, 12)} is not a folder`,
+    );
+    expect((await rejection(repo.readFolder(second, '--output=x'))).kind).toBe('invalid');
+  });
+
+  it('refuses a link under the folder, and files over the size limit together', async () => {
+    remote.push(
+      { 'puppet/modules/a.pp': 'x'.repeat(600), 'puppet/modules/b.pp': 'y'.repeat(600) },
+      'Add',
+    );
+    const sized = remote.head();
+    git(remote.clone, ['rm', '--quiet', 'puppet/modules/b.pp']);
+    symlinkSync('/etc/passwd', join(remote.clone, 'puppet/modules/link.pp'));
+    git(remote.clone, ['add', '--all']);
+    git(remote.clone, ['commit', '--quiet', '-m', 'Add a link']);
+    git(remote.clone, ['push', '--quiet', 'origin', 'main']);
+    const linked = remote.head();
+    const repo = openRepo(remote.fileUrl, workDir, { maxFileBytes: 1000 });
+    await repo.fetch();
+
+    const link = await rejection(repo.readFolder(linked, 'puppet/modules'));
+    expect([link.kind, link.message]).toEqual([
+      'invalid',
+      `puppet/modules/link.pp at ${linked.slice(0, 12)} is not a regular file`,
+    ]);
+    expect((await rejection(repo.readFolder(sized, 'puppet/modules'))).message).toBe(
+      `the files under puppet/modules at ${sized.slice(0, 12)} are over the limit of 1000 bytes together`,
+    );
   });
 });
 
