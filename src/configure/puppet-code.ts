@@ -57,16 +57,15 @@ export function servesPuppet(container: ObservedContainer): boolean {
 
 /**
  * The code for the puppet servers: the rendered `site.pp`, the files of `modules` (as
- * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`;
- * a later entry of a key wins), all readable inside the server's container (the server runs as
+ * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`), all readable inside the server's container (the server runs as
  * the user `puppet`; the upload makes root the owner). The secrets reach no commit and no log.
  */
 export function puppetCode(
   sitePp: string,
   modules: ModuleFiles,
-  secrets: readonly (readonly [string, string])[] = [],
+  secrets: Readonly<Record<string, string>> = {},
 ): PuppetCode {
-  const data = stringify({ [SECRETS_KEY]: Object.fromEntries(secrets) });
+  const data = stringify({ [SECRETS_KEY]: { ...secrets } });
   const files: UploadFile[] = [
     { path: 'manifests/site.pp', content: sitePp, mode: 0o644 },
     { path: 'hiera.yaml', content: HIERA_YAML, mode: 0o644 },

@@ -2,7 +2,7 @@ import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import { committedText } from '../git/committed-file.js';
 import type { Environment } from '../environment/schema.js';
-import { secretEntries } from '../environment/secret-values.js';
+import { secretValues } from '../environment/secret-values.js';
 import { planSteps, type Plan } from '../plan/plan.js';
 import type { ClassMap } from '../render/class-map.js';
 import { inputsOf, type ClassInputsMap } from '../render/class-inputs.js';
@@ -122,12 +122,9 @@ function memberChange(was: readonly string[], now: readonly string[]): string | 
   return parts.length > 0 ? parts.join(' ') : 'reordered';
 }
 
-/** The secrets as the puppet servers get them: a later entry of a key wins. */
+/** The secrets as the puppet servers get them. */
 function secretsOf(env: Environment): PuppetEntry[] {
-  return Object.entries(Object.fromEntries(secretEntries(env))).map(([key, value]) => ({
-    key,
-    value,
-  }));
+  return Object.entries(secretValues(env)).map(([key, value]) => ({ key, value }));
 }
 
 function changedKeys(was: readonly PuppetEntry[], now: readonly PuppetEntry[]): string[] {

@@ -22,3 +22,11 @@ export function secretEntries(env: Environment): [key: string, value: string][] 
   }
   return found;
 }
+
+/**
+ * The secrets as the puppet servers get them, by key: a key of `common.parameters` that is also
+ * one of `common` wins, as the later entry.
+ */
+export function secretValues(env: Environment): Record<string, string> {
+  return Object.fromEntries(secretEntries(env));
+}

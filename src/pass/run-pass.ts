@@ -7,7 +7,7 @@ import {
 } from '../configure/puppet-code.js';
 import { environmentName } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
-import { secretEntries } from '../environment/secret-values.js';
+import { secretValues } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { isManaged, type ObservedContainer } from '../plan/observed.js';
 import { isEmpty, planSteps, type PlanTier } from '../plan/plan.js';
@@ -178,7 +178,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       (code ??= puppetCode(
         rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
         snapshot.modules ?? readModuleFiles(deps.puppetModules ?? PUPPET_MODULES_DIR),
-        secretEntries(env),
+        secretValues(env),
       ));
     // Before a tier starts, the dns containers up by then answer every name of this commit and
     // the puppet servers serve its code: its agents' first run needs both. A failure here is
