@@ -1,5 +1,7 @@
 import { parse, stringify } from 'yaml';
 
+import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
+import { DNS_SERVICE } from '../../src/network/address-environment.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
 import {
   assertNetworkImages,
@@ -12,8 +14,8 @@ import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 /** The tag of the real application images, as `TAG=real images/build.sh --app` tags them. */
 export const REAL_APP_TAG = REAL_DNS_TAG;
 
-/** The real application images the configure tests run. */
-export const CONFIGURE_IMAGES = ['puppet', 'galera', 'haproxy', 'openstack', 'config'] as const;
+/** The real application images the configure tests run: every service's but dns (a network image). */
+export const CONFIGURE_IMAGES = DEFAULT_ORDER.filter((service) => service !== DNS_SERVICE);
 
 /** Throws, saying what to run, unless both engines hold the real images the tests run. */
 export async function assertAppImages(): Promise<void> {
@@ -24,8 +26,8 @@ export async function assertAppImages(): Promise<void> {
         await rawClient(endpoint).getImage(image).inspect();
       } catch {
         throw new Error(
-          `the engine ${name} has no ${image}: run APP_SERVICES="${CONFIGURE_IMAGES.join(' ')}" ` +
-            `TAG=${REAL_APP_TAG} images/build.sh --app unix:///run/ds-h2.sock (as root; .ci/setup does)`,
+          `the engine ${name} has no ${image}: run TAG=${REAL_APP_TAG} images/build.sh --app ` +
+            'unix:///run/ds-h2.sock (as root; .ci/setup does)',
         );
       }
     }
@@ -43,36 +45,32 @@ export async function readyForRealImages(): Promise<void> {
   await removeTestNetworks();
 }
 
+/** Where each container of a service runs: short name (without `PREFIX-`) to engine. */
+export type Placement = Record<string, Record<string, 'local' | 'h2'>>;
+
 /**
- * An environment over the two engines, from the seed's file: dns1 (real dnsmasq) and puppet1 (a
- * real puppet server) on the local engine, and the containers given, by service (real images),
- * each on the engine named; names prefixed (`PREFIX-`).
+ * An environment over the two engines, from the seed's file, with the real images: the
+ * containers given, by service, each on the engine named, with the seed's own settings (the dns
+ * containers' addresses); dns1 (real dnsmasq) and puppet1 (a real puppet server) on the local
+ * engine unless `services` places the dns or puppet service itself; names prefixed (`PREFIX-`).
  */
-export function realEnvironment(
-  name: string,
-  services: Record<string, Record<string, 'local' | 'h2'>>,
-): string {
+export function realEnvironment(name: string, services: Placement): string {
   const raw = parse(seedOverTwoEngines(name, PREFIX)) as {
     services: Record<string, Record<string, Record<string, unknown>>>;
     registered_services?: unknown;
     [key: string]: unknown;
   };
-  const only = (service: string, short: string) => {
-    const settings = raw.services[service]?.[`${PREFIX}-${short}`] ?? {};
-    return { [`${PREFIX}-${short}`]: { ...settings, host: 'local', tag: REAL_APP_TAG } };
-  };
+  const placed: Placement = { dns: { dns1: 'local' }, puppet: { puppet1: 'local' }, ...services };
   const chosen: Record<string, Record<string, Record<string, unknown>>> = {};
-  for (const [service, containers] of Object.entries(services)) {
+  for (const [service, containers] of Object.entries(placed)) {
     chosen[service] = {};
     for (const [short, host] of Object.entries(containers)) {
-      chosen[service][`${PREFIX}-${short}`] = { host, tag: REAL_APP_TAG };
+      const seed = raw.services[service]?.[`${PREFIX}-${short}`] ?? {};
+      chosen[service][`${PREFIX}-${short}`] = { ...seed, host, tag: REAL_APP_TAG };
     }
   }
   delete raw.registered_services;
-  return stringify({
-    ...raw,
-    services: { dns: only('dns', 'dns1'), puppet: only('puppet', 'puppet1'), ...chosen },
-  });
+  return stringify({ ...raw, services: chosen });
 }
 
 /** The seed's dns1 and puppet1 with the galera members given (see realEnvironment). */

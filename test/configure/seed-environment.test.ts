@@ -3,21 +3,60 @@ import { describe, expect, it } from 'vitest';
 import { PREFIX } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git } from '../git/git-fixture.js';
-import { execText, realEnvironment, sql } from './configure-testbed.js';
+import { execText, realEnvironment, sql, type Placement } from './configure-testbed.js';
 import { useRealDaemon } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
-// The seed's file: the VIP's name and the admin's password.
+const fqdn = (short: string) => `${p(short)}.endor.lab`;
+// The seed's file: the VIP, its name, the two dns containers' addresses, the admin's password.
 const VIP = 'vip.endor.lab';
+const VIP_ADDRESS = '10.0.0.254';
+const DNS_SERVERS = ['10.0.0.1', '10.0.0.2'];
 const ADMIN_PASSWORD = 'password';
 
-const environment = (openstack: Record<string, 'local' | 'h2'>) =>
+/** The seed's ten services over the two engines, with the openstack members given. */
+const environment = (openstack: Placement[string]) =>
   realEnvironment(NAME, {
+    dns: { dns1: 'local', dns2: 'h2' },
+    puppet: { puppet1: 'local', puppet2: 'h2' },
     haproxy: { ha1: 'local', ha2: 'h2' },
     galera: { gal1: 'h2' },
     openstack,
+    cassandra: { cas1: 'local' },
+    config: { conf1: 'h2' },
+    collector: { col1: 'local' },
+    control: { ctrl1: 'h2' },
+    webui: { webui1: 'local' },
   });
+
+/** The containers with a Puppet agent (all but dns and puppet). */
+const AGENTS = ['ha1', 'ha2', 'gal1', 'os1', 'cas1', 'conf1', 'col1', 'ctrl1', 'webui1'];
+
+/** The Contrail stand-ins (and cassandra's, beside ZooKeeper): role and port. */
+const STAND_INS = [
+  ['cas1', 'database', 8103],
+  ['conf1', 'config', 8082],
+  ['col1', 'collector', 8081],
+  ['ctrl1', 'control', 8083],
+  ['webui1', 'webui', 8080],
+] as const;
+
+/** Keystone's password authentication of the file's admin. */
+const PASSWORD_AUTH = JSON.stringify({
+  auth: {
+    identity: {
+      methods: ['password'],
+      password: { user: { name: 'admin', domain: { id: 'default' }, password: ADMIN_PASSWORD } },
+    },
+  },
+});
+
+interface StandInAnswer {
+  role: string;
+  stand_in: boolean;
+  files: Record<string, string>;
+}
 
 const curl = (container: string, ...args: string[]) =>
   execText(container, ['curl', '-s', '--max-time', '10', ...args]);
@@ -35,37 +74,51 @@ async function keystoneServers(container: string): Promise<Map<string, [string, 
   return servers;
 }
 
-// The seed's identity service with the real images: Keystone in os1, its database in gal1's
-// MariaDB (Galera) through HAProxy on the VIP, the VIP held by keepalived on ha1 or ha2, every
-// piece configured by the puppet server from the repository's modules and the file's secrets.
-describe('Keystone behind HAProxy and the VIP, configured by Puppet', () => {
+// The seed's environment, all ten services, with the real images over the two engines: dnsmasq
+// in dns1 and dns2, two puppet servers, Keystone in os1 with its database in gal1's MariaDB
+// (Galera) through HAProxy on the VIP held by keepalived, ZooKeeper and the Contrail stand-ins;
+// every application configured by puppet1 from the repository's modules and the file's secrets.
+describe("the seed's environment with the real images, configured by Puppet", () => {
   const daemon = useRealDaemon(() => environment({ os1: 'local' }));
 
   it("runs every agent's first run with success", async () => {
-    for (const short of ['ha1', 'ha2', 'gal1', 'os1']) {
+    for (const short of AGENTS) {
       const code = await execText(short, ['cat', '/run/dockstack/puppet-first-run']);
       expect([short, code]).toEqual([short, expect.stringMatching(/^[02]$/)]);
     }
   }, 60_000);
 
+  it("answers the environment's names from both dns containers", async () => {
+    const os1 = (await execText('os1', ['hostname', '-I'])).split(/\s+/)[0] ?? '';
+    expect(os1).toMatch(/^10\.0\./);
+    for (const server of DNS_SERVERS) {
+      const answer = await execText('conf1', ['busybox', 'nslookup', fqdn('os1'), server]);
+      expect([server, answer]).toEqual([server, expect.stringContaining(os1)]);
+      const vip = await execText('conf1', ['busybox', 'nslookup', VIP, server]);
+      expect([server, vip]).toEqual([server, expect.stringContaining(VIP_ADDRESS)]);
+    }
+  }, 60_000);
+
+  it('serves the applied code from both puppet servers', async () => {
+    for (const short of ['puppet1', 'puppet2']) {
+      const status = await curl('conf1', '-k', `https://${fqdn(short)}:8140/status/v1/simple`);
+      expect([short, status]).toEqual([short, 'running']);
+      const sitePp = await execText(short, [
+        'cat',
+        '/etc/puppet/code/environments/production/manifests/site.pp',
+      ]);
+      expect(sitePp).toContain(`node '${fqdn('webui1')}'`);
+    }
+  }, 60_000);
+
   it('answers the version document and a token through the VIP, its data in gal1', async () => {
     // keepalived on ha1, the first haproxy member, holds the VIP.
-    expect(await execText('ha1', ['hostname', '-I'])).toContain('10.0.0.254');
+    expect(await execText('ha1', ['hostname', '-I'])).toContain(VIP_ADDRESS);
     const version = await waitFor('Keystone through the VIP', async () => {
       const body = await curl('ha2', `http://${VIP}:5000/v3`).catch(() => '');
       return body.includes('"id": "v3') ? body : undefined;
     });
     expect(version).toContain('"status": "stable"');
-    const auth = JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: 'admin', domain: { id: 'default' }, password: ADMIN_PASSWORD },
-          },
-        },
-      },
-    });
     const status = await curl(
       'ha2',
       '-o',
@@ -75,10 +128,13 @@ describe('Keystone behind HAProxy and the VIP, configured by Puppet', () => {
       '-H',
       'Content-Type: application/json',
       '-d',
-      auth,
+      PASSWORD_AUTH,
       `http://${VIP}:5000/v3/auth/tokens`,
     );
     expect(status).toBe('201');
+    // ha1 holds the VIP: its HAProxy took those requests and sent them to os1.
+    const [state, sessions] = (await keystoneServers('ha1')).get('os0') ?? ['', 0];
+    expect([state, sessions > 0]).toEqual(['UP', true]);
     const tables = await sql(
       'gal1',
       "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'keystone'",
@@ -89,6 +145,37 @@ describe('Keystone behind HAProxy and the VIP, configured by Puppet', () => {
     expect(sitePp).toContain(`node '${p('os1')}.endor.lab'`);
     expect(sitePp).not.toMatch(/_password|_token/);
   }, 120_000);
+
+  it('serves what the Contrail classes wrote, ZooKeeper on cas1 alone', async () => {
+    for (const [short, role, port] of STAND_INS) {
+      const answer = JSON.parse(
+        await curl(short, `http://127.0.0.1:${String(port)}/`),
+      ) as StandInAnswer;
+      expect([short, answer.role, answer.stand_in]).toEqual([short, role, true]);
+      const common = answer.files['/etc/contrail/dockstack.conf'] ?? '';
+      for (const line of [
+        `config_nodes=${fqdn('conf1')}`,
+        `control_nodes=${fqdn('ctrl1')}`,
+        `collector_nodes=${fqdn('col1')}`,
+        `database_nodes=${fqdn('cas1')}`,
+      ]) {
+        expect([short, common]).toEqual([short, expect.stringContaining(line)]);
+      }
+    }
+    // The Contrail API through HAProxy on the VIP.
+    const api = JSON.parse(await curl('webui1', `http://${VIP}:8082/`)) as StandInAnswer;
+    expect(api.role).toBe('config');
+    // ZooKeeper's ensemble, as contrail::database wrote it: cas1 alone.
+    expect(await execText('cas1', ['cat', '/etc/zookeeper/servers.cfg'])).toBe(
+      `server.1=${fqdn('cas1')}:2888:3888`,
+    );
+    const srvr = await execText('cas1', [
+      'bash',
+      '-c',
+      'exec 3<>/dev/tcp/127.0.0.1/2181; echo srvr >&3; cat <&3',
+    ]);
+    expect(srvr).toContain('Mode: standalone');
+  }, 60_000);
 
   it('adds os2 as a second Keystone member on ha1 and ha2, and both serve', async () => {
     const added = daemon.push(environment({ os1: 'local', os2: 'h2' }), 'Add os2');
