@@ -30,11 +30,14 @@ export interface RealDaemon {
 
 /**
  * Makes the current suite run the daemon, from source, on a local remote whose first commit holds
- * `environment`, with the real images (both engines), polling every second and waiting up to
+ * `environment` (as `environment.yaml`) and `files` (repo path to text), with the real images (both engines), polling every second and waiting up to
  * 600 s for a started container; setup waits until that first commit converged. Containers and
  * networks are removed before and after.
  */
-export function useRealDaemon(environment: () => string): RealDaemon {
+export function useRealDaemon(
+  environment: () => string,
+  files: Record<string, string> = {},
+): RealDaemon {
   const root = tempDir();
   let remote: RemoteFixture | undefined;
   let daemon: DaemonProcess | undefined;
@@ -50,7 +53,7 @@ export function useRealDaemon(environment: () => string): RealDaemon {
   useTestbed({
     setup: async () => {
       await readyForRealImages();
-      remote = createRemote(root.path, { 'environment.yaml': environment() });
+      remote = createRemote(root.path, { ...files, 'environment.yaml': environment() });
       daemon = await startDaemon([
         '--repo',
         remote.fileUrl,
