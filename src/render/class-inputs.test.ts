@@ -82,7 +82,7 @@ describe('what a Puppet class reads of the manifest data', () => {
     expect(read('mymod::os')).toEqual({
       members: ['galera', 'openstack'],
       common: ['domain', 'keystone_admin_tenant', 'keystone_admin_user', 'vip', 'vip_name'],
-      secrets: ['galera_password', 'keystone_admin_password'],
+      secrets: ['galera_password', 'keystone_admin_password', 'keystone_admin_token'],
     });
     expect(read('::contrail::common')).toEqual({
       members: ['cassandra', 'collector', 'config', 'control'],

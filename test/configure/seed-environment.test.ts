@@ -52,6 +52,42 @@ const PASSWORD_AUTH = JSON.stringify({
   },
 });
 
+/** A token one Keystone member (`os`, short name) issues, asked from `from`. */
+async function tokenFrom(from: string, os: string): Promise<string> {
+  const headers = await curl(
+    from,
+    '-D',
+    '-',
+    '-o',
+    '/dev/null',
+    '-H',
+    'Content-Type: application/json',
+    '-d',
+    PASSWORD_AUTH,
+    `http://${fqdn(os)}:5000/v3/auth/tokens`,
+  );
+  const token = /^x-subject-token:\s*(\S+)/im.exec(headers)?.[1];
+  if (token === undefined)
+    throw new Error(`${os} issued no token: ${headers.split('\n')[0] ?? ''}`);
+  return token;
+}
+
+/** The HTTP status with which a Keystone member (`os`) validates `token`, asked from `from`. */
+function validation(from: string, os: string, token: string): Promise<string> {
+  return curl(
+    from,
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '-H',
+    `X-Auth-Token: ${token}`,
+    '-H',
+    `X-Subject-Token: ${token}`,
+    `http://${fqdn(os)}:5000/v3/auth/tokens`,
+  );
+}
+
 interface StandInAnswer {
   role: string;
   stand_in: boolean;
@@ -177,7 +213,7 @@ describe("the seed's environment with the real images, configured by Puppet", ()
     expect(srvr).toContain('Mode: standalone');
   }, 60_000);
 
-  it('adds os2 as a second Keystone member on ha1 and ha2, and both serve', async () => {
+  it("adds os2 as a second Keystone member on ha1 and ha2; both serve and accept each other's tokens", async () => {
     const added = daemon.push(environment({ os1: 'local', os2: 'h2' }), 'Add os2');
     const bot = await daemon.botCommitFor(added, 900_000);
     const message = git(daemon.remote().bare, ['log', '-1', '--format=%B', bot]);
@@ -202,6 +238,18 @@ describe("the seed's environment with the real images, configured by Puppet", ()
         120_000,
       );
       expect([...servers.keys()].sort()).toEqual(['os0', 'os1']);
+    }
+    // Both derive their keys from the same secret: each accepts the tokens the other issued.
+    for (const [issuer, validator] of [
+      ['os1', 'os2'],
+      ['os2', 'os1'],
+    ] as const) {
+      const token = await tokenFrom('ha2', issuer);
+      expect([issuer, validator, await validation('ha2', validator, token)]).toEqual([
+        issuer,
+        validator,
+        '200',
+      ]);
     }
   }, 1_100_000);
 });

@@ -2,8 +2,9 @@
 # cluster, reached through HAProxy on the VIP when the file has one (the first galera member
 # otherwise), as the user `keystone` with the environment's galera_password; `keystone-manage
 # bootstrap` makes the admin user (keystone_admin_user, keystone_admin_password,
-# keystone_admin_tenant) and the identity endpoint on the VIP. The passwords come from Hiera
-# (dockstack::secrets), never from site.pp. A changed file reloads Keystone once it runs (the
+# keystone_admin_tenant) and the identity endpoint on the VIP; the fernet and credential keys
+# are derived from keystone_admin_token, the same on every openstack container. The passwords
+# and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads Keystone once it runs (the
 # first run comes before it starts).
 class mymod::os (
   Hash $common = $dockstack_common,
@@ -32,6 +33,7 @@ class mymod::os (
   $rabbit = join($members.get('openstack', []), ',')
   $db_password = String($secrets.get('galera_password', ''))
   $admin_password = String($secrets.get('keystone_admin_password', ''))
+  $admin_token = String($secrets.get('keystone_admin_token', ''))
 
   file { '/etc/dockstack-openstack.conf':
     ensure  => file,
@@ -62,6 +64,18 @@ class mymod::os (
         PUBLIC_URL=http://${api_host}:5000/v3/
         | BOOT
       ),
+      notify    => Exec['reload keystone'],
+    }
+  }
+
+  # Every openstack container derives the same fernet and credential keys from this secret, so
+  # each accepts the tokens the others issue; a new token invalidates the tokens issued before.
+  if $admin_token != '' {
+    file { '/etc/dockstack/keystone/key-seed':
+      ensure    => file,
+      mode      => '0600',
+      show_diff => false,
+      content   => Sensitive("${admin_token}\n"),
       notify    => Exec['reload keystone'],
     }
   }
