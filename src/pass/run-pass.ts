@@ -17,7 +17,6 @@ import { attachExecutor } from '../network/ovs-executors.js';
 import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
 import { serveDns, servesDnsmasq, type DnsMemory, type ServedDns } from '../network/serve-dns.js';
-import { PUPPET_MODULES_DIR, readModuleFiles } from '../render/puppet-modules.js';
 import {
   besideEnv,
   recordPath,
@@ -59,11 +58,6 @@ export interface PassDeps {
   dns?: DnsMemory;
   /** What the puppet servers were given by earlier passes; a pass of its own unless shared. */
   code?: CodeMemory;
-  /**
-   * The Puppet modules the puppet servers are given when the env repo has none of its own;
-   * dockstack's `puppet/modules` unless set.
-   */
-  puppetModules?: string;
   /** How long one kicked agent run may take; KICK_DEADLINE_MS unless given. */
   kickDeadlineMs?: number;
 }
@@ -143,9 +137,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       await reportStage(reporters, (r) => r.applying?.(revision), log);
     }
     const dnsMemory = deps.dns ?? new Map<string, string>();
+    // The env repo's own Puppet modules when it has them: the code served and what classes read.
+    const renderer = withModules(deps.renderer, snapshot.modules);
     // Rendered once, and only when something needs the files (a drift check mostly does not).
     let files: Record<string, string> | undefined;
-    const rendered = () => (files ??= deps.renderer.files(snapshot.file, env, addressed.specs));
+    const rendered = () => (files ??= renderer.files(snapshot.file, env, addressed.specs));
     const dnsData = () => ({
       hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
       dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
@@ -177,7 +173,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const puppetCodeNow = () =>
       (code ??= puppetCode(
         rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
-        snapshot.modules ?? readModuleFiles(deps.puppetModules ?? PUPPET_MODULES_DIR),
+        renderer.modules,
         secretValues(env),
       ));
     // Before a tier starts, the dns containers up by then answer every name of this commit and
@@ -230,8 +226,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       observed: own(after.observed),
       code: puppetCodeNow(),
       memory: codeMemory,
-      // What the classes read: of the modules the puppet servers serve.
-      renderer: withModules(deps.renderer, snapshot.modules),
+      renderer,
       perHostLimit: deps.apply?.perHostLimit ?? 8,
       kickDeadlineMs: deps.kickDeadlineMs ?? KICK_DEADLINE_MS,
       clock,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { classInputsOf, inputsOf, loadClassInputs, readClassInputs } from './class-inputs.js';
+import { classInputsOf, inputsOf, readClassInputs } from './class-inputs.js';
+import { PUPPET_MODULES_DIR, readModuleFiles } from './puppet-modules.js';
 
 const sets = (inputs: ReturnType<typeof readClassInputs>) => ({
   members: inputs.members === 'all' ? 'all' : [...inputs.members].sort(),
@@ -62,7 +63,7 @@ describe('what a Puppet class reads of the manifest data', () => {
   });
 
   it('reads the shipped modules, and takes a class it does not know as reading everything', () => {
-    const inputs = loadClassInputs();
+    const inputs = classInputsOf(readModuleFiles(PUPPET_MODULES_DIR));
     const read = (name: string) => sets(inputsOf(inputs, name));
     expect(read('::mymod::gal')).toEqual({
       members: ['galera'],

@@ -1,5 +1,5 @@
 import { SECRETS_KEY } from '../environment/secret-values.js';
-import { PUPPET_MODULES_DIR, readModuleFiles, type ModuleFiles } from './puppet-modules.js';
+import type { ModuleFiles } from './puppet-modules.js';
 
 /**
  * What one Puppet class reads of the data site.pp defines: the member lists of some services
@@ -90,14 +90,6 @@ function reads(code: string, hash: string): ReadonlySet<string> | 'all' {
     }
   }
   return all ? 'all' : keys;
-}
-
-/**
- * What every class of the modules in `modulesDir` reads (see classInputsOf). Nothing when the
- * folder is absent.
- */
-export function loadClassInputs(modulesDir: string = PUPPET_MODULES_DIR): ClassInputsMap {
-  return classInputsOf(readModuleFiles(modulesDir));
 }
 
 /** A class's manifest among module files: `MODULE/manifests/PATH.pp`. */

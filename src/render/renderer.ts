@@ -5,10 +5,10 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import type { Environment } from '../environment/schema.js';
 import { besideEnv } from './beside-env.js';
-import { classInputsOf, loadClassInputs, type ClassInputsMap } from './class-inputs.js';
+import { classInputsOf, type ClassInputsMap } from './class-inputs.js';
 import { parseClassMap, type ClassMap } from './class-map.js';
 import { dnsmasqEntries } from './dnsmasq-entries.js';
-import type { ModuleFiles } from './puppet-modules.js';
+import { PUPPET_MODULES_DIR, readModuleFiles, type ModuleFiles } from './puppet-modules.js';
 import { renderAddnHosts, renderDhcpHosts } from './render-dnsmasq.js';
 import { compileSitePp, type SitePpTemplate } from './render-site-pp.js';
 import { sitePpView } from './site-pp-view.js';
@@ -32,7 +32,9 @@ export { besideEnv };
 export interface Renderer {
   /** The Puppet classes of each service (templates/classes.yaml). */
   readonly classes: ClassMap;
-  /** What each class reads of the manifest's data (puppet/modules); one not in it, everything. */
+  /** The Puppet modules the puppet servers are given (dockstack's `puppet/modules` unless set). */
+  readonly modules: ModuleFiles;
+  /** What each class of `modules` reads of the manifest's data; one not in it, everything. */
   readonly inputs: ClassInputsMap;
   /** manifests/site.pp for the environment. */
   sitePp(env: Environment): string;
@@ -52,8 +54,8 @@ export interface RendererSources {
   /** The text of the site.pp template. */
   sitePp: string;
   classes: ClassMap;
-  /** What each class reads (see class-inputs.ts); every class reads everything without it. */
-  inputs?: ClassInputsMap;
+  /** The Puppet modules; without them, every class reads everything (see class-inputs.ts). */
+  modules?: ModuleFiles;
 }
 
 /** A renderer from template sources already read: compiles once, reads nothing. */
@@ -63,7 +65,8 @@ export function createRenderer(sources: RendererSources): Renderer {
   const sitePp = (env: Environment) => template(sitePpView(env, classes));
   return {
     classes,
-    inputs: sources.inputs ?? new Map(),
+    modules: sources.modules ?? new Map(),
+    inputs: classInputsOf(sources.modules ?? new Map()),
     sitePp,
     files(envPath, env, specs = containerSpecs(env)) {
       const at = (path: string) => besideEnv(envPath, path);
@@ -104,7 +107,7 @@ export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
   return createRenderer({
     sitePp: read('site.pp.hbs'),
     classes,
-    inputs: loadClassInputs(options.modulesDir),
+    modules: readModuleFiles(options.modulesDir ?? PUPPET_MODULES_DIR),
   });
 }
 
@@ -113,5 +116,7 @@ export function loadRenderer(options: LoadRendererOptions = {}): Renderer {
  * (they are what the puppet servers serve then); `renderer` itself otherwise.
  */
 export function withModules(renderer: Renderer, modules: ModuleFiles | undefined): Renderer {
-  return modules === undefined ? renderer : { ...renderer, inputs: classInputsOf(modules) };
+  return modules === undefined
+    ? renderer
+    : { ...renderer, modules, inputs: classInputsOf(modules) };
 }
