@@ -57,8 +57,9 @@ export function servesPuppet(container: ObservedContainer): boolean {
 
 /**
  * The code for the puppet servers: the rendered `site.pp`, the files of `modules` (as
- * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`), all readable inside the server's container (the server runs as
- * the user `puppet`; the upload makes root the owner). The secrets reach no commit and no log.
+ * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`), all
+ * readable inside the server's container (the server runs as the user `puppet`; the upload makes
+ * root the owner). The secrets reach no commit and no log.
  */
 export function puppetCode(
   sitePp: string,

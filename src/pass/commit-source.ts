@@ -1,5 +1,5 @@
-import { ENV_REPO_MODULES } from '../render/puppet-modules.js';
-import { besideEnv, recordPath } from '../render/renderer.js';
+import { envRepoModules } from '../render/puppet-modules.js';
+import { recordPath } from '../render/renderer.js';
 import type { PassRepo } from './pass-repo.js';
 import type { Source } from './source.js';
 
@@ -12,7 +12,7 @@ export function commitSource(
   return {
     read: async () => {
       const record = await repo.readFile(commit, recordPath(envPath));
-      const modules = await repo.readFolder(commit, besideEnv(envPath, ENV_REPO_MODULES));
+      const modules = await repo.readFolder(commit, envRepoModules(envPath));
       return {
         file: envPath,
         bytes: await repo.readFile(commit, envPath),

@@ -1,6 +1,6 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
-import { ENV_REPO_MODULES } from '../render/puppet-modules.js';
-import { besideEnv, recordPath } from '../render/renderer.js';
+import { envRepoModules } from '../render/puppet-modules.js';
+import { recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { PassRepo } from './pass-repo.js';
 import type { LastConfigured, Source, SourceCommit } from './source.js';
@@ -45,7 +45,7 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       const before = first === undefined ? undefined : await textAt(first);
       const record = await repo.readFile(head, recordPath(envPath));
       const configured = await lastConfigured(repo, head, envPath);
-      const modules = await repo.readFolder(head, besideEnv(envPath, ENV_REPO_MODULES));
+      const modules = await repo.readFolder(head, envRepoModules(envPath));
       return {
         file: envPath,
         bytes: await textAt(head),

@@ -11,7 +11,12 @@ export const PUPPET_MODULES_DIR = fileURLToPath(new URL('../../puppet/modules/',
  * Where an env repo keeps Puppet modules of its own, beside the environment file (as
  * `manifests/site.pp` is): when it has this folder, its modules are served instead of dockstack's.
  */
-export const ENV_REPO_MODULES = 'puppet/modules';
+const ENV_REPO_MODULES = 'puppet/modules';
+
+/** Where the env repo's own modules are for the environment file at `envPath`. */
+export function envRepoModules(envPath: string): string {
+  return besideEnv(envPath, ENV_REPO_MODULES);
+}
 
 /**
  * Puppet modules as files: the path under the modules folder (`mymod/manifests/gal.pp`, always
@@ -45,6 +50,6 @@ export function readModuleFiles(dir: string): ModuleFiles {
  * (a working copy), or undefined when it has no such folder.
  */
 export function modulesBeside(envFile: string): ModuleFiles | undefined {
-  const dir = besideEnv(envFile, ENV_REPO_MODULES);
+  const dir = envRepoModules(envFile);
   return existsSync(dir) && statSync(dir).isDirectory() ? readModuleFiles(dir) : undefined;
 }
