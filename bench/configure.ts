@@ -34,7 +34,11 @@ import {
 } from '../test/configure/configure-testbed.js';
 import { startDaemon, waitFor } from '../test/daemon/daemon-process.js';
 import { createRemote, git } from '../test/git/git-fixture.js';
-import { assertNetworkImages, removeTestNetworks } from '../test/network/network-testbed.js';
+import {
+  assertNetworkImages,
+  removeTestNetworks,
+  removeTestVolumes,
+} from '../test/network/network-testbed.js';
 import { assertTestbed, ENGINES, rawClient } from '../test/testbed/docker-testbed.js';
 
 const NAME = `bench-kick-${String(process.pid)}`;
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
   const cleanUp = async () => {
     await removeTestContainers();
     await removeTestNetworks();
+    await removeTestVolumes();
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));

@@ -32,6 +32,7 @@ import { createRemote, git } from '../test/git/git-fixture.js';
 import {
   assertNetworkImages,
   removeTestNetworks,
+  removeTestVolumes,
   seedOverTwoEngines,
 } from '../test/network/network-testbed.js';
 import { assertTestbed, ENGINES, rawClient } from '../test/testbed/docker-testbed.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const cleanUp = async () => {
     await removeTestContainers();
     await removeTestNetworks();
+    await removeTestVolumes();
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));

@@ -36,6 +36,7 @@ import { createRemote } from '../test/git/git-fixture.js';
 import {
   assertNetworkImages,
   removeTestNetworks,
+  removeTestVolumes,
   removeTestSwitches,
   seedOverTwoEngines,
 } from '../test/network/network-testbed.js';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const cleanUp = async (switches: boolean) => {
     await removeTestContainers();
     await removeTestNetworks();
+    await removeTestVolumes();
     if (switches) await removeTestSwitches();
   };
   process.once('SIGINT', () => {

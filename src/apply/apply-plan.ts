@@ -1,4 +1,4 @@
-import type { DockerHost } from '../hosts/docker-host.js';
+import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
 import { HostError } from '../hosts/host-error.js';
 import {
   CONTAINER_PHASES,
@@ -17,6 +17,7 @@ import type {
   ExecutorContext,
   Executors,
   HostExecutor,
+  StartGuard,
   StepExecutor,
 } from './executor.js';
 import { Limiter } from './limiter.js';
@@ -38,6 +39,8 @@ export interface ApplyOptions {
    * the puppet servers their code there, before the agents of the next tier first run).
    */
   beforeTier?: (tier: PlanTier) => Promise<void>;
+  /** Work due before a container starts (see StartGuard). */
+  startGuard?: StartGuard;
 }
 
 /** The order host steps run in: every network (or switch) before any tunnel that joins it. */
@@ -84,7 +87,7 @@ type Settled = { ok: true } | { ok: false; error: unknown };
 class Engine {
   private readonly createLimiters = new Map<string, Limiter>();
   private readonly runLimiters = new Map<string, Limiter>();
-  private readonly images = new Map<string, Promise<void>>();
+  private readonly images = new Map<string, Promise<ImageFacts>>();
   /** Create phases started ahead of their tier, by step. */
   private readonly ahead = new Map<Step, Promise<Settled>>();
   private readonly runs = new Map<string, ContainerRun>();
@@ -102,6 +105,7 @@ class Engine {
       ensureImage: (host, image) => this.ensureImage(host, image),
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
       pollMs: options.pollMs ?? 200,
+      ...(options.startGuard === undefined ? {} : { startGuard: options.startGuard }),
     };
   }
 
@@ -237,14 +241,24 @@ class Engine {
   }
 
   /** Pulls the image when the host lacks it, once per host and image. */
-  private ensureImage(hostName: string, image: string): Promise<void> {
+  private ensureImage(hostName: string, image: string): Promise<ImageFacts> {
     const key = `${hostName}\u0000${image}`;
     let pending = this.images.get(key);
     if (pending === undefined) {
       const host = this.host(hostName);
       pending = (async () => {
-        if (await host.hasImage(image)) return;
+        const present = await host.inspectImage(image);
+        if (present !== undefined) return present;
         await host.pullImage(image);
+        const pulled = await host.inspectImage(image);
+        if (pulled === undefined) {
+          throw new HostError(
+            hostName,
+            'image-unavailable',
+            `${image} is not on ${hostName} after its pull`,
+          );
+        }
+        return pulled;
       })();
       this.images.set(key, pending);
     }

@@ -1,5 +1,7 @@
+import { withDataFolders } from '../environment/container-mounts.js';
+import type { ContainerSpec } from '../environment/container-spec.js';
 import { HostError } from '../hosts/host-error.js';
-import { labelsFor } from '../plan/labels.js';
+import { labelsFor, volumeLabelsFor } from '../plan/labels.js';
 import type {
   ConflictStep,
   CreateStep,
@@ -36,20 +38,34 @@ const ready = async (
 };
 
 const startIfAsked = async (
-  step: { host: string; start: boolean },
+  step: { host: string; start: boolean; spec: ContainerSpec },
   run: ContainerRun,
   context: ExecutorContext,
 ): Promise<void> => {
-  if (step.start) await context.host(step.host).startContainer(idOf(run, step.host));
+  if (step.start) await start(step.host, idOf(run, step.host), step.spec, context);
 };
+
+/** Starts the container, after what the start guard asks to be done first. */
+async function start(
+  hostName: string,
+  id: string,
+  spec: ContainerSpec,
+  context: ExecutorContext,
+): Promise<void> {
+  const host = context.host(hostName);
+  if (context.startGuard !== undefined) {
+    const image = await context.ensureImage(hostName, spec.image);
+    await context.startGuard.beforeStart(host, id, spec, image);
+  }
+  await host.startContainer(id);
+}
 
 export const containerExecutors: ContainerExecutors = {
   create: {
     ahead: true,
     phases: {
       create: async (step, run, context) => {
-        await context.ensureImage(step.host, step.spec.image);
-        run.id = await context.host(step.host).createContainer(step.spec, labelsFor(step.spec));
+        run.id = await createWithVolumes(step.host, step.spec, context);
       },
       start: startIfAsked,
       ready,
@@ -65,7 +81,7 @@ export const containerExecutors: ContainerExecutors = {
         await host.removeContainer(step.id);
       },
       create: async (step, run, context) => {
-        run.id = await context.host(step.host).createContainer(step.spec, labelsFor(step.spec));
+        run.id = await createWithVolumes(step.host, step.spec, context);
       },
       start: startIfAsked,
       ready,
@@ -75,7 +91,7 @@ export const containerExecutors: ContainerExecutors = {
     phases: {
       start: async (step, run, context) => {
         run.id = step.id;
-        await context.host(step.host).startContainer(step.id);
+        await start(step.host, step.id, step.spec, context);
       },
       ready,
     },
@@ -110,6 +126,32 @@ export const containerExecutors: ContainerExecutors = {
     },
   },
 };
+
+/**
+ * Creates the container with its volumes: those of the file, and one named volume for each data
+ * folder its image declares. The named volumes are made first (labelled as dockstack's, or kept
+ * as they are when they exist), so none is ever made by the engine without its labels.
+ */
+async function createWithVolumes(
+  hostName: string,
+  spec: ContainerSpec,
+  context: ExecutorContext,
+): Promise<string> {
+  const image = await context.ensureImage(hostName, spec.image);
+  const host = context.host(hostName);
+  const mounts = withDataFolders(
+    spec.volumes ?? [],
+    image.dataFolders,
+    spec.environment,
+    spec.name,
+  );
+  for (const mount of mounts) {
+    if (mount.type === 'volume')
+      await host.ensureVolume(mount.name, volumeLabelsFor(spec, mount.target));
+  }
+  const volumes = mounts.length === 0 ? {} : { volumes: mounts };
+  return host.createContainer({ ...spec, ...volumes }, labelsFor(spec));
+}
 
 function idOf(run: ContainerRun, host: string): string {
   if (run.id === undefined) {

@@ -1,17 +1,31 @@
-import type { DockerHost } from '../hosts/docker-host.js';
+import type { ContainerSpec } from '../environment/container-spec.js';
+import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
 import type { ContainerPhase, HostAction, HostStep, Step, StepAction } from '../plan/plan.js';
 import type { Clock } from '../util/clock.js';
+
+/**
+ * Work due before a container starts (created by the plan, or found stopped), that the apply
+ * engine leaves to a part that knows it: an agent that lost its certificate is forgotten by its
+ * certificate authority first (configure/agent-identity.ts).
+ */
+export interface StartGuard {
+  beforeStart(host: DockerHost, id: string, spec: ContainerSpec, image: ImageFacts): Promise<void>;
+}
 
 /** What every executor may use while it works. */
 export interface ExecutorContext {
   /** The connection to a host named in the plan; throws a HostError when there is none. */
   host(name: string): DockerHost;
   clock: Clock;
-  /** Makes the image available on the host (pulled when missing), once per host and image. */
-  ensureImage(host: string, image: string): Promise<void>;
+  /**
+   * Makes the image available on the host (pulled when missing), once per host and image; what
+   * the image declares.
+   */
+  ensureImage(host: string, image: string): Promise<ImageFacts>;
   /** How long a started container may take to run, and to be healthy where it has a check. */
   readyTimeoutMs: number;
   pollMs: number;
+  startGuard?: StartGuard;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { checkNetwork } from './check-network.js';
 import { checkPublicParameters } from './check-public-parameters.js';
+import { checkVolumes } from './check-volumes.js';
 import { broadcastOf, inSubnet, networkOf, parseIpv4, parseIpv4Cidr } from './ipv4.js';
 import { DNS_NAME, IPV4, RFC1123_LABEL } from './patterns.js';
 import type { Container, Environment } from './schema.js';
@@ -47,6 +48,7 @@ export function checkSemantics(env: Environment): SemanticIssue[] {
     ...checkImages(containers),
     ...checkPublicParameters(env),
     ...checkNetwork(env),
+    ...checkVolumes(env),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { containerMounts, type Mount } from './container-mounts.js';
 import type { ContainerState, Environment } from './schema.js';
 import { compareText } from '../util/compare-text.js';
 import { tierRanks } from './tier-order.js';
@@ -35,6 +36,11 @@ export interface ContainerSpec {
   env?: Record<string, string>;
   /** Capabilities beyond Docker's default set (NET_ADMIN for DHCP, say). */
   capAdd?: string[];
+  /**
+   * What the file's `volumes:` mount (the service's, then the container's). The named volumes of
+   * the data folders its image declares come on top when it is created (see withDataFolders).
+   */
+  volumes?: Mount[];
   state: ContainerState;
 }
 
@@ -114,6 +120,8 @@ export function containerSpecs(env: Environment): ContainerSpec[] {
       if (c.ipaddress !== undefined) spec.ipaddress = c.ipaddress;
       if (c.gateway !== undefined) spec.gateway = c.gateway;
       if (c.macAddress !== undefined) spec.macAddress = c.macAddress;
+      const entries = [...(env.volumes?.[service] ?? []), ...(c.volumes ?? [])];
+      if (entries.length > 0) spec.volumes = containerMounts(entries, spec.environment, name);
       specs.push(spec);
     }
   }

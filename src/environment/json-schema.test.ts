@@ -36,6 +36,7 @@ describe('environmentJsonSchema', () => {
       'external',
       'registry',
       'network',
+      'volumes',
     ]);
     expect(schema.required).toEqual(['common', 'services']);
   });

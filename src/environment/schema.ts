@@ -18,6 +18,7 @@ import {
   RFC1123_LABEL,
   REGISTRY,
 } from './patterns.js';
+import { VolumeEntry } from './volume-entry.js';
 
 const label = (what: string) =>
   z
@@ -101,6 +102,12 @@ export const Container = z
       .regex(DOCKER_DIGEST, 'expected an image digest such as sha256:<64 hex digits>')
       .optional()
       .describe('image digest, pinning the exact image'),
+    volumes: z
+      .array(VolumeEntry)
+      .optional()
+      .describe(
+        "what the container mounts, beside the named volumes dockstack gives the data folders its image declares; an entry here for the same path replaces the service's",
+      ),
   })
   .describe('one container of a service');
 
@@ -216,6 +223,12 @@ export const Environment = z
       .optional()
       .describe('registry that images are pulled from when a host lacks them'),
     network: NetworkSettings.optional(),
+    volumes: z
+      .record(ServiceName, z.array(VolumeEntry))
+      .optional()
+      .describe(
+        'what every container of a service mounts, by service (a named volume per container, or a folder of its host)',
+      ),
   })
   .describe('a dockstack environment: which containers run on which Docker hosts');
 

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { Mount } from '../environment/container-mounts.js';
 
 /**
  * The engine's create request for `spec`. On the environment's network the container joins at
@@ -32,6 +33,9 @@ export function createOptions(
       ...(spec.capAdd === undefined ? {} : { CapAdd: [...spec.capAdd] }),
       RestartPolicy: { Name: 'unless-stopped' },
       NetworkMode: network,
+      ...(spec.volumes === undefined || spec.volumes.length === 0
+        ? {}
+        : { Mounts: spec.volumes.map(mountOf) }),
     },
   };
   if (spec.env !== undefined) {
@@ -44,4 +48,12 @@ export function createOptions(
     options.NetworkingConfig = { EndpointsConfig: { [network]: endpoint } };
   }
   return options;
+}
+
+/** The engine's mount for one of the spec's mounts. */
+function mountOf(mount: Mount): Dockerode.MountSettings {
+  const readOnly = mount.readOnly === true ? { ReadOnly: true } : {};
+  return mount.type === 'volume'
+    ? { Type: 'volume', Source: mount.name, Target: mount.target, ...readOnly }
+    : { Type: 'bind', Source: mount.source, Target: mount.target, ...readOnly };
 }

@@ -1,10 +1,21 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
-import type { ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer, ObservedVolume } from '../plan/observed.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import type { ExecOptions, ExecResult } from './exec-result.js';
 import type { HelperSpec } from './helper-spec.js';
 import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
 import type { UploadFile } from './tar-archive.js';
+
+/** What dockstack reads of an image on a host. */
+export interface ImageFacts {
+  /**
+   * The folders whose content must outlive a container (its `org.dockstack.data` label and its
+   * `VOLUME`s): each gets a named volume of the container's.
+   */
+  dataFolders: string[];
+  /** Its labels: the contracts it follows (images/README.md). */
+  labels: Record<string, string>;
+}
 
 /** The run state of one container, as the engine reports it. */
 export interface ContainerStatus {
@@ -23,7 +34,8 @@ export interface DockerHost {
   readonly name: string;
   /** Every container on the host, running or not, with its networks, in one list call. */
   listContainers(): Promise<ObservedContainer[]>;
-  hasImage(reference: string): Promise<boolean>;
+  /** What dockstack reads of the image; undefined when the host does not have it. */
+  inspectImage(reference: string): Promise<ImageFacts | undefined>;
   pullImage(reference: string): Promise<void>;
   /** Creates (does not start) the container for `spec` under the Docker name `spec.name`; returns its id. */
   createContainer(spec: ContainerSpec, labels: Record<string, string>): Promise<string>;
@@ -67,6 +79,18 @@ export interface DockerHost {
   ): Promise<void>;
   /** Takes container `containerId` off `network`; one not on it counts as done. */
   disconnectNetwork(network: string, containerId: string): Promise<void>;
+
+  /** The volumes labelled as dockstack's. */
+  listVolumes(): Promise<ObservedVolume[]>;
+  /**
+   * Makes the volume `name` with `labels` unless it exists; true when made now. A volume of that
+   * name that is not dockstack's for the same container is a conflict, never used.
+   */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Removes a volume; an absent one counts as removed, one in use is a conflict. */
+  removeVolume(name: string): Promise<void>;
+  /** True when `path` exists in container `id` (created or running). */
+  pathExists(id: string, path: string): Promise<boolean>;
 
   /** Releases connections; the host is not used afterwards. */
   close(): void;

@@ -1,16 +1,17 @@
 import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
-import type { Health, ObservedContainer } from '../plan/observed.js';
+import type { Health, ObservedContainer, ObservedVolume } from '../plan/observed.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
 import { dialEngine } from './dial-engine.js';
-import type { ContainerStatus, DockerHost } from './docker-host.js';
+import type { ContainerStatus, DockerHost, ImageFacts } from './docker-host.js';
 import { EngineCaller } from './engine-caller.js';
 import { execInContainer } from './exec-in-container.js';
 import type { ExecOptions, ExecResult } from './exec-result.js';
 import { followEvents } from './follow-events.js';
 import { followPull, PullStreamError } from './follow-pull.js';
+import { imageDataFolders, type ImageAnswer } from './image-data-folders.js';
 import type { HelperSpec } from './helper-spec.js';
 import type { Endpoint } from './host-endpoint.js';
 import { HostError } from './host-error.js';
@@ -20,6 +21,7 @@ import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-
 import { runHelperContainer, startHelperContainer, type PrivilegeMemory } from './run-helper.js';
 import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
 import { statusCodeOf } from './to-host-error.js';
+import { VolumeCalls } from './volume-calls.js';
 
 export type { HostRequest, HostRequestMethod } from './host-request.js';
 
@@ -58,6 +60,7 @@ export function createDockerodeHost(
 class DockerodeHost implements DockerHost {
   private readonly caller: EngineCaller;
   private readonly networks: NetworkCalls;
+  private readonly volumes: VolumeCalls;
   private readonly stopTimeoutSeconds: number;
   private readonly networkMode: string;
   private readonly helperPrivileges: PrivilegeMemory = {};
@@ -77,6 +80,7 @@ class DockerodeHost implements DockerHost {
       onRequest: options.onRequest,
     });
     this.networks = new NetworkCalls(this.caller);
+    this.volumes = new VolumeCalls(name, this.caller);
   }
 
   async listContainers(): Promise<ObservedContainer[]> {
@@ -87,9 +91,9 @@ class DockerodeHost implements DockerHost {
     return found.map((c) => observedContainer(this.name, c));
   }
 
-  async hasImage(reference: string): Promise<boolean> {
+  async inspectImage(reference: string): Promise<ImageFacts | undefined> {
     try {
-      await this.caller.call(
+      const answer = (await this.caller.call(
         { method: 'image', action: `inspect image ${reference}` },
         (docker, abortSignal) =>
           dialEngine(docker, {
@@ -98,10 +102,13 @@ class DockerodeHost implements DockerHost {
             abortSignal,
             statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
           }),
-      );
-      return true;
+      )) as ImageAnswer | null;
+      return {
+        dataFolders: imageDataFolders(this.name, reference, answer ?? {}),
+        labels: { ...(answer?.Config?.Labels ?? {}) },
+      };
     } catch (error) {
-      if (error instanceof HostError && error.kind === 'not-found') return false;
+      if (error instanceof HostError && error.kind === 'not-found') return undefined;
       throw error;
     }
   }
@@ -276,6 +283,37 @@ class DockerodeHost implements DockerHost {
 
   disconnectNetwork(network: string, containerId: string): Promise<void> {
     return this.networks.disconnect(network, containerId);
+  }
+
+  listVolumes(): Promise<ObservedVolume[]> {
+    return this.volumes.list();
+  }
+
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean> {
+    return this.volumes.ensure(name, labels);
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.volumes.remove(name);
+  }
+
+  async pathExists(id: string, path: string): Promise<boolean> {
+    try {
+      await this.caller.call(
+        { method: 'archive', action: `look for ${path} in container ${id}` },
+        (docker, abortSignal) =>
+          dialEngine(docker, {
+            path: `/containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`,
+            method: 'HEAD',
+            abortSignal,
+            statusCodes: { 200: true, 404: 'no such path', 500: 'server error' },
+          }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof HostError && error.kind === 'not-found') return false;
+      throw error;
+    }
   }
 
   close(): void {

@@ -17,6 +17,9 @@ export type HostRequestMethod =
   | 'events'
   | 'networks'
   | 'network'
+  | 'volumes'
+  | 'volume'
+  | 'archive'
   | 'version';
 
 /**
@@ -41,6 +44,7 @@ const WRITES: ReadonlySet<HostRequestMethod> = new Set([
   'signal',
   'helper',
   'network',
+  'volume',
 ]);
 
 /** True when a request of `method` may change the host. */

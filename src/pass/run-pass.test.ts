@@ -282,13 +282,28 @@ describe('a pass up to apply, on fake hosts', () => {
 });
 
 describe('a pass up to plan, on fake hosts', () => {
-  it('observes with one list call per host and changes nothing', async () => {
+  it('observes with one list call per host, asks what the creates mount, and changes nothing', async () => {
     const { hosts, options } = setup(['192.168.99.2']);
     const pass = await runPass({ goal: 'plan', source: source(seed()) }, options);
     expect(pass.stage).toBe('plan');
     if (pass.stage !== 'plan') return;
     expect(pass.planned.plan.tiers.flatMap((t) => t.steps)).toHaveLength(13);
-    expect(hosts.get('192.168.99.2')?.calls).toEqual(['list', 'networks']);
+    const calls = hosts.get('192.168.99.2')?.calls ?? [];
+    expect(calls.slice(0, 3)).toEqual(['list', 'networks', 'volumes']);
+    // The images to create containers of, each asked once for the data folders it declares.
+    expect(calls.slice(3)).toEqual([...new Set(calls.slice(3))]);
+    expect(calls.slice(3).every((c) => c.startsWith('image '))).toBe(true);
+    expect(hosts.get('192.168.99.2')?.writes()).toEqual([]);
+  });
+
+  it('asks for nothing beyond the list when nothing is to be created or removed', async () => {
+    const { hosts, options } = setup(['192.168.99.2']);
+    await runPass({ goal: 'apply', source: source(seed()) }, options);
+    const host = hosts.get('192.168.99.2');
+    host?.calls.splice(0);
+    const pass = await runPass({ goal: 'plan', source: source(seed()) }, options);
+    expect(pass.stage === 'plan' && pass.planned.plan.tiers).toEqual([]);
+    expect(host?.calls).toEqual(['list', 'networks']);
   });
 
   it('reports the containers of a host that did not answer and never plans them', async () => {

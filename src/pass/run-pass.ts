@@ -29,6 +29,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import { silentLog, type Log } from '../util/log.js';
 import { applyStage } from './apply-stage.js';
+import { agentIdentityGuard } from '../configure/agent-identity.js';
 import type { Configured } from '../configure/configured.js';
 import { configureStage, KICK_DEADLINE_MS } from './configure-stage.js';
 import { deltaStage } from './delta-stage.js';
@@ -36,6 +37,7 @@ import { LoadStage, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
 import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
+import { volumeStage } from './volume-stage.js';
 import type { Recorder } from './record-stage.js';
 import { reportStage, type PassReporter } from './report-stage.js';
 import { runningServices } from './running-services.js';
@@ -126,7 +128,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   try {
     const observation = await observeStage(hosts, clock, network(request.tunnels ?? true, true));
     const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
-    const planned = planStage(env, addressed, observation);
+    const planned = await volumeStage(planStage(env, addressed, observation), hosts, environment);
     if (request.goal === 'plan') {
       const result: PassResult = { stage: 'plan', ...base, env, planned };
       await reportStage(reporters, (r) => r.passed?.(result), log);
@@ -198,6 +200,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       hosts,
       clock,
       beforeTier,
+      startGuard: agentIdentityGuard(hosts),
     });
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)

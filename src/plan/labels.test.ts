@@ -22,6 +22,7 @@ describe('LABELS', () => {
       service: 'org.dockstack.service',
       container: 'org.dockstack.container',
       specHash: 'org.dockstack.spec-hash',
+      path: 'org.dockstack.path',
     });
   });
 });

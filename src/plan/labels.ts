@@ -12,6 +12,8 @@ export const LABELS = {
   container: 'org.dockstack.container',
   /** specHash() of the spec the container was created from. */
   specHash: 'org.dockstack.spec-hash',
+  /** On a volume: the path it is mounted at in its container. */
+  path: 'org.dockstack.path',
 } as const;
 
 /** The labels of the container created from `spec`. */
@@ -22,5 +24,20 @@ export function labelsFor(spec: ContainerSpec): Record<string, string> {
     [LABELS.service]: spec.service,
     [LABELS.container]: spec.name,
     [LABELS.specHash]: specHash(spec),
+  };
+}
+
+/**
+ * The labels of the volume dockstack makes for `spec` at `path`: whose it is (environment,
+ * service, container) and where it goes. A volume keeps them after its container is gone, so
+ * `dockstack volumes` can tell which ones no container of the file uses any more.
+ */
+export function volumeLabelsFor(spec: ContainerSpec, path: string): Record<string, string> {
+  return {
+    [LABELS.managed]: 'true',
+    [LABELS.environment]: spec.environment,
+    [LABELS.service]: spec.service,
+    [LABELS.container]: spec.name,
+    [LABELS.path]: path,
   };
 }

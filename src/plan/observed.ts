@@ -90,3 +90,10 @@ export function addressDrift(
     return `its MAC is ${joined.macAddress ?? 'none'}, not ${mac}`;
   return undefined;
 }
+
+/** A volume dockstack made, as found on a Docker host. */
+export interface ObservedVolume {
+  host: string;
+  name: string;
+  labels: Record<string, string>;
+}

@@ -1,6 +1,25 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
 
 /**
+ * What a created container will mount, as the plan says it: a named volume it finds (`kept`: the
+ * data of the container it replaces, or of one of its name before) or makes (`new`), or a folder of
+ * its host.
+ */
+export type PlannedMount =
+  | { type: 'volume'; name: string; target: string; state: 'kept' | 'new' }
+  | { type: 'bind'; source: string; target: string };
+
+/** The mounts of a created container, as far as the hosts tell before the apply. */
+export interface PlannedVolumes {
+  mounts: PlannedMount[];
+  /**
+   * True when the host does not have the image yet: the data folders it declares are known once
+   * it is pulled, and get named volumes then.
+   */
+  imageUnknown?: true;
+}
+
+/**
  * What reconciling the hosts with the environment takes, as a plain value: printed by `dockstack
  * plan`, shown on pull requests as JSON or text, and executed step by step by the apply engine.
  */
@@ -70,6 +89,7 @@ export interface CreateStep {
   start: boolean;
   /** The host it is removed from in this plan's remove phase, when it moves. */
   movedFrom?: string;
+  volumes?: PlannedVolumes;
   reason: string;
 }
 
@@ -82,6 +102,7 @@ export interface RecreateStep {
   spec: ContainerSpec;
   id: string;
   start: boolean;
+  volumes?: PlannedVolumes;
   reason: string;
 }
 
@@ -119,6 +140,8 @@ export interface RemoveStep {
   dockerName?: string;
   /** The host it is created on in this plan's deploy phase, when it moves. */
   movedTo?: string;
+  /** The named volumes of the container, left on the host (`dockstack volumes prune` removes them). */
+  keeps?: string[];
   reason: string;
 }
 

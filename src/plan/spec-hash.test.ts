@@ -108,6 +108,7 @@ describe('RECREATE_FIELDS', () => {
       'wiring',
       'env',
       'capAdd',
+      'volumes',
     ]);
   });
 });

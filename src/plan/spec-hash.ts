@@ -27,6 +27,7 @@ const FIELD_EFFECT = {
   wiring: 'recreate',
   env: 'recreate',
   capAdd: 'recreate',
+  volumes: 'recreate',
   state: 'state',
 } as const satisfies Record<
   keyof ContainerSpec,

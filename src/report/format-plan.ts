@@ -77,6 +77,8 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
           const isNew = options.fresh?.has(step.name) === true;
           const details = [step.name.padEnd(width), ...detailsOf(step, isNew)].join('  ');
           lines.push(`    ${symbol} ${details}  # ${step.reason}`);
+          const volumes = volumeLine(step);
+          if (volumes !== undefined) lines.push(`${' '.repeat(8 + width)}${volumes}`);
         }
       }
       lines.push('');
@@ -138,6 +140,28 @@ function detailsOf(step: Step, isNew: boolean): string[] {
     case 'configure':
       return ['configure'];
   }
+}
+
+/**
+ * What a step does to volumes, on a line of its own: `volumes: NAME at PATH (kept), ...` for a
+ * created container, `keeps volumes: NAME, ...` for a removed one.
+ */
+export function volumeLine(step: Step): string | undefined {
+  if (step.action === 'remove') {
+    return step.keeps === undefined ? undefined : `keeps volumes: ${step.keeps.join(', ')}`;
+  }
+  if ((step.action !== 'create' && step.action !== 'recreate') || step.volumes === undefined) {
+    return undefined;
+  }
+  const mounts = step.volumes.mounts.map((m) =>
+    m.type === 'bind'
+      ? `host folder ${m.source} at ${m.target}`
+      : `${m.name} at ${m.target} (${m.state})`,
+  );
+  if (step.volumes.imageUnknown === true) {
+    mounts.push('and a volume for each data folder of its image, once pulled');
+  }
+  return `volumes: ${mounts.join(', ')}`;
 }
 
 function addressesOf(spec: ContainerSpec, isNew: boolean): string[] {

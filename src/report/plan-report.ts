@@ -1,4 +1,5 @@
 import { groupRefreshed, type RefreshLine } from './format-refreshed.js';
+import { volumeLine } from './format-plan.js';
 import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { formatProblem, type Problem } from '../environment/problem.js';
@@ -116,6 +117,20 @@ export function planReport(input: PlanReportInput): Report {
       );
     }
     lines.push('');
+  }
+  const volumes = steps.flatMap((step) => {
+    const line = volumeLine(step);
+    return line === undefined
+      ? []
+      : [`- ${mdCode(step.name)} on ${mdText(step.host)}: ${mdText(line)}`];
+  });
+  if (volumes.length > 0) {
+    lines.push(
+      '**Volumes**: data a merge never deletes (`dockstack volumes prune` removes those of containers gone from the file):',
+      '',
+      ...volumes,
+      '',
+    );
   }
   if (input.refreshed.length > 0) {
     lines.push(

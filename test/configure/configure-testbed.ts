@@ -7,6 +7,7 @@ import {
   assertNetworkImages,
   REAL_DNS_TAG,
   removeTestNetworks,
+  removeTestVolumes,
   seedOverTwoEngines,
 } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
@@ -43,6 +44,7 @@ export async function readyForRealImages(): Promise<void> {
   await assertAppImages();
   await removeTestContainers();
   await removeTestNetworks();
+  await removeTestVolumes();
 }
 
 /** Where each container of a service runs: short name (without `PREFIX-`) to engine. */

@@ -4,7 +4,7 @@ import { PREFIX, removeTestContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { openPullRequest, startGitHubStack, type GitHubStack } from '../daemon/github-stack.js';
 import { git } from '../git/git-fixture.js';
-import { removeTestNetworks } from '../network/network-testbed.js';
+import { removeTestNetworks, removeTestVolumes } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   readyForRealImages,
@@ -45,6 +45,7 @@ describe('a pull request that adds gal2 to a Galera cluster', () => {
       } finally {
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
       }
     },
   });

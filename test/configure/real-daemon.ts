@@ -1,7 +1,7 @@
 import { removeTestContainers } from '../apply/apply-env.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
-import { removeTestNetworks } from '../network/network-testbed.js';
+import { removeTestNetworks, removeTestVolumes } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { readyForRealImages } from './configure-testbed.js';
 
@@ -77,6 +77,7 @@ export function useRealDaemon(
         await daemon?.stop();
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
       } finally {
         root.remove();
       }

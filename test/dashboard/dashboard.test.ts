@@ -13,6 +13,7 @@ import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixtu
 import {
   assertNetworkImages,
   removeTestNetworks,
+  removeTestVolumes,
   seedOverTwoEngines,
 } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
@@ -90,6 +91,7 @@ describe('the dashboard in Chromium', () => {
       await assertNetworkImages();
       await removeTestContainers();
       await removeTestNetworks();
+      await removeTestVolumes();
       await relay.up();
       const env = parse(seedOverTwoEngines(NAME, PREFIX)) as {
         hosts: Record<string, Record<string, string>>;
@@ -119,6 +121,7 @@ describe('the dashboard in Chromium', () => {
         await relay.down();
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
       } finally {
         root.remove();
       }

@@ -1,6 +1,6 @@
 import type { ContainerSpec } from '../../src/environment/container-spec.js';
 import type { ContainerEvent, EventsOptions } from '../../src/hosts/container-event.js';
-import type { ContainerStatus, DockerHost } from '../../src/hosts/docker-host.js';
+import type { ContainerStatus, DockerHost, ImageFacts } from '../../src/hosts/docker-host.js';
 import type { ExecOptions, ExecResult } from '../../src/hosts/exec-result.js';
 import type { HelperSpec } from '../../src/hosts/helper-spec.js';
 import { HostError } from '../../src/hosts/host-error.js';
@@ -10,7 +10,7 @@ import type {
   ObservedNetwork,
 } from '../../src/hosts/network-spec.js';
 import { containerFolder, tarArchive, type UploadFile } from '../../src/hosts/tar-archive.js';
-import type { ObservedContainer } from '../../src/plan/observed.js';
+import type { ObservedContainer, ObservedVolume } from '../../src/plan/observed.js';
 
 export interface FakeContainer {
   id: string;
@@ -27,6 +27,8 @@ export interface FakeContainer {
   files?: Map<string, UploadFile['content']>;
   /** Signals sent to it, in order. */
   signals?: string[];
+  /** What it mounts, as created. */
+  mounts?: ContainerSpec['volumes'];
 }
 
 /** Answers a command run in a container; by default every command succeeds without output. */
@@ -62,6 +64,12 @@ export class FakeDockerHost implements DockerHost {
   readonly healthOf = new Map<string, ContainerStatus['health'][]>();
   /** Networks by id. */
   readonly networks = new Map<string, ObservedNetwork>();
+  /** The data folders an image declares, by image (none unless set). */
+  readonly dataFolders = new Map<string, string[]>();
+  /** The labels of an image, by image (none unless set). */
+  readonly imageLabels = new Map<string, Record<string, string>>();
+  /** Volumes by name. */
+  readonly volumes = new Map<string, ObservedVolume>();
   /** Every helper run, in order. */
   readonly helpers: HelperSpec[] = [];
   execHandler: ExecHandler = () => SUCCESS;
@@ -104,9 +112,53 @@ export class FakeDockerHost implements DockerHost {
     );
   }
 
-  hasImage(reference: string): Promise<boolean> {
+  inspectImage(reference: string): Promise<ImageFacts | undefined> {
     this.call(`image ${reference}`);
-    return Promise.resolve(this.images.has(reference));
+    if (!this.images.has(reference)) return Promise.resolve(undefined);
+    return Promise.resolve({
+      dataFolders: [...(this.dataFolders.get(reference) ?? [])],
+      labels: { ...(this.imageLabels.get(reference) ?? {}) },
+    });
+  }
+
+  listVolumes(): Promise<ObservedVolume[]> {
+    this.call('volumes');
+    return Promise.resolve(
+      [...this.volumes.values()].map((v) => ({ ...v, labels: { ...v.labels } })),
+    );
+  }
+
+  ensureVolume(name: string, labels: Record<string, string>): Promise<boolean> {
+    this.call(`volume ${name}`);
+    const found = this.volumes.get(name);
+    if (found === undefined) {
+      this.volumes.set(name, { host: this.name, name, labels: { ...labels } });
+      return Promise.resolve(true);
+    }
+    const ours = ['org.dockstack.managed', 'org.dockstack.environment', 'org.dockstack.container'];
+    if (ours.some((key) => found.labels[key] !== labels[key])) {
+      return Promise.reject(new HostError(this.name, 'conflict', `volume ${name} is not ours`));
+    }
+    return Promise.resolve(false);
+  }
+
+  removeVolume(name: string): Promise<void> {
+    this.call(`remove volume ${name}`);
+    const using = [...this.containers.values()].some((c) =>
+      (c.mounts ?? []).some((m) => m.type === 'volume' && m.name === name),
+    );
+    if (using)
+      return Promise.reject(new HostError(this.name, 'conflict', `volume ${name} is in use`));
+    this.volumes.delete(name);
+    return Promise.resolve();
+  }
+
+  pathExists(id: string, path: string): Promise<boolean> {
+    this.call(`look ${id} ${path}`);
+    const files = this.containers.get(id)?.files;
+    return Promise.resolve(
+      [...(files?.keys() ?? [])].some((f) => f === path || f.startsWith(`${path}/`)),
+    );
   }
 
   pullImage(reference: string): Promise<void> {
@@ -155,7 +207,17 @@ export class FakeDockerHost implements DockerHost {
       labels,
       ...(health ? { health: [...health] } : {}),
       ...(spec.network === undefined ? {} : { networks: new Map([[spec.network, joined]]) }),
+      ...(spec.volumes === undefined ? {} : { mounts: spec.volumes }),
     };
+    const missing = (spec.volumes ?? []).find(
+      (m) => m.type === 'volume' && !this.volumes.has(m.name),
+    );
+    if (missing !== undefined) {
+      // The engine would make an unlabelled volume: dockstack makes its own first.
+      return Promise.reject(
+        new Error(`create ${spec.name}: volume ${missing.target} was not made first`),
+      );
+    }
     this.containers.set(id, container);
     this.emit(container, 'create');
     return Promise.resolve(id);
@@ -402,7 +464,7 @@ export class FakeDockerHost implements DockerHost {
   }
 
   writes(): string[] {
-    return this.calls.filter((c) => !/^(list|image|status|networks|events)/.test(c));
+    return this.calls.filter((c) => !/^(list|image|status|networks|events|volumes|look) ?/.test(c));
   }
 
   private halt(container: FakeContainer, exitCode: number): void {

@@ -50,11 +50,11 @@ describe('pulling an image from a registry', () => {
 
   it('pulls to the end of the progress stream, after which the host has the image', async () => {
     const reference = `${registry.address}/${REPOSITORY}:v1`;
-    expect(await host.hasImage(reference)).toBe(false);
+    expect(await host.inspectImage(reference)).toBeUndefined();
 
     await host.pullImage(reference);
 
-    expect(await host.hasImage(reference)).toBe(true);
+    expect(await host.inspectImage(reference)).toBeDefined();
     expect(registry.requests).toContain(`/v2/${REPOSITORY}/manifests/v1`);
   });
 
@@ -64,7 +64,7 @@ describe('pulling an image from a registry', () => {
     expect(error.kind).toBe('image-unavailable');
     expect(error.message).toContain(`could not pull image ${reference}`);
     expect(error.message).toContain('unknown blob');
-    expect(await host.hasImage(reference)).toBe(false);
+    expect(await host.inspectImage(reference)).toBeUndefined();
   });
 
   it('fails as image-unavailable when the registry has no such image', async () => {

@@ -12,7 +12,7 @@ import { testSpec } from './test-spec.js';
 /** Every call of the interface, on a container and an image that need not exist. */
 const CALLS: Record<string, (host: DockerHost) => Promise<unknown>> = {
   listContainers: (h) => h.listContainers(),
-  hasImage: (h) => h.hasImage('dns:latest'),
+  inspectImage: (h) => h.inspectImage('dns:latest'),
   pullImage: (h) => h.pullImage('127.0.0.1:1/none:latest'),
   createContainer: (h) => h.createContainer(testSpec('dsh-unreachable'), {}),
   startContainer: (h) => h.startContainer('dsh-unreachable'),
@@ -30,6 +30,10 @@ const CALLS: Record<string, (host: DockerHost) => Promise<unknown>> = {
   removeNetwork: (h) => h.removeNetwork('dsh-net'),
   connectNetwork: (h) => h.connectNetwork('dsh-net', 'dsh-unreachable', { ipv4: '10.9.0.2' }),
   disconnectNetwork: (h) => h.disconnectNetwork('dsh-net', 'dsh-unreachable'),
+  listVolumes: (h) => h.listVolumes(),
+  ensureVolume: (h) => h.ensureVolume('dsh-volume', {}),
+  removeVolume: (h) => h.removeVolume('dsh-volume'),
+  pathExists: (h) => h.pathExists('dsh-unreachable', '/tmp'),
 };
 
 /** A TCP listener on loopback that accepts connections, reads what comes, and never answers. */
@@ -146,7 +150,7 @@ describe('a Docker host that cannot be reached', () => {
         host: '127.0.0.1',
         port: own.port,
       });
-      const pending = [timed(host.listContainers()), timed(host.hasImage('dns:latest'))];
+      const pending = [timed(host.listContainers()), timed(host.inspectImage('dns:latest'))];
       await expect.poll(() => own.sockets.size).toBe(2);
 
       host.close();
@@ -170,13 +174,16 @@ describe('the hosts beside one that cannot be reached', () => {
     try {
       const silent = open('silent', { kind: 'tcp', host: '127.0.0.1', port: hole.port });
       const local = open('local', LOCAL);
-      const hanging = Promise.allSettled([silent.listContainers(), silent.hasImage('dns:latest')]);
+      const hanging = Promise.allSettled([
+        silent.listContainers(),
+        silent.inspectImage('dns:latest'),
+      ]);
       await expect.poll(() => hole.sockets.size).toBe(2);
 
       const begin = Date.now();
       const listed = await local.listContainers();
       expect(Array.isArray(listed)).toBe(true);
-      expect(await local.hasImage('dns:latest')).toBe(true);
+      expect(await local.inspectImage('dns:latest')).toBeDefined();
       expect(Date.now() - begin).toBeLessThan(1000);
 
       silent.close();
@@ -193,7 +200,7 @@ describe('the hosts beside one that cannot be reached', () => {
     process.env.DOCKER_TLS_VERIFY = '1';
     try {
       const local = open('local', LOCAL);
-      expect(await local.hasImage('dns:latest')).toBe(true);
+      expect(await local.inspectImage('dns:latest')).toBeDefined();
     } finally {
       restore('DOCKER_HOST', saved.host);
       restore('DOCKER_TLS_VERIFY', saved.tls);

@@ -28,6 +28,7 @@ import {
   assertNetworkImages,
   REAL_DNS_TAG,
   removeTestNetworks,
+  removeTestVolumes,
   runOnHost,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -121,11 +122,13 @@ describe('every container keeps its address and its name, across two engines', (
       await assertNetworkImages();
       await removeTestContainers();
       await removeTestNetworks();
+      await removeTestVolumes();
     },
     teardown: async () => {
       try {
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
       } finally {
         dir.remove();
       }

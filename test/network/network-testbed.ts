@@ -118,6 +118,28 @@ export async function removeTestNetworks(): Promise<void> {
 }
 
 /**
+ * Removes the volumes dockstack made for the test and benchmark environments from both engines,
+ * this run's and what a crashed earlier run left (the caller removes their containers first).
+ * Volumes of other environments on the engines (a developer's own) are left alone.
+ */
+export async function removeTestVolumes(): Promise<void> {
+  for (const endpoint of Object.values(ENGINES)) {
+    const docker = rawClient(endpoint);
+    const { Volumes: volumes } = await docker.listVolumes({
+      filters: { label: [`${LABELS.managed}=true`] },
+    });
+    for (const volume of volumes) {
+      const labels = (volume.Labels as Record<string, string> | null) ?? {};
+      if (!TEST_ENVIRONMENTS.test(labels[LABELS.environment] ?? '')) continue;
+      await docker
+        .getVolume(volume.Name)
+        .remove()
+        .catch(() => undefined);
+    }
+  }
+}
+
+/**
  * Removes the Open vSwitch containers from both engines and what outlives them in the engines'
  * network namespaces: the bridges' own devices (`dso-*`), the tunnel devices (`dsw-*`) and the
  * host ends of container ports (`dsp*`). Only the tests use the ovs driver on the test bed.

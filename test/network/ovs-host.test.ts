@@ -30,6 +30,7 @@ import {
   findTestContainer,
   REAL_DNS_TAG,
   removeTestNetworks,
+  removeTestVolumes,
   removeTestSwitches,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -189,6 +190,7 @@ describe('the ovs driver on a host that runs its own Open vSwitch', () => {
       await assertNetworkImages();
       await removeTestContainers();
       await removeTestNetworks();
+      await removeTestVolumes();
       await removeTestSwitches();
       hostSwitch.start();
     },
@@ -196,6 +198,7 @@ describe('the ovs driver on a host that runs its own Open vSwitch', () => {
       try {
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
         await removeTestSwitches();
       } finally {
         try {

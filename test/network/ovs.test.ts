@@ -30,6 +30,7 @@ import {
   findTestContainer,
   REAL_DNS_TAG,
   removeTestNetworks,
+  removeTestVolumes,
   removeTestSwitches,
   TUNNEL_ADDRESSES,
 } from './network-testbed.js';
@@ -112,12 +113,14 @@ describe('the ovs driver: Open vSwitch on both engines, a veth pair per containe
       await assertNetworkImages();
       await removeTestContainers();
       await removeTestNetworks();
+      await removeTestVolumes();
       await removeTestSwitches();
     },
     teardown: async () => {
       try {
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
         await removeTestSwitches();
       } finally {
         dir.remove();

@@ -7,7 +7,12 @@ import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-proce
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { assertNetworkImages, removeTestNetworks, seedOverTwoEngines } from './network-testbed.js';
+import {
+  assertNetworkImages,
+  removeTestNetworks,
+  removeTestVolumes,
+  seedOverTwoEngines,
+} from './network-testbed.js';
 
 const NAME = `seed-net-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
@@ -46,6 +51,7 @@ describe("the seed's environment over two engines, from the daemon", () => {
       await assertNetworkImages();
       await removeTestContainers();
       await removeTestNetworks();
+      await removeTestVolumes();
       remote = createRemote(root.path, { 'environment.yaml': seedOverTwoEngines(NAME, PREFIX) });
       daemon = await startDaemon([
         '--repo',
@@ -66,6 +72,7 @@ describe("the seed's environment over two engines, from the daemon", () => {
         await daemon?.stop();
         await removeTestContainers();
         await removeTestNetworks();
+        await removeTestVolumes();
       } finally {
         root.remove();
       }
