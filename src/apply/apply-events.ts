@@ -5,4 +5,9 @@ import type { StepResult } from './apply-result.js';
 export type ApplyEvent =
   | { type: 'step-started'; action: StepAction | HostAction; host: string; name: string }
   | { type: 'step-finished'; result: StepResult }
-  | { type: 'tier-started'; phase: 'remove' | 'deploy'; service: string | null; steps: number };
+  | {
+      type: 'tier-started';
+      phase: 'remove' | 'deploy' | 'configure';
+      service: string | null;
+      steps: number;
+    };

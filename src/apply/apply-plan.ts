@@ -35,8 +35,8 @@ export interface ApplyOptions {
   pollMs?: number;
   onEvent?: (event: ApplyEvent) => void;
   /**
-   * Runs before each deploy tier starts, once the tier before is done (the configure stage gives
-   * the puppet servers their code there, before the agents of the next tier first run).
+   * Runs before each deploy and configure tier starts, once the tier before is done (the puppet
+   * servers get their code there, before the agents of the tier run).
    */
   beforeTier?: (tier: PlanTier) => Promise<void>;
   /** Work due before a container starts (see StartGuard). */
@@ -50,7 +50,8 @@ const HOST_ACTION_ORDER: readonly HostStep['action'][] = ['network', 'switch', '
  * Executes a plan, exactly its steps, each by the executor of its action. Removal tiers run first,
  * one after another (last tier first); then the host steps (networks, then tunnels); then the
  * deploy tiers one after another: a tier starts once each container of the tier before has been
- * through all its phases (created, started, attached, ready, configured). Inside a tier every
+ * through all its phases (created, started, attached, ready, configured); then the configure
+ * tiers, the agents kicked once every container is up. Inside a tier every
  * container on every host goes through its phases in parallel with the others, bounded per host;
  * the containers of the next tier are created while a tier starts (creating all of them ahead
  * would delay the first tier behind every create). A failed step is recorded and the others go on,
@@ -64,6 +65,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const results: StepResult[] = [];
   const removals = plan.tiers.filter((tier) => tier.phase === 'remove');
   const deploys = plan.tiers.filter((tier) => tier.phase === 'deploy');
+  const configures = plan.tiers.filter((tier) => tier.phase === 'configure');
   for (const tier of removals) results.push(...(await engine.runTier(tier)));
   for (const action of HOST_ACTION_ORDER) {
     const steps = plan.hostSteps.filter((step) => step.action === action);
@@ -72,6 +74,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   engine.createAhead(deploys[0]?.steps ?? []);
   for (const [index, tier] of deploys.entries()) {
     engine.createAhead(deploys[index + 1]?.steps ?? []);
+    await options.beforeTier?.(tier);
+    results.push(...(await engine.runTier(tier)));
+  }
+  for (const tier of configures) {
     await options.beforeTier?.(tier);
     results.push(...(await engine.runTier(tier)));
   }

@@ -1,13 +1,12 @@
-import { refreshedByEdit } from '../configure/refreshed-containers.js';
+import { committedEnvironment } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
 import { isEmpty } from '../plan/plan.js';
-import { withModules } from '../render/renderer.js';
-import { formatPlan } from '../report/format-plan.js';
-import { formatRefreshed } from '../report/format-refreshed.js';
+import { configureStepNames, formatPlan } from '../report/format-plan.js';
+import { formatNotKicked } from '../report/format-refreshed.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { commandPassDeps } from './pass-deps.js';
@@ -33,7 +32,12 @@ export async function planCommand(
 ): Promise<ExitCode> {
   const offline = options.offline === true;
   const deps = commandPassDeps(connect);
-  const pass = await runPass({ goal: 'plan', source: fileSource(options.env), offline }, deps);
+  // The agents kicked are those whose inputs differ from the file as committed.
+  const configured = { env: committedEnvironment(options.env) };
+  const pass = await runPass(
+    { goal: 'plan', source: fileSource(options.env), offline, configured },
+    deps,
+  );
   if (pass.stage === 'load') {
     if (options.json === true) {
       const report = { environment: options.env, valid: false, problems: pass.problems };
@@ -45,12 +49,7 @@ export async function planCommand(
   }
   if (pass.stage !== 'plan') return EXIT.failed;
   const { plan, unreachable } = pass.planned;
-  const refreshed = refreshedByEdit(
-    options.env,
-    pass.env,
-    plan,
-    withModules(deps.renderer, pass.modules),
-  );
+  const refreshed = pass.planned.refreshed;
   if (options.json === true) {
     const report = {
       environment: options.env,
@@ -71,7 +70,7 @@ export async function planCommand(
     }
     const fresh = freshAddresses(pass.planned.addresses);
     out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
-    out.stdout(formatRefreshed(refreshed));
+    out.stdout(formatNotKicked(refreshed, configureStepNames(plan)));
   }
   if (offline) return EXIT.ok;
   return isEmpty(plan) && unreachable.length === 0 ? EXIT.ok : EXIT.failed;

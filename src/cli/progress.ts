@@ -17,7 +17,7 @@ export function describeResult(result: StepResult): string {
 
 function tierTitle(event: Extract<ApplyEvent, { type: 'tier-started' }>): string {
   const what = event.service ?? 'services outside the tier order';
-  return `${event.phase === 'remove' ? 'removing' : 'deploying'} ${what} (${event.steps} step${event.steps === 1 ? '' : 's'})`;
+  return `${{ remove: 'removing', deploy: 'deploying', configure: 'configuring' }[event.phase]} ${what} (${event.steps} step${event.steps === 1 ? '' : 's'})`;
 }
 
 function plainProgress(out: Output): (event: ApplyEvent) => void {

@@ -40,10 +40,10 @@ describe('refreshedContainers', () => {
     const after = env((raw) => {
       (raw.services.galera ??= {}).gal2 = { host: '192.168.99.2' };
     });
-    // gal1 joins it; HAProxy balances it (a backup); Keystone's database falls back to it.
+    // gal1 joins it (a peer); HAProxy balances it (a backup); Keystone's database falls back to it.
     const why = ['members of galera changed: + gal2.endor.lab'];
     expect(refreshed(after, ['gal2'])).toEqual([
-      { name: 'gal1', reasons: why },
+      { name: 'gal1', reasons: why, peers: true },
       { name: 'ha1', reasons: why },
       { name: 'ha2', reasons: why },
       { name: 'os1', reasons: why },
@@ -69,7 +69,7 @@ describe('refreshedContainers', () => {
     expect(refreshed(after, ['os2'])).toEqual([
       { name: 'ha1', reasons: why },
       { name: 'ha2', reasons: why },
-      { name: 'os1', reasons: why },
+      { name: 'os1', reasons: why, peers: true },
     ]);
   });
 
@@ -80,7 +80,7 @@ describe('refreshedContainers', () => {
       webui.webui2 = { host: '192.168.99.2' };
     });
     expect(refreshedContainers(after, env(), new Set(), classes, inputs)).toEqual([
-      { name: 'webui1', reasons: ['members of webui changed: − webui2.endor.lab'] },
+      { name: 'webui1', reasons: ['members of webui changed: − webui2.endor.lab'], peers: true },
     ]);
   });
 

@@ -16,6 +16,11 @@ export interface Refresh {
    * `secret galera_password changed` (never the value).
    */
   reasons: string[];
+  /**
+   * True when the members of its own service changed (the peers of a cluster): it takes them
+   * while the new members start, in its service's tier, not once every tier is up.
+   */
+  peers?: true;
 }
 
 /**
@@ -61,11 +66,13 @@ export function refreshedContainers(
     if (spec.state !== 'running' || !existing.has(spec.name)) continue;
     if (createdOrRecreated.has(spec.name)) continue;
     const reasons = new Set<string>();
+    let peers = false;
     for (const className of classes[spec.service] ?? []) {
       const reads = inputsOf(inputs, className);
       for (const [service, change] of members) {
         if (reads.members === 'all' || reads.members.has(service)) {
           reasons.add(`members of ${service} changed: ${change}`);
+          if (service === spec.service) peers = true;
         }
       }
       for (const key of common) {
@@ -75,7 +82,9 @@ export function refreshedContainers(
         if (reads.secrets === 'all' || reads.secrets.has(key)) reasons.add(`secret ${key} changed`);
       }
     }
-    if (reasons.size > 0) refreshed.push({ name: spec.name, reasons: [...reasons] });
+    if (reasons.size > 0) {
+      refreshed.push({ name: spec.name, reasons: [...reasons], ...(peers ? { peers: true } : {}) });
+    }
   }
   return refreshed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -99,18 +108,13 @@ export function refreshedByPlan(
 }
 
 /**
- * The containers an edit of `file` refreshes against the file as committed at HEAD in its git
- * working tree (none outside one, or when the committed file is invalid).
+ * The environment as committed at HEAD in the git working tree of `file`: what an edit of the
+ * file is planned against (undefined outside one, or when the committed file is invalid).
  */
-export function refreshedByEdit(
-  file: string,
-  after: Environment,
-  plan: Plan,
-  renderer: { classes: ClassMap; inputs: ClassInputsMap },
-): Refresh[] {
+export function committedEnvironment(file: string): Environment | undefined {
   const committed = committedText(file);
   const before = committed === undefined ? undefined : loadEnvironment(committed, { file });
-  return refreshedByPlan(before?.ok === true ? before.env : undefined, after, plan, renderer);
+  return before?.ok === true ? before.env : undefined;
 }
 
 /** `+ new.fqdn − gone.fqdn`, or undefined when the list is the same (order included). */

@@ -42,6 +42,8 @@ function applied(
       observedAt: 0,
       addresses: new Map(),
       networkProblems: [],
+      refreshed: [],
+      notKicked: [],
     },
     reconciliation: {
       plan,

@@ -4,15 +4,14 @@ import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
 
-import { refreshedByEdit, type Refresh } from '../configure/refreshed-containers.js';
+import { committedEnvironment, type Refresh } from '../configure/refreshed-containers.js';
 import type { Problem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
-import { withModules } from '../render/renderer.js';
-import { formatPlan } from '../report/format-plan.js';
-import { formatRefreshed } from '../report/format-refreshed.js';
+import { configureStepNames, formatPlan } from '../report/format-plan.js';
+import { formatNotKicked } from '../report/format-refreshed.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Log } from '../util/log.js';
 
@@ -76,7 +75,10 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
       options.onEdit(undefined);
       return;
     }
-    const pass = await runPass({ goal: 'plan', source: fileSource(file) }, options.pass);
+    const pass = await runPass(
+      { goal: 'plan', source: fileSource(file), configured: { env: committedEnvironment(file) } },
+      options.pass,
+    );
     const at = new Date(options.clock.wallTime()).toISOString();
     if (pass.stage === 'load') {
       options.log.warn({ problems: pass.problems }, 'uncommitted edit: the environment is invalid');
@@ -86,18 +88,13 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
     if (pass.stage !== 'plan') return;
     const { plan, unreachable } = pass.planned;
     const counts = countSteps(plan).total;
-    const refreshed = refreshedByEdit(
-      file,
-      pass.env,
-      plan,
-      withModules(options.pass.renderer, pass.modules),
-    );
+    const refreshed = pass.planned.refreshed;
     options.log.info({ counts }, 'uncommitted edit: planned; commit it to apply');
     options.onEdit({
       at,
       valid: true,
       counts,
-      plan: formatPlan(plan) + formatRefreshed(refreshed),
+      plan: formatPlan(plan) + formatNotKicked(refreshed, configureStepNames(plan)),
       refreshed,
       unreachable,
     });

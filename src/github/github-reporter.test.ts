@@ -168,6 +168,8 @@ describe('the GitHub reporter', () => {
         observedAt: 0,
         addresses: new Map(),
         networkProblems: [],
+        refreshed: [],
+        notKicked: [],
       },
       reconciliation: {
         plan,

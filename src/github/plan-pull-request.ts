@@ -3,13 +3,11 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
-import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import { commitSource } from '../pass/commit-source.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
-import { withModules } from '../render/renderer.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
 import { fileDiff } from '../util/file-diff.js';
@@ -41,8 +39,15 @@ export async function planPullRequest(
   const base = await repo.fetch();
   const headSha = await repo.fetchPull(number);
   if (headSha === undefined) return { kind: 'gone' };
+  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
+  const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
+  // The agents kicked are those whose inputs differ from the base branch's.
   const pass = await runPass(
-    { goal: 'plan', source: commitSource(repo, envPath, headSha) },
+    {
+      goal: 'plan',
+      source: commitSource(repo, envPath, headSha),
+      configured: { env: baseEnv },
+    },
     deps.pass,
   );
   if (pass.stage === 'load') {
@@ -54,8 +59,6 @@ export async function planPullRequest(
     };
   }
   const { env, planned } = pass;
-  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
-  const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
   const report = planReport({
     headSha,
     envPath,
@@ -63,12 +66,7 @@ export async function planPullRequest(
     unreachable: planned.unreachable,
     files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
     fresh: [...freshAddresses(planned.addresses)],
-    refreshed: refreshedByPlan(
-      baseEnv,
-      env,
-      planned.plan,
-      withModules(deps.pass.renderer, pass.modules),
-    ),
+    refreshed: planned.refreshed,
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
   return { kind: 'planned', headSha, plan: planned.plan, report };

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 
 import { FakeClock } from '../../test/fakes/fake-clock.js';
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import { AGENT_LABEL } from '../configure/kick-agents.js';
-import { puppetCode, SERVES_LABEL } from '../configure/puppet-code.js';
+import { SERVES_LABEL } from '../configure/puppet-code.js';
 import { Environment } from '../environment/schema.js';
-import { LABELS } from '../plan/labels.js';
 import { loadRenderer } from '../render/renderer.js';
-import { configureStage, environmentSecrets, type ConfigureInput } from './configure-stage.js';
+import { environmentSecrets } from './configure-stage.js';
+import { runPass, type PassDeps } from './run-pass.js';
 
 const renderer = loadRenderer();
-const modules = new Map([['mymod/manifests/gal.pp', 'class mymod::gal {}\n']]);
 
 function env(galera: string[], parameters: Record<string, string> = {}): Environment {
   return Environment.parse({
@@ -29,94 +29,92 @@ function env(galera: string[], parameters: Record<string, string> = {}): Environ
   });
 }
 
-const managed = (service: string, name: string, extra: Record<string, string>) => ({
-  [LABELS.managed]: 'true',
-  [LABELS.service]: service,
-  [LABELS.container]: name,
-  ...extra,
-});
-
-function setup() {
+/** h1 runs puppet1 (a puppet server), gal1 and gal2 (agents) and webui1 (no agent), as `env` has them. */
+async function setup(running: Environment = env(['gal1', 'gal2'])) {
   const host = new FakeDockerHost('h1');
-  host.add({
-    name: 'puppet1',
-    image: 'puppet:real',
-    running: true,
-    labels: managed('puppet', 'puppet1', { [SERVES_LABEL]: 'puppetserver' }),
-  });
-  for (const name of ['gal1', 'gal2']) {
-    host.add({
-      name,
-      image: 'galera:real',
-      running: true,
-      labels: managed('galera', name, { [AGENT_LABEL]: 'kick' }),
-    });
-  }
-  host.add({
-    name: 'webui1',
-    image: 'webui:latest',
-    running: true,
-    labels: managed('webui', 'webui1', {}),
-  });
-  return host;
-}
-
-async function input(host: FakeDockerHost, over: Partial<ConfigureInput>): Promise<ConfigureInput> {
-  const after = env(['gal1', 'gal2']);
-  return {
-    hosts: new Map([['h1', host]]),
-    env: after,
-    configured: env(['gal1']),
-    retry: [],
-    plan: { hostSteps: [], tiers: [] },
-    observed: await host.listContainers(),
-    code: puppetCode(renderer.sitePp(after), modules),
-    memory: new Map(),
+  for (const image of ['puppet:latest', 'galera:latest', 'webui:latest']) host.images.add(image);
+  host.imageLabels.set('puppet:latest', { [SERVES_LABEL]: 'puppetserver' });
+  host.imageLabels.set('galera:latest', { [AGENT_LABEL]: 'kick' });
+  const deps: PassDeps = {
+    connect: () => new Map([['h1', host]]),
     renderer,
-    perHostLimit: 4,
-    kickDeadlineMs: 60_000,
     clock: new FakeClock(),
-    ...over,
   };
+  await apply(running, deps);
+  // The engine reports the image's labels as the container's: the fake gets them here.
+  for (const c of host.containers.values()) {
+    Object.assign(c.labels, host.imageLabels.get(c.image) ?? {});
+  }
+  host.calls.length = 0;
+  return { host, deps };
 }
 
-describe('the configure stage', () => {
+async function apply(
+  target: Environment,
+  deps: PassDeps,
+  configured?: { env: Environment | undefined; retry?: string[] },
+) {
+  const pass = await runPass(
+    {
+      goal: 'apply',
+      source: {
+        read: () => Promise.resolve({ file: 'environment.yaml', bytes: stringify(target) }),
+      },
+      ...(configured === undefined ? {} : { configured }),
+    },
+    deps,
+  );
+  if (pass.stage !== 'apply') throw new Error(`stopped at ${pass.stage}`);
+  return pass;
+}
+
+describe('configuring the running applications', () => {
   it('gives the puppet server the code, then kicks those whose inputs changed', async () => {
-    const host = setup();
-    const done = await configureStage(await input(host, {}));
+    const { host, deps } = await setup();
+    const done = await apply(env(['gal1', 'gal2']), deps, { env: env(['gal1']) });
     expect(host.writes()).toEqual([
-      'upload puppet1 /etc/puppet/code/environments/production manifests/site.pp hiera.yaml data/dockstack-secrets.yaml modules/mymod/manifests/gal.pp',
+      expect.stringMatching(
+        /^upload puppet1 \/etc\/puppet\/code\/environments\/production manifests\/site\.pp hiera\.yaml data\/dockstack-secrets\.yaml /,
+      ),
       'exec gal1 puppet agent --test --color=false',
     ]);
-    expect(done.uploaded.map((u) => [u.name, u.outcome])).toEqual([['puppet1', 'uploaded']]);
-    expect(done.kicked.map((k) => [k.name, k.outcome, k.reasons])).toEqual([
+    expect(done.configured.uploaded.map((u) => [u.name, u.outcome])).toEqual([
+      ['puppet1', 'uploaded'],
+    ]);
+    expect(done.configured.kicked.map((k) => [k.name, k.outcome, k.reasons])).toEqual([
       ['gal1', 'unchanged', ['members of galera changed: + gal2.endor.lab']],
     ]);
-    // webui1's classes read no galera member: it is left alone.
-    expect(done.refreshed.map((r) => r.name)).toEqual(['gal1']);
-    expect(done.notKicked).toEqual([]);
+    // gal2's peer changed too; webui1's classes read no galera member: it is left alone.
+    expect(done.configured.refreshed.map((r) => r.name)).toEqual(['gal1']);
+    expect(done.configured.notKicked).toEqual([]);
+    // The members of gal1's own service changed: it is kicked in the galera tier.
+    expect(done.planned.plan.tiers.map((t) => [t.phase, t.service])).toEqual([
+      ['deploy', 'galera'],
+    ]);
   });
 
   it('uploads nothing again for the same code, and kicks a failed one again', async () => {
-    const host = setup();
+    const { host, deps } = await setup();
     const memory = new Map<string, string>();
-    await configureStage(await input(host, { memory }));
+    const shared = { ...deps, code: memory };
+    await apply(env(['gal1', 'gal2']), shared, { env: env(['gal1']) });
     host.calls.length = 0;
-    const again = await configureStage(
-      await input(host, { memory, configured: env(['gal1', 'gal2']), retry: ['gal2', 'gal7'] }),
-    );
+    const again = await apply(env(['gal1', 'gal2']), shared, {
+      env: env(['gal1', 'gal2']),
+      retry: ['gal2', 'gal7'],
+    });
     expect(host.writes()).toEqual(['exec gal2 puppet agent --test --color=false']);
-    expect(again.kicked.map((k) => [k.name, k.reasons])).toEqual([
+    expect(again.configured.kicked.map((k) => [k.name, k.reasons])).toEqual([
       ['gal2', ['its last kick failed']],
     ]);
   });
 
   it('kicks nothing while a puppet server lacks the code: each kick is failed and due again', async () => {
-    const host = setup();
+    const { host, deps } = await setup();
     host.upload = () => Promise.reject(new Error('no space left on device'));
-    const done = await configureStage(await input(host, {}));
-    expect(done.uploaded.map((u) => u.outcome)).toEqual(['failed']);
-    expect(done.kicked).toEqual([
+    const done = await apply(env(['gal1', 'gal2']), deps, { env: env(['gal1']) });
+    expect(done.configured.uploaded.map((u) => u.outcome)).toContain('failed');
+    expect(done.configured.kicked).toEqual([
       expect.objectContaining({
         name: 'gal1',
         outcome: 'failed',
@@ -124,12 +122,27 @@ describe('the configure stage', () => {
       }),
     ]);
     expect(host.writes().filter((w) => w.startsWith('exec'))).toEqual([]);
+    expect(done.reconciliation.result.converged).toBe(false);
   });
 
   it('kicks nothing without a last configured environment', async () => {
-    const host = setup();
-    const done = await configureStage(await input(host, { configured: undefined }));
-    expect(done.kicked).toEqual([]);
+    const { deps } = await setup();
+    const done = await apply(env(['gal1', 'gal2']), deps, { env: undefined });
+    expect(done.configured.kicked).toEqual([]);
+  });
+
+  it('kicks the consumers of a change once every tier is up', async () => {
+    const { host, deps } = await setup();
+    const before = env(['gal1', 'gal2']);
+    before.common.galera_password = 'the old one';
+    const done = await apply(env(['gal1', 'gal2']), deps, { env: before });
+    expect(done.planned.plan.tiers.map((t) => [t.phase, t.service])).toEqual([
+      ['configure', 'galera'],
+    ]);
+    expect(host.writes().filter((w) => w.startsWith('exec'))).toEqual([
+      'exec gal1 puppet agent --test --color=false',
+      'exec gal2 puppet agent --test --color=false',
+    ]);
   });
 });
 

@@ -10,7 +10,17 @@ import type { AddressedEnvironment } from '../network/address-environment.js';
 import type { Allocation } from '../network/allocate-addresses.js';
 import type { NetworkLayout } from '../network/network-layout.js';
 import { planNetwork, planWiring } from '../network/plan-network.js';
+import { kickTargets, type ConfiguredBefore } from '../configure/kick-targets.js';
+import type { Refresh } from '../configure/refreshed-containers.js';
+import { withConfigureSteps, type NotKicked } from '../plan/plan-configure.js';
+import type { ClassMap } from '../render/class-map.js';
+import type { ClassInputsMap } from '../render/class-inputs.js';
 import type { Observation } from './observe-stage.js';
+
+/** What the plan stage needs to plan the agents' kicks. */
+export interface ConfigureInput extends ConfiguredBefore {
+  renderer: { classes: ClassMap; inputs: ClassInputsMap };
+}
 
 /** The plan stage's output: what to do, and what it was worked out from. */
 export interface Planned {
@@ -32,23 +42,30 @@ export interface Planned {
   /** The hosts asked, and when (wall time, ms since the epoch). */
   observedHosts: string[];
   observedAt: number;
+  /** The running containers whose configuration changes (their configure steps are planned). */
+  refreshed: Refresh[];
+  /** Containers due a kick that get none (stopped, or no agent). */
+  notKicked: NotKicked[];
 }
 
 /**
  * The plan stage (pure): the environment against what the hosts run. Containers on a host that
- * did not answer are reported and left out of the plan, never planned as missing.
+ * did not answer are reported and left out of the plan, never planned as missing. With
+ * `configure`, the agents whose inputs change since the environment they were given are kicked
+ * by configure steps.
  */
 export function planStage(
   env: Environment,
   addressed: AddressedEnvironment,
   observation: Observation,
+  configure?: ConfigureInput,
 ): Planned {
   const { specs, layout, addresses } = addressed;
   const down = new Set(observation.unreachable.keys());
   const reachable = specs.filter((spec) => !down.has(spec.host));
   const observed = asSeenBy(environmentName(env), observation.observed);
   const order = tierOrder(env);
-  const plan = planChanges(reachable, observed, order);
+  let plan = planChanges(reachable, observed, order);
   if (layout !== undefined) {
     const blind = new Set([...down, ...observation.networkProblems.keys()]);
     const containersOn = (host: string) =>
@@ -58,8 +75,17 @@ export function planStage(
       planWiring(plan, reachable, observed, observation.networks, order);
     }
   }
+  let refreshed: Refresh[] = [];
+  let notKicked: NotKicked[] = [];
+  if (configure !== undefined) {
+    const kicks = kickTargets(configure, env, plan, configure.renderer);
+    refreshed = kicks.refreshed;
+    ({ plan, notKicked } = withConfigureSteps(plan, kicks.targets, specs, observed, order));
+  }
   return {
     plan,
+    refreshed,
+    notKicked,
     specs,
     ...(layout === undefined ? {} : { layout }),
     addresses,

@@ -1,22 +1,21 @@
 import type { ApplyOptions } from '../apply/apply-plan.js';
-import {
-  puppetCode,
-  uploadPuppetCode,
-  type CodeMemory,
-  type PuppetCode,
-} from '../configure/puppet-code.js';
+import { agentIdentityGuard } from '../configure/agent-identity.js';
+import { configureExecutor } from '../configure/configure-executor.js';
+import type { Configured } from '../configure/configured.js';
+import type { Kick } from '../configure/kick-agents.js';
+import type { ConfiguredBefore } from '../configure/kick-targets.js';
+import { puppetCode, type CodeMemory, type PuppetCode } from '../configure/puppet-code.js';
 import { environmentName } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import { secretValues } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
-import { isManaged, type ObservedContainer } from '../plan/observed.js';
-import { isEmpty, planSteps, type PlanTier } from '../plan/plan.js';
+import { isManaged } from '../plan/observed.js';
+import { isEmpty, planSteps } from '../plan/plan.js';
 import { addressEnvironment, DNS_SERVICE } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
-import { LABELS } from '../plan/labels.js';
 import { networkLayout } from '../network/network-layout.js';
-import { serveDns, servesDnsmasq, type DnsMemory, type ServedDns } from '../network/serve-dns.js';
+import type { DnsMemory } from '../network/serve-dns.js';
 import {
   besideEnv,
   recordPath,
@@ -26,23 +25,21 @@ import {
 } from '../render/renderer.js';
 import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { errorMessage } from '../util/error-message.js';
 import { silentLog, type Log } from '../util/log.js';
 import { applyStage } from './apply-stage.js';
-import { agentIdentityGuard } from '../configure/agent-identity.js';
-import type { Configured } from '../configure/configured.js';
-import { configureStage, KICK_DEADLINE_MS } from './configure-stage.js';
+import { configureStage, environmentSecrets, KICK_DEADLINE_MS } from './configure-stage.js';
 import { deltaStage } from './delta-stage.js';
 import { LoadStage, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
 import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
-import { volumeStage } from './volume-stage.js';
 import type { Recorder } from './record-stage.js';
 import { reportStage, type PassReporter } from './report-stage.js';
 import { runningServices } from './running-services.js';
+import { Serving } from './serving-stage.js';
+import type { Snapshot, Source } from './source.js';
 import type { PassGoal } from './stages.js';
-import type { Source } from './source.js';
+import { volumeStage } from './volume-stage.js';
 
 /** A connection to every Docker host the environment names, by its name in the file. */
 export type ConnectHosts = (env: Environment) => Map<string, DockerHost>;
@@ -76,6 +73,12 @@ export interface PassRequest {
   reporters?: readonly PassReporter[];
   /** Look at the tunnels between hosts (a helper container per host); true unless false. */
   tunnels?: boolean;
+  /**
+   * What the agents are configured for now: the plan kicks those whose inputs change since.
+   * Unless given, the env repo's history says (the last configured commit); outside git nothing
+   * is kicked.
+   */
+  configured?: ConfiguredBefore;
 }
 
 /**
@@ -110,17 +113,19 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     return result;
   }
   const env = loaded.env;
+  const renderer = withModules(deps.renderer, snapshot.modules);
+  const configure = {
+    ...(request.configured ?? (await lastConfigured(load, snapshot))),
+    renderer,
+  };
   if (request.offline === true) {
     const addressed = addressEnvironment(env, snapshot.record);
-    const planned = planStage(env, addressed, emptyObservation(clock));
+    const planned = planStage(env, addressed, emptyObservation(clock), configure);
     return { stage: 'plan', ...base, env, planned };
   }
 
   const hosts = deps.connect(env);
   const environment = environmentName(env);
-  // The containers of this environment: others sharing a host are left alone.
-  const own = (observed: readonly ObservedContainer[]) =>
-    observed.filter((c) => isManaged(c) && c.labels[LABELS.environment] === environment);
   const layout = networkLayout(env);
   // After the apply only the containers matter: no tunnel or switch is looked at again.
   const network = (tunnels: boolean, switches: boolean) =>
@@ -128,7 +133,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   try {
     const observation = await observeStage(hosts, clock, network(request.tunnels ?? true, true));
     const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
-    const planned = await volumeStage(planStage(env, addressed, observation), hosts, environment);
+    const planned = await volumeStage(
+      planStage(env, addressed, observation, configure),
+      hosts,
+      environment,
+    );
     if (request.goal === 'plan') {
       const result: PassResult = { stage: 'plan', ...base, env, planned };
       await reportStage(reporters, (r) => r.passed?.(result), log);
@@ -138,68 +147,48 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       const revision = snapshot.git;
       await reportStage(reporters, (r) => r.applying?.(revision), log);
     }
-    const dnsMemory = deps.dns ?? new Map<string, string>();
-    // The env repo's own Puppet modules when it has them: the code served and what classes read.
-    const renderer = withModules(deps.renderer, snapshot.modules);
     // Rendered once, and only when something needs the files (a drift check mostly does not).
     let files: Record<string, string> | undefined;
     const rendered = () => (files ??= renderer.files(snapshot.file, env, addressed.specs));
-    const dnsData = () => ({
-      hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
-      dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
-    });
-    // Before the first container asks for an address by DHCP, the dns containers (up by then:
-    // their tier comes first) are given every MAC; once per pass.
-    let servedEarly: Promise<unknown> | undefined;
-    // What the dns containers were given during the apply, by container: the pass reports it.
-    const servedDuring = new Map<string, ServedDns>();
-    const noteServed = (served: readonly ServedDns[]) => {
-      for (const s of served) servedDuring.set(`${s.host}\u0000${s.id}`, s);
-    };
-    // The dns containers as observed, unless this plan makes or starts one: then as they are now.
-    const dnsChanges = planSteps(planned.plan).some((step) => step.service === DNS_SERVICE);
-    const beforeDhcp = async () => {
-      servedEarly ??= (async () => {
-        const found = dnsChanges ? await observeStage(hosts, clock) : observation;
-        noteServed(await serveDns(hosts, own(found.observed), dnsData(), dnsMemory));
-      })();
-      await servedEarly;
-    };
-    const executors = {
-      ...networkExecutors,
-      attach: attachExecutor({ beforeDhcp }),
-      ...deps.apply?.executors,
-    };
-    const codeMemory = deps.code ?? new Map<string, string>();
     let code: PuppetCode | undefined;
-    const puppetCodeNow = () =>
-      (code ??= puppetCode(
-        rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
-        renderer.modules,
-        secretValues(env),
-      ));
-    // Before a tier starts, the dns containers up by then answer every name of this commit and
-    // the puppet servers serve its code: its agents' first run needs both. A failure here is
-    // reported by the stages after the apply, which try again.
-    const beforeTier = async (tier: PlanTier) => {
-      if (tier.service === DNS_SERVICE) return;
-      try {
-        const found = own((await observeStage(hosts, clock)).observed);
-        const [served] = await Promise.all([
-          serveDns(hosts, found, dnsData(), dnsMemory),
-          uploadPuppetCode(hosts, found, puppetCodeNow(), codeMemory),
-        ]);
-        noteServed(served);
-      } catch (error) {
-        log.warn({ tier: tier.service, error: errorMessage(error) }, 'names or code not served');
-      }
-    };
+    const serving = new Serving({
+      hosts,
+      environment,
+      dnsData: () => ({
+        hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
+        dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',
+      }),
+      code: () =>
+        (code ??= puppetCode(
+          rendered()[besideEnv(snapshot.file, RENDERED_PATHS.sitePp)] ?? '',
+          renderer.modules,
+          secretValues(env),
+        )),
+      dnsMemory: deps.dns ?? new Map<string, string>(),
+      codeMemory: deps.code ?? new Map<string, string>(),
+      dnsChanges: planSteps(planned.plan).some((step) => step.service === DNS_SERVICE),
+      observed: observation.observed,
+      clock,
+      log,
+    });
+    const kicks: Kick[] = [];
     const reconciliation = await applyStage(planned, {
       ...deps.apply,
-      executors,
+      executors: {
+        ...networkExecutors,
+        attach: attachExecutor(serving),
+        configure: configureExecutor({
+          kicks,
+          code: serving,
+          deadlineMs: deps.kickDeadlineMs ?? KICK_DEADLINE_MS,
+          secrets: environmentSecrets(env),
+          clock,
+        }),
+        ...deps.apply?.executors,
+      },
       hosts,
       clock,
-      beforeTier,
+      beforeTier: (tier) => serving.beforeTier(tier),
       startGuard: agentIdentityGuard(hosts),
     });
     // Nothing was done: what was observed is what runs.
@@ -208,32 +197,8 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       : planStage(env, addressed, await observeStage(hosts, clock, network(false, false)));
     const down = new Set(after.unreachable.map((u) => u.host));
     const registered = runningServices(env, after.observed, down);
-    const managed = after.observed.filter(isManaged);
-    if (managed.some(servesDnsmasq)) {
-      noteServed(await serveDns(hosts, managed, dnsData(), dnsMemory));
-    }
-    // The dns containers that run now, as last served by this pass.
-    const running = new Set(managed.filter(servesDnsmasq).map((c) => `${c.host}\u0000${c.id}`));
-    const dns = [...servedDuring].filter(([key]) => running.has(key)).map(([, s]) => s);
-    const lastConfigured = snapshot.git?.configured;
-    const configured = await configureStage({
-      hosts,
-      env,
-      configured: await environmentOf(
-        load,
-        lastConfigured === undefined ? snapshot.git?.before : lastConfigured.text,
-        snapshot.file,
-      ),
-      retry: lastConfigured?.failed ?? [],
-      plan: planned.plan,
-      observed: own(after.observed),
-      code: puppetCodeNow(),
-      memory: codeMemory,
-      renderer,
-      perHostLimit: deps.apply?.perHostLimit ?? 8,
-      kickDeadlineMs: deps.kickDeadlineMs ?? KICK_DEADLINE_MS,
-      clock,
-    });
+    await serving.afterApply(after.observed);
+    const configured = configureStage(planned, serving.uploaded(), kicks);
     let recorded: string | undefined;
     if (request.recorder !== undefined) {
       recorded = await request.recorder.record({
@@ -252,7 +217,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           configured,
         }),
         // Kicks are news even when no file changes: their outcome is read back from git.
-        always: kickNews(configured, lastConfigured?.failed ?? []),
+        always: kickNews(configured, snapshot.git?.configured?.failed ?? []),
       });
     }
     const result: PassResult = {
@@ -264,7 +229,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       observed: after.observed.filter(isManaged),
       state: after.state,
       registered,
-      dns,
+      dns: serving.servedDns(after.observed),
       configured,
       ...(recorded === undefined ? {} : { recorded }),
     };
@@ -273,6 +238,26 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   } finally {
     for (const host of hosts.values()) host.close();
   }
+}
+
+/**
+ * What the agents were last configured for, as the env repo's history says: the environment of
+ * the last configured commit (the bot's trailers), else of the commit before the new ones, with
+ * the kicks that failed then. Nothing known outside git: nothing is kicked.
+ */
+async function lastConfigured(
+  load: LoadStage,
+  snapshot: Snapshot,
+): Promise<{ env: Environment | undefined; retry: readonly string[] }> {
+  const last = snapshot.git?.configured;
+  return {
+    env: await environmentOf(
+      load,
+      last === undefined ? snapshot.git?.before : last.text,
+      snapshot.file,
+    ),
+    retry: last?.failed ?? [],
+  };
 }
 
 /** The environment in `text`, when there is one and it is valid. */

@@ -16,6 +16,10 @@ export const LABELS = {
   path: 'org.dockstack.path',
 } as const;
 
+/** The image label of an application image whose Puppet agent dockstack kicks (images/README.md). */
+export const AGENT_LABEL = 'org.dockstack.puppet-agent';
+export const AGENT_LABEL_KICK = 'kick';
+
 /** The labels of the container created from `spec`. */
 export function labelsFor(spec: ContainerSpec): Record<string, string> {
   return {

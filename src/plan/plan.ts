@@ -31,13 +31,14 @@ export interface Plan {
   hostSteps: HostStep[];
   /**
    * Removals first, one group per tier in reverse order (containers whose service is outside the
-   * order before all others), then the deploy groups in tier order. Empty groups are left out.
+   * order before all others), then the deploy groups in tier order, then the configure groups
+   * (agents kicked once every tier is up) in tier order. Empty groups are left out.
    */
   tiers: PlanTier[];
 }
 
 export interface PlanTier {
-  phase: 'remove' | 'deploy';
+  phase: 'remove' | 'deploy' | 'configure';
   /** Index of the service in the tier order (0 = first to start); null outside the order. */
   tier: number | null;
   /** The tier's service; null for the group of services outside the order. */
@@ -173,7 +174,12 @@ export interface AttachStep {
   reason: string;
 }
 
-/** Run the container's configuration agent: its inputs changed (see `reason`). */
+/**
+ * Run the Puppet agent of a running container (`puppet agent --test`): the manifest data its
+ * classes read changed (`reasons`). In its own service's deploy tier when the members of its own
+ * service changed (the peers of a cluster take a new member while it starts: a ZooKeeper ensemble
+ * cannot serve it before), else in the configure tiers after every deploy tier.
+ */
 export interface ConfigureStep {
   action: 'configure';
   host: string;
@@ -181,6 +187,8 @@ export interface ConfigureStep {
   service: string;
   spec: ContainerSpec;
   id?: string;
+  /** Why, one entry per input that changed (never a secret's value). */
+  reasons: string[];
   reason: string;
 }
 

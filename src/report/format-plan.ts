@@ -48,6 +48,12 @@ const ANSI: Record<StepAction | HostAction, string> = {
 const RESET = '\u001b[0m';
 const BOLD = '\u001b[1m';
 
+const PHASE_TITLE = {
+  remove: 'Remove, last tier first:',
+  deploy: 'Deploy, tier by tier:',
+  configure: 'Then kick the Puppet agents, tier by tier:',
+} as const;
+
 export const NO_CHANGES = 'No changes. The hosts match the environment.';
 
 /**
@@ -59,14 +65,14 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
   if (isEmpty(plan)) return `${NO_CHANGES}\n`;
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
   const lines: string[] = [];
-  for (const phase of ['remove', 'hosts', 'deploy'] as const) {
+  for (const phase of ['remove', 'hosts', 'deploy', 'configure'] as const) {
     if (phase === 'hosts') {
       if (plan.hostSteps.length > 0) lines.push(...hostLines(plan.hostSteps, paint), '');
       continue;
     }
     const tiers = plan.tiers.filter((tier) => tier.phase === phase);
     if (tiers.length === 0) continue;
-    lines.push(phase === 'remove' ? 'Remove, last tier first:' : 'Deploy, tier by tier:', '');
+    lines.push(PHASE_TITLE[phase], '');
     for (const tier of tiers) {
       lines.push(`  ${tierTitle(tier)}`);
       for (const [host, steps] of byHost(tier.steps)) {
@@ -140,6 +146,13 @@ function detailsOf(step: Step, isNew: boolean): string[] {
     case 'configure':
       return ['configure'];
   }
+}
+
+/** The containers the plan kicks (its configure steps). */
+export function configureStepNames(plan: Plan): Set<string> {
+  return new Set(
+    plan.tiers.flatMap((t) => t.steps.filter((s) => s.action === 'configure').map((s) => s.name)),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatRefreshed, groupRefreshed } from './format-refreshed.js';
+import { formatNotKicked, groupRefreshed } from './format-refreshed.js';
 
 describe('the refreshed containers as text', () => {
   const why = 'members of openstack changed: + os2.endor.lab';
@@ -17,12 +17,12 @@ describe('the refreshed containers as text', () => {
     ]);
   });
 
-  it('prints one line per group under a heading, and nothing when none is refreshed', () => {
-    expect(formatRefreshed(refreshed)).toBe(
-      'Puppet agents kicked after the apply (puppet agent --test):\n' +
-        `  ha1, ha2: ${why}\n` +
+  it('prints the ones not kicked, one line per group under a heading, and nothing when all are', () => {
+    expect(formatNotKicked(refreshed, new Set(['ha2']))).toBe(
+      'Configuration changed, not kicked (stopped, or no Puppet agent in the image):\n' +
+        `  ha1: ${why}\n` +
         `  os1: ${why}; common.vip changed\n`,
     );
-    expect(formatRefreshed([])).toBe('');
+    expect(formatNotKicked(refreshed, new Set(['ha1', 'ha2', 'os1']))).toBe('');
   });
 });

@@ -14,15 +14,20 @@ export function groupRefreshed(refreshed: readonly RefreshLine[]): [string[], st
   return [...byReasons].map(([why, names]) => [names, why]);
 }
 
-/** What `dockstack plan` says of the refreshed containers. */
-export const KICK_HEADING = 'Puppet agents kicked after the apply (puppet agent --test):';
+/** What the plan and the write-back say of refreshed containers whose agent is not kicked. */
+export const NOT_KICKED_HEADING =
+  'Configuration changed, not kicked (stopped, or no Puppet agent in the image):';
 
-/** The refreshed containers as `dockstack plan` prints them; empty when there are none. */
-export function formatRefreshed(
+/**
+ * The refreshed containers that are not among `kicked` (a stopped one's agent runs when it
+ * starts; a stand-in has none), grouped by reason; empty when there are none.
+ */
+export function formatNotKicked(
   refreshed: readonly RefreshLine[],
-  heading: string = KICK_HEADING,
+  kicked: ReadonlySet<string>,
 ): string {
-  if (refreshed.length === 0) return '';
-  const lines = groupRefreshed(refreshed).map(([names, why]) => `  ${names.join(', ')}: ${why}`);
-  return `${heading}\n${lines.join('\n')}\n`;
+  const left = refreshed.filter((r) => !kicked.has(r.name));
+  if (left.length === 0) return '';
+  const lines = groupRefreshed(left).map(([names, why]) => `  ${names.join(', ')}: ${why}`);
+  return `${NOT_KICKED_HEADING}\n${lines.join('\n')}\n`;
 }

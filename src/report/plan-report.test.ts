@@ -57,7 +57,7 @@ describe('planReport', () => {
     });
     expect(report.body).toContain(
       [
-        '**Puppet agents kicked** after the apply (`puppet agent --test`), as the manifest data they read changes:',
+        '**Puppet agents kicked** (`puppet agent --test`: a peer in its own tier, the others once every tier is up), as the manifest data they read changes:',
         '',
         `- \`ha1\`, \`ha2\`: ${why}`,
         `- \`os1\`: ${why}; common.vip changed`,

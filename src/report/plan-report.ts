@@ -134,7 +134,7 @@ export function planReport(input: PlanReportInput): Report {
   }
   if (input.refreshed.length > 0) {
     lines.push(
-      '**Puppet agents kicked** after the apply (`puppet agent --test`), as the manifest data they read changes:',
+      '**Puppet agents kicked** (`puppet agent --test`: a peer in its own tier, the others once every tier is up), as the manifest data they read changes:',
       '',
       ...groupRefreshed(input.refreshed).map(
         ([names, why]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`,

@@ -1,7 +1,7 @@
 import type { Reconciliation } from '../apply/reconciliation.js';
 import type { Configured } from '../configure/configured.js';
 import { formatKicks } from './format-kicks.js';
-import { formatRefreshed } from './format-refreshed.js';
+import { formatNotKicked } from './format-refreshed.js';
 import { TRAILERS } from './trailers.js';
 
 export interface WriteBackMessageInput {
@@ -59,12 +59,7 @@ function commitMessage(input: WriteBackMessageInput, counts: string): string {
   }
   const configured = input.configured;
   const kicked = new Set(configured?.kicked.map((k) => k.name));
-  // Those kicked are listed with the kicks; the rest are stopped (their agent runs when they
-  // start) or have no agent to kick.
-  const refreshed = formatRefreshed(
-    configured?.refreshed.filter((r) => !kicked.has(r.name)) ?? [],
-    'Configuration changed, not kicked (stopped, or no Puppet agent in the image):',
-  );
+  const refreshed = formatNotKicked(configured?.refreshed ?? [], kicked);
   if (refreshed !== '') lines.push('', refreshed.trimEnd());
   const kicks = formatKicks(configured?.kicked ?? []);
   if (kicks !== '') lines.push('', kicks.trimEnd());

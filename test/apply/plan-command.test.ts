@@ -80,14 +80,14 @@ describe('dockstack plan against the live hosts', () => {
     expect(pending.code, pending.stderr).toBe(1);
     expect(pending.stdout).toContain(`+ ${webui2}`);
     expect(pending.stdout).toContain(
-      'Puppet agents kicked after the apply (puppet agent --test):\n' +
+      'Configuration changed, not kicked (stopped, or no Puppet agent in the image):\n' +
         `  ${webui1}: members of webui changed: + ${webui2}.endor.lab\n`,
     );
     const json = JSON.parse(runDockstack(['plan', '--env', file, '--json']).stdout) as {
       refreshed: unknown;
     };
     expect(json.refreshed).toEqual([
-      { name: webui1, reasons: [`members of webui changed: + ${webui2}.endor.lab`] },
+      { name: webui1, reasons: [`members of webui changed: + ${webui2}.endor.lab`], peers: true },
     ]);
     expect((await testContainers()).map((c) => c.name)).toEqual([dns1, webui1]);
   });

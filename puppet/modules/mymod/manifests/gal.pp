@@ -1,25 +1,26 @@
-# MariaDB Galera node. The first member bootstraps the cluster (an empty gcomm:// address); every
-# other member joins the ones before it, so adding or removing a galera container changes the
-# address on the members that need it at their next agent run.
+# MariaDB Galera node. Every member's cluster address names all the others, so a member that
+# starts (a new one, or one recreated with its data) joins whichever of them runs; none bootstraps
+# by its configuration. When no member is in a primary component (a new cluster, or every member
+# restarted), dockstack has the most advanced one bootstrap (the galera image's `dockstack-service
+# bootstrap`; for a new cluster, the first member). A cluster of one is its own primary component
+# (gcomm://). Adding or removing a galera container changes the address on the others at their
+# next agent run; a running member needs no restart for it.
 # With the environment's galera_password (Hiera: dockstack::secrets), the first member also holds
 # Keystone's database and its user `keystone`: MariaDB runs the statements at every start
-# (init_file; the agent's first run comes before MariaDB starts) and a kick that changes them runs
-# them at once. Galera replicates them to the other members.
+# (init_file; the agent's first run comes before MariaDB starts, and a joining member has its
+# state transfer before) and a kick that changes them runs them at once. Galera replicates them.
 class mymod::gal (
   Array[String] $members = $dockstack_members.get('galera', []),
   Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
   $self = $trusted['certname']
   $peers = $members.filter |$m| { $m != $self }
+  $address = "gcomm://${join($peers, ',')}"
   # A selector binds tighter than == and or: the condition is worked out first.
-  $bootstraps = $members.empty or $self == $members[0]
-  $address = $bootstraps ? {
-    true    => 'gcomm://',
-    default => "gcomm://${join($peers, ',')}",
-  }
+  $first = $members.empty or $self == $members[0]
   $password = String($secrets.get('galera_password', ''))
   $init = '/etc/mysql/dockstack-init.sql'
-  $holds_databases = $bootstraps and $password != ''
+  $holds_databases = $first and $password != ''
   $init_line = $holds_databases ? {
     true    => "init_file=${init}\n",
     default => '',

@@ -11,6 +11,8 @@
 #            and exits with its status, so a Puppet exec resource reports a failed reload
 #   restart  the same, stopping and starting every process (SIGUSR1)
 #   health   exits 0 when the service serves
+#   NAME ... runs the script's function command_NAME with the arguments, where it defines one
+#            (an image's own commands, e.g. the puppet server's `forget`)
 # State lives in /run/dockstack: NAME.pid per process, service.pid, and per request kind a
 # sequence number and the last status.
 
@@ -156,7 +158,11 @@ service_main() {
     reload | restart) request "$1" ;;
     health) health ;;
     *)
-      echo "usage: dockstack-service run|reload|restart|health" >&2
+      if [[ "${1:-}" =~ ^[a-z][a-z-]*$ ]] && declare -F "command_$1" >/dev/null; then
+        "command_$1" "${@:2}"
+        return
+      fi
+      echo "usage: dockstack-service run|reload|restart|health${DS_COMMANDS:+|$DS_COMMANDS}" >&2
       return 2
       ;;
   esac
