@@ -17,7 +17,7 @@ import type {
   ExecutorContext,
   Executors,
   HostExecutor,
-  StartGuard,
+  ContainerHook,
   StepExecutor,
 } from './executor.js';
 import { Limiter } from './limiter.js';
@@ -39,8 +39,8 @@ export interface ApplyOptions {
    * servers get their code there, before the agents of the tier run).
    */
   beforeTier?: (tier: PlanTier) => Promise<void>;
-  /** Work due before a container starts (see StartGuard). */
-  startGuard?: StartGuard;
+  /** Work around a container's start (see ContainerHook). */
+  hooks?: readonly ContainerHook[];
 }
 
 /** The order host steps run in: every network (or switch) before any tunnel that joins it. */
@@ -111,7 +111,7 @@ class Engine {
       ensureImage: (host, image) => this.ensureImage(host, image),
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
       pollMs: options.pollMs ?? 200,
-      ...(options.startGuard === undefined ? {} : { startGuard: options.startGuard }),
+      hooks: options.hooks ?? [],
     };
   }
 

@@ -23,17 +23,29 @@ export interface ContainerExecutors {
   conflict: StepExecutor<ConflictStep>;
 }
 
-/** A started container is ready once it runs, and is healthy where its image has a check. */
+/**
+ * A started container is ready once it runs, and is healthy where its image has a check; the
+ * hooks are told while it is not.
+ */
 const ready = async (
-  step: { host: string; start?: boolean },
+  step: { host: string; start?: boolean; spec: ContainerSpec },
   run: ContainerRun,
   context: ExecutorContext,
 ): Promise<void> => {
   if (step.start === false) return;
+  const waiting = context.hooks.filter((hook) => hook.whileStarting !== undefined);
+  const whileStarting =
+    waiting.length === 0
+      ? undefined
+      : async () => {
+          const image = await context.ensureImage(step.host, step.spec.image);
+          for (const hook of waiting) await hook.whileStarting?.(step.spec, image);
+        };
   await waitUntilReady(context.host(step.host), idOf(run, step.host), {
     clock: context.clock,
     timeoutMs: context.readyTimeoutMs,
     pollMs: context.pollMs,
+    ...(whileStarting === undefined ? {} : { whileStarting }),
   });
 };
 
@@ -45,7 +57,7 @@ const startIfAsked = async (
   if (step.start) await start(step.host, idOf(run, step.host), step.spec, context);
 };
 
-/** Starts the container, after what the start guard asks to be done first. */
+/** Starts the container, after what the hooks ask to be done first. */
 async function start(
   hostName: string,
   id: string,
@@ -53,9 +65,10 @@ async function start(
   context: ExecutorContext,
 ): Promise<void> {
   const host = context.host(hostName);
-  if (context.startGuard !== undefined) {
+  const guards = context.hooks.filter((hook) => hook.beforeStart !== undefined);
+  if (guards.length > 0) {
     const image = await context.ensureImage(hostName, spec.image);
-    await context.startGuard.beforeStart(host, id, spec, image);
+    for (const hook of guards) await hook.beforeStart?.(host, id, spec, image);
   }
   await host.startContainer(id);
 }

@@ -4,12 +4,16 @@ import type { ContainerPhase, HostAction, HostStep, Step, StepAction } from '../
 import type { Clock } from '../util/clock.js';
 
 /**
- * Work due before a container starts (created by the plan, or found stopped), that the apply
- * engine leaves to a part that knows it: an agent that lost its certificate is forgotten by its
- * certificate authority first (configure/agent-identity.ts).
+ * Work around a container's start that the apply engine leaves to a part that knows it: an agent
+ * that lost its certificate is forgotten by its certificate authority before it starts
+ * (configure/agent-identity.ts); a cluster none of whose members runs is bootstrapped while its
+ * members wait to be ready (configure/cluster-bootstrap.ts).
  */
-export interface StartGuard {
-  beforeStart(host: DockerHost, id: string, spec: ContainerSpec, image: ImageFacts): Promise<void>;
+export interface ContainerHook {
+  /** Before a container starts (created by the plan, or found stopped). */
+  beforeStart?(host: DockerHost, id: string, spec: ContainerSpec, image: ImageFacts): Promise<void>;
+  /** While a started container is not ready yet, at each look; it paces itself. */
+  whileStarting?(spec: ContainerSpec, image: ImageFacts): Promise<void>;
 }
 
 /** What every executor may use while it works. */
@@ -25,7 +29,7 @@ export interface ExecutorContext {
   /** How long a started container may take to run, and to be healthy where it has a check. */
   readyTimeoutMs: number;
   pollMs: number;
-  startGuard?: StartGuard;
+  hooks: readonly ContainerHook[];
 }
 
 /**

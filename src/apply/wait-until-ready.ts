@@ -6,6 +6,8 @@ export interface ReadyOptions {
   clock: Clock;
   timeoutMs: number;
   pollMs: number;
+  /** Called at each look while its health check says it is starting. */
+  whileStarting?: () => Promise<void>;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function waitUntilReady(
     if (status.health === undefined || status.health === 'healthy') return;
     if (status.health === 'unhealthy')
       throw new HostError(host.name, 'engine', 'its health check failed');
+    await options.whileStarting?.();
     if (options.clock.now() >= deadline) {
       throw new HostError(
         host.name,

@@ -1,4 +1,4 @@
-import type { StartGuard } from '../apply/executor.js';
+import type { ContainerHook } from '../apply/executor.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
 import { HostError } from '../hosts/host-error.js';
@@ -20,7 +20,9 @@ export const FORGET_COMMAND = ['dockstack-service', 'forget'] as const;
  * starts without a certificate of its own, every puppet server of its environment forgets the
  * name (revoked and cleaned on its CA), and the agent's first run is signed afresh.
  */
-export function agentIdentityGuard(hosts: ReadonlyMap<string, DockerHost>): StartGuard {
+export function agentIdentityGuard(
+  hosts: ReadonlyMap<string, DockerHost>,
+): Required<Pick<ContainerHook, 'beforeStart'>> {
   return {
     async beforeStart(host: DockerHost, id: string, spec: ContainerSpec, image: ImageFacts) {
       if (image.labels[AGENT_LABEL] !== AGENT_LABEL_KICK) return;

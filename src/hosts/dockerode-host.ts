@@ -303,8 +303,9 @@ class DockerodeHost implements DockerHost {
         { method: 'archive', action: `look for ${path} in container ${id}` },
         (docker, abortSignal) =>
           dialEngine(docker, {
-            path: `/containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`,
+            path: `/containers/${encodeURIComponent(id)}/archive?`,
             method: 'HEAD',
+            options: { path },
             abortSignal,
             statusCodes: { 200: true, 404: 'no such path', 500: 'server error' },
           }),

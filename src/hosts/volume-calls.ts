@@ -26,8 +26,9 @@ export class VolumeCalls {
       { method: 'volumes', action: 'list volumes' },
       (docker, abortSignal) =>
         dialEngine(docker, {
-          path: `/volumes?filters=${encodeURIComponent(JSON.stringify({ label: [`${LABELS.managed}=true`] }))}`,
+          path: '/volumes?',
           method: 'GET',
+          options: { filters: { label: [`${LABELS.managed}=true`] } },
           abortSignal,
           statusCodes: { 200: true, 500: 'server error' },
         }),

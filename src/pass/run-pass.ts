@@ -1,5 +1,6 @@
 import type { ApplyOptions } from '../apply/apply-plan.js';
 import { agentIdentityGuard } from '../configure/agent-identity.js';
+import { ClusterBootstrap } from '../configure/cluster-bootstrap.js';
 import { configureExecutor } from '../configure/configure-executor.js';
 import type { Configured } from '../configure/configured.js';
 import type { Kick } from '../configure/kick-agents.js';
@@ -172,6 +173,10 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       log,
     });
     const kicks: Kick[] = [];
+    // A clustered service none of whose members runs healthy (its hosts rebooted, say) is
+    // bootstrapped from its most advanced member, as one whose members wait in this apply.
+    const clusters = new ClusterBootstrap({ hosts, specs: addressed.specs, clock, log });
+    await clusters.settleStalled(planned.observed);
     const reconciliation = await applyStage(planned, {
       ...deps.apply,
       executors: {
@@ -189,7 +194,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       hosts,
       clock,
       beforeTier: (tier) => serving.beforeTier(tier),
-      startGuard: agentIdentityGuard(hosts),
+      hooks: [agentIdentityGuard(hosts), clusters],
     });
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)

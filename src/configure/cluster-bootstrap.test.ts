@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+
+import { FakeClock } from '../../test/fakes/fake-clock.js';
+import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
+import type { ContainerSpec } from '../environment/container-spec.js';
+import { labelsFor } from '../plan/labels.js';
+import { silentLog } from '../util/log.js';
+import { CLUSTER_LABEL, ClusterBootstrap } from './cluster-bootstrap.js';
+
+const HISTORY = '6b2cf5a4-9c1e-11ef-8a3d-2f6c1b0d4e77';
+const clustered = { dataFolders: [], labels: { [CLUSTER_LABEL]: 'bootstrap' } };
+
+function spec(name: string, host: string): ContainerSpec {
+  return {
+    environment: 'prod',
+    name,
+    service: 'galera',
+    host,
+    tier: 3,
+    image: 'galera:latest',
+    hostname: name,
+    domain: 'endor.lab',
+    state: 'running',
+  };
+}
+
+function setup(states: Record<string, string>) {
+  const specs = [spec('gal1', 'h1'), spec('gal2', 'h2')];
+  const hosts = new Map(specs.map((s) => [s.host, new FakeDockerHost(s.host)]));
+  const execs: string[] = [];
+  for (const s of specs) {
+    const host = hosts.get(s.host) as FakeDockerHost;
+    host.add({
+      name: s.name,
+      image: s.image,
+      running: true,
+      labels: { ...labelsFor(s), ...clustered.labels },
+    });
+    host.execHandler = (container, command) => {
+      execs.push(`${container.name}: ${command.join(' ')}`);
+      const stdout = command[1] === 'cluster-state' ? (states[container.name] ?? '') : '';
+      return { exitCode: 0, stdout, stderr: '' };
+    };
+  }
+  const clock = new FakeClock();
+  const clusters = new ClusterBootstrap({ hosts, specs, clock, log: silentLog });
+  return { clusters, execs, clock, specs };
+}
+
+const waiting = (seqno: number, running = 0) =>
+  `state=waiting seqno=${String(seqno)} uuid=${HISTORY} safe_to_bootstrap=0 running=${String(running)}`;
+
+describe('ClusterBootstrap', () => {
+  it('asks every member, and bootstraps the most advanced when none is primary', async () => {
+    const { clusters, execs, specs } = setup({ gal1: waiting(7), gal2: waiting(9, 1) });
+    await clusters.whileStarting(specs[0] as ContainerSpec, clustered);
+    expect(execs).toEqual([
+      'gal1: dockstack-service cluster-state',
+      'gal2: dockstack-service cluster-state',
+      'gal2: dockstack-service bootstrap',
+    ]);
+  });
+
+  it('leaves a cluster with a primary member alone, and looks again only after a while', async () => {
+    const primary = `state=primary seqno=9 uuid=${HISTORY} safe_to_bootstrap=0 running=1`;
+    const { clusters, execs, clock, specs } = setup({ gal1: waiting(7), gal2: primary });
+    const gal1 = specs[0] as ContainerSpec;
+    await clusters.whileStarting(gal1, clustered);
+    await clusters.whileStarting(gal1, clustered);
+    expect(execs).toHaveLength(2);
+    clock.advance(5_000);
+    await clusters.whileStarting(gal1, clustered);
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+    expect(execs).toHaveLength(4);
+  });
+
+  it('bootstraps nothing when a member does not answer as its contract says', async () => {
+    const { clusters, execs, specs } = setup({ gal1: waiting(7), gal2: 'mysqld is not here' });
+    await clusters.whileStarting(specs[0] as ContainerSpec, clustered);
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+  });
+
+  it('does not look at an image outside the contract', async () => {
+    const { clusters, execs, specs } = setup({});
+    await clusters.whileStarting(specs[0] as ContainerSpec, { dataFolders: [], labels: {} });
+    expect(execs).toEqual([]);
+  });
+});

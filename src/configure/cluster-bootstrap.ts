@@ -1,0 +1,154 @@
+import type { ContainerHook } from '../apply/executor.js';
+import type { ContainerSpec } from '../environment/container-spec.js';
+import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
+import { LABELS } from '../plan/labels.js';
+import { isManaged, managedName, type ObservedContainer } from '../plan/observed.js';
+import type { Clock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
+import type { Log } from '../util/log.js';
+import {
+  bootstrapChoice,
+  parseMemberState,
+  type BootstrapChoice,
+  type MemberState,
+} from './bootstrap-choice.js';
+
+/**
+ * The image label of a clustered service whose members say where they are and bootstrap when
+ * asked (images/README.md: the galera image).
+ */
+export const CLUSTER_LABEL = 'org.dockstack.cluster';
+export const CLUSTER_BOOTSTRAP = 'bootstrap';
+
+export const CLUSTER_STATE_COMMAND = ['dockstack-service', 'cluster-state'] as const;
+export const BOOTSTRAP_COMMAND = ['dockstack-service', 'bootstrap'] as const;
+
+/** How often one service's members are asked, at most. */
+const EVERY_MS = 5_000;
+
+/** True when the container's image follows the cluster contract. */
+export function isClustered(labels: Readonly<Record<string, string>>): boolean {
+  return labels[CLUSTER_LABEL] === CLUSTER_BOOTSTRAP;
+}
+
+export interface ClusterBootstrapInput {
+  hosts: ReadonlyMap<string, DockerHost>;
+  /** Every container the environment asks for. */
+  specs: readonly ContainerSpec[];
+  clock: Clock;
+  log: Log;
+}
+
+/**
+ * Keeps a clustered service one cluster: when none of its members is in a primary component (a
+ * new cluster, every member restarted or recreated), the most advanced member is asked to start
+ * one (see bootstrapChoice); the others join it on their own. Asked while a member waits to be
+ * ready in the apply, and by a pass that finds a service none of whose members is healthy; one
+ * look per service at a time, and at most one every few seconds.
+ */
+export class ClusterBootstrap implements ContainerHook {
+  private readonly lastLook = new Map<string, number>();
+  private readonly looking = new Map<string, Promise<BootstrapChoice>>();
+
+  constructor(private readonly input: ClusterBootstrapInput) {}
+
+  async whileStarting(spec: ContainerSpec, image: ImageFacts): Promise<void> {
+    if (!isClustered(image.labels)) return;
+    await this.settle(spec.service);
+  }
+
+  /**
+   * The services whose running members all wait (none healthy, one at least running), as the
+   * observed containers show: each is looked at.
+   */
+  async settleStalled(observed: readonly ObservedContainer[]): Promise<void> {
+    const byService = new Map<string, ObservedContainer[]>();
+    for (const c of observed) {
+      const service = c.labels[LABELS.service];
+      if (!isManaged(c) || service === undefined || !isClustered(c.labels)) continue;
+      byService.set(service, [...(byService.get(service) ?? []), c]);
+    }
+    for (const [service, members] of byService) {
+      const healthy = members.some((c) => c.running && c.health === 'healthy');
+      if (!healthy && members.some((c) => c.running)) await this.settle(service);
+    }
+  }
+
+  /** Looks at the service's members, unless it did so a moment ago; bootstraps where due. */
+  settle(service: string): Promise<BootstrapChoice> {
+    const under = this.looking.get(service);
+    if (under !== undefined) return under;
+    const now = this.input.clock.now();
+    const last = this.lastLook.get(service);
+    if (last !== undefined && now - last < EVERY_MS) {
+      return Promise.resolve({ do: 'nothing', why: 'looked a moment ago' });
+    }
+    this.lastLook.set(service, now);
+    const look = this.look(service).finally(() => this.looking.delete(service));
+    this.looking.set(service, look);
+    return look;
+  }
+
+  private async look(service: string): Promise<BootstrapChoice> {
+    const members = this.input.specs.filter((s) => s.service === service && s.state === 'running');
+    const lists = new Map<string, Promise<ObservedContainer[]>>();
+    const listed = (host: DockerHost) => {
+      let list = lists.get(host.name);
+      if (list === undefined) {
+        list = host.listContainers();
+        lists.set(host.name, list);
+      }
+      return list;
+    };
+    const found = await Promise.all(
+      members.map(async (spec) => {
+        try {
+          return await this.memberState(spec, listed);
+        } catch (error) {
+          this.input.log.warn(
+            { service, container: spec.name, error: errorMessage(error) },
+            'cluster member did not say its state',
+          );
+          return undefined;
+        }
+      }),
+    );
+    const choice = bootstrapChoice(found.map((f) => f?.state));
+    if (choice.do !== 'bootstrap') return choice;
+    const chosen = found.find((f) => f?.state.name === choice.member);
+    if (chosen === undefined) return choice;
+    const run = await chosen.host.exec(chosen.id, BOOTSTRAP_COMMAND, { deadlineMs: 60_000 });
+    if (run.exitCode !== 0) {
+      this.input.log.warn(
+        { service, container: choice.member, exitCode: run.exitCode },
+        'cluster bootstrap failed',
+      );
+      return { do: 'nothing', why: `${choice.member} could not bootstrap` };
+    }
+    this.input.log.info(
+      { service, container: choice.member, why: choice.why },
+      'cluster bootstrapped',
+    );
+    return choice;
+  }
+
+  /** What a member says of itself; undefined when it does not run (its state is not known). */
+  private async memberState(
+    spec: ContainerSpec,
+    listed: (host: DockerHost) => Promise<ObservedContainer[]>,
+  ): Promise<{ state: MemberState; host: DockerHost; id: string } | undefined> {
+    const host = this.input.hosts.get(spec.host);
+    if (host === undefined) return undefined;
+    const container = (await listed(host)).find(
+      (c) =>
+        isManaged(c) &&
+        c.name === spec.name &&
+        managedName(c) === spec.name &&
+        c.labels[LABELS.environment] === spec.environment,
+    );
+    if (container === undefined || !container.running) return undefined;
+    const run = await host.exec(container.id, CLUSTER_STATE_COMMAND, { deadlineMs: 30_000 });
+    const state = run.exitCode === 0 ? parseMemberState(spec.name, run.stdout) : undefined;
+    return state === undefined ? undefined : { state, host, id: container.id };
+  }
+}
