@@ -19,6 +19,7 @@ import { planCommand } from './plan-command.js';
 import { renderCommand, RENDER_TARGETS } from './render-command.js';
 import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
+import { volumesCommand, type VolumesOptions } from './volumes-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -114,6 +115,33 @@ Exit codes:
     )
     .action(async (options: { env: string; json?: boolean }) => {
       code = await statusCommand(options, out, connect);
+    });
+
+  const volumes = program
+    .command('volumes')
+    .description(
+      "the environment's volumes on its hosts: which container each holds data of; prune those of containers gone from the file",
+    );
+  volumes
+    .command('list')
+    .description("list the environment's volumes on every host the file names, and what holds each")
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--json', 'print the list as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (options: VolumesOptions) => {
+      code = await volumesCommand('list', options, out, connect);
+    });
+  volumes
+    .command('prune')
+    .description(
+      'list the volumes of containers no longer in the file; with --yes, delete them (never any other)',
+    )
+    .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
+    .option('--yes', 'delete them (without it, only list what would be deleted)')
+    .option('--json', 'print what was found (and removed) as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (options: VolumesOptions) => {
+      code = await volumesCommand('prune', options, out, connect);
     });
 
   program

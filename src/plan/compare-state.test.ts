@@ -98,4 +98,22 @@ describe('compareState', () => {
       ['web2', 9, undefined, undefined, undefined],
     ]);
   });
+
+  it('counts a running container as ok only once it serves: not while starting or unhealthy', () => {
+    const specs = ['healthy1', 'starting1', 'unhealthy1', 'nocheck1'].map((n) => spec(n));
+    const health = ['healthy', 'starting', 'unhealthy', undefined] as const;
+    const states = compareState(
+      specs,
+      specs.map((s, i) => {
+        const h = health[i];
+        return running(s, h === undefined ? {} : { health: h });
+      }),
+    );
+    expect(states.map((s) => [s.name, s.ok])).toEqual([
+      ['healthy1', true],
+      ['nocheck1', true],
+      ['starting1', false],
+      ['unhealthy1', false],
+    ]);
+  });
 });

@@ -26,7 +26,10 @@ export interface ContainerState {
   desired: 'running' | 'stopped' | 'absent';
   observed: 'running' | 'stopped' | 'missing' | 'blocked' | 'unknown';
   drifted: boolean;
-  /** True when nothing needs doing for it. */
+  /**
+   * True when it is as the environment asks, and serves: a running container whose health check
+   * says starting or unhealthy is not ok.
+   */
   ok: boolean;
   /** Its service's place in the tier order (0 starts first); absent for one no longer named. */
   tier?: number;
@@ -74,11 +77,13 @@ export function compareState(
         runsOtherImage(found, spec.image) ||
         addressDrift(found, spec) !== undefined;
       const run = found.running ? 'running' : 'stopped';
+      // A container that runs is ok once it serves: healthy, where its image has a check.
+      const serves = !found.running || found.health === undefined || found.health === 'healthy';
       states.push({
         ...base,
         observed: run,
         drifted,
-        ok: !drifted && run === spec.state,
+        ok: !drifted && run === spec.state && serves,
         ...(found.running && found.health !== undefined ? { health: found.health } : {}),
       });
     }

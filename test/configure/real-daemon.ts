@@ -7,6 +7,7 @@ import { readyForRealImages } from './configure-testbed.js';
 
 /** What the configure tests read of `/api/status`. */
 export interface ConfigureStatus {
+  containers?: { name: string; service: string | null; ok: boolean; health?: string }[];
   lastApplied: { commit: string; converged: boolean } | null;
   lastConfigured: {
     commit: string;
