@@ -29,6 +29,7 @@ import type { PassDeps } from '../pass/run-pass.js';
 import { cachingLoader, workerLoader } from '../pass/worker-loader.js';
 import { loadRenderer } from '../render/renderer.js';
 import { systemClock } from '../util/clock.js';
+import { commandAgeKeys } from './age-keys.js';
 import { EXIT, ExitError } from './exit-error.js';
 import { repoArgument } from './repo-argument.js';
 import { errorMessage } from '../util/error-message.js';
@@ -38,7 +39,7 @@ import { errorMessage } from '../util/error-message.js';
  * until SIGINT or SIGTERM. Resolves when it has stopped.
  */
 export async function daemonCommand(
-  flags: DaemonFlags & GitHubFlags,
+  flags: DaemonFlags & GitHubFlags & { ageIdentityFile?: string },
   processEnv: NodeJS.ProcessEnv,
 ): Promise<void> {
   let config;
@@ -94,6 +95,8 @@ export async function daemonCommand(
     renderer: loadRenderer(),
     // Validation runs off the thread that answers /healthz, and once per text.
     loader: cachingLoader(workerLoader()),
+    // Read at every pass that needs them: a key file replaced on disk counts from the next pass.
+    ageKeys: commandAgeKeys(flags.ageIdentityFile, processEnv),
     clock,
     log,
     dns: new Map(),

@@ -1,7 +1,9 @@
-import { refreshedByEdit } from '../configure/refreshed-containers.js';
+import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { formatProblem } from '../environment/problem.js';
+import { committedEnvironment } from '../pass/committed-environment.js';
 import { fileSource } from '../pass/file-source.js';
+import { LoadStage } from '../pass/load-stage.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
 import { isEmpty } from '../plan/plan.js';
@@ -17,6 +19,7 @@ export interface PlanOptions {
   offline?: boolean;
   json?: boolean;
   color?: boolean;
+  ageIdentityFile?: string;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function planCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const offline = options.offline === true;
-  const deps = commandPassDeps(connect);
+  const deps = commandPassDeps(connect, {}, options.ageIdentityFile);
   const pass = await runPass({ goal: 'plan', source: fileSource(options.env), offline }, deps);
   if (pass.stage === 'load') {
     if (options.json === true) {
@@ -45,8 +48,8 @@ export async function planCommand(
   }
   if (pass.stage !== 'plan') return EXIT.failed;
   const { plan, unreachable } = pass.planned;
-  const refreshed = refreshedByEdit(
-    options.env,
+  const refreshed = refreshedByPlan(
+    await committedEnvironment(options.env, new LoadStage(undefined, deps.ageKeys)),
     pass.env,
     plan,
     withModules(deps.renderer, pass.modules),

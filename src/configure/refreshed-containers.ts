@@ -1,6 +1,4 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { loadEnvironment } from '../environment/load-environment.js';
-import { committedText } from '../git/committed-file.js';
 import type { Environment } from '../environment/schema.js';
 import { secretValues } from '../environment/secret-values.js';
 import { planSteps, type Plan } from '../plan/plan.js';
@@ -96,21 +94,6 @@ export function refreshedByPlan(
       .map((s) => s.name),
   );
   return refreshedContainers(before, after, fresh, renderer.classes, renderer.inputs);
-}
-
-/**
- * The containers an edit of `file` refreshes against the file as committed at HEAD in its git
- * working tree (none outside one, or when the committed file is invalid).
- */
-export function refreshedByEdit(
-  file: string,
-  after: Environment,
-  plan: Plan,
-  renderer: { classes: ClassMap; inputs: ClassInputsMap },
-): Refresh[] {
-  const committed = committedText(file);
-  const before = committed === undefined ? undefined : loadEnvironment(committed, { file });
-  return refreshedByPlan(before?.ok === true ? before.env : undefined, after, plan, renderer);
 }
 
 /** `+ new.fqdn − gone.fqdn`, or undefined when the list is the same (order included). */

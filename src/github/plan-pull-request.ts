@@ -1,17 +1,18 @@
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
-import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import { commitSource } from '../pass/commit-source.js';
+import { LoadStage } from '../pass/load-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
 import { withModules } from '../render/renderer.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
 import { fileDiff } from '../util/file-diff.js';
 
 export interface PullRequestPlanDeps {
@@ -54,7 +55,12 @@ export async function planPullRequest(
     };
   }
   const { env, planned } = pass;
-  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
+  // The base branch's environment with its secrets: a changed secret is a reason to kick.
+  const baseLoaded = await new LoadStage(deps.pass.loader, deps.pass.ageKeys).text(
+    (await repo.readFile(base, envPath)) ?? '',
+    envPath,
+    await repo.readFile(base, secretsPath(envPath)),
+  );
   const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
   const report = planReport({
     headSha,

@@ -1,7 +1,8 @@
 import { TRAILERS } from '../report/trailers.js';
 import type { CommitRecord } from './commit-record.js';
 import { commitRecord } from './delta-stage.js';
-import { LoadStage } from './load-stage.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
+import { LoadStage, type AgeKeys } from './load-stage.js';
 import type { PassRepo, RepoCommit } from './pass-repo.js';
 
 /** One change of the env repo and what became of it. */
@@ -18,13 +19,16 @@ export async function auditTrail(
   repo: Pick<PassRepo, 'readFile'>,
   envPath: string,
   commits: readonly RepoCommit[],
+  ageKeys?: AgeKeys,
 ): Promise<AuditEntry[]> {
-  const load = new LoadStage();
+  const load = new LoadStage(undefined, ageKeys);
+  const secretsFile = secretsPath(envPath);
+  const secretsAt = async (sha: string) => (await repo.readFile(sha, secretsFile)) ?? undefined;
   const environmentAt = async (sha: string | undefined) => {
     if (sha === undefined) return undefined;
     const text = await repo.readFile(sha, envPath);
     if (text === undefined) return undefined;
-    const loaded = await load.text(text, envPath);
+    const loaded = await load.text(text, envPath, await secretsAt(sha));
     return loaded.ok ? loaded.env : undefined;
   };
   const entries: AuditEntry[] = [];
@@ -35,7 +39,7 @@ export async function auditTrail(
       const text = (await repo.readFile(commit.sha, envPath)) ?? '';
       const entry: AuditEntry = commitRecord(
         commit,
-        await load.text(text, envPath),
+        await load.text(text, envPath, await secretsAt(commit.sha)),
         await environmentAt(commit.parents[0]),
       );
       entries.push(entry);

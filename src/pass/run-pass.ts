@@ -32,7 +32,7 @@ import { applyStage } from './apply-stage.js';
 import type { Configured } from '../configure/configured.js';
 import { configureStage, KICK_DEADLINE_MS } from './configure-stage.js';
 import { deltaStage } from './delta-stage.js';
-import { LoadStage, type Loader } from './load-stage.js';
+import { LoadStage, type AgeKeys, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
 import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
@@ -50,6 +50,8 @@ export interface PassDeps {
   connect: ConnectHosts;
   renderer: Renderer;
   loader?: Loader;
+  /** The age identities that open the environment's secrets file; none unless given. */
+  ageKeys?: AgeKeys;
   clock?: Clock;
   log?: Log;
   /** How the apply stage works (executors beyond the container lifecycle, limits, progress). */
@@ -87,7 +89,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   const log = deps.log ?? silentLog;
   const reporters = request.reporters ?? [];
   const snapshot = await request.source.read();
-  const load = new LoadStage(deps.loader);
+  const load = new LoadStage(deps.loader, deps.ageKeys);
   const loaded = await load.snapshot(snapshot);
   const git: PassRevision | undefined =
     snapshot.git === undefined
@@ -220,6 +222,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
         load,
         lastConfigured === undefined ? snapshot.git?.before : lastConfigured.text,
         snapshot.file,
+        lastConfigured === undefined ? snapshot.git?.beforeSecrets : lastConfigured.secrets,
       ),
       retry: lastConfigured?.failed ?? [],
       plan: planned.plan,
@@ -277,9 +280,10 @@ async function environmentOf(
   load: LoadStage,
   text: string | undefined,
   file: string,
+  secrets: string | undefined,
 ): Promise<Environment | undefined> {
   if (text === undefined) return undefined;
-  const loaded = await load.text(text, file);
+  const loaded = await load.text(text, file, secrets);
   return loaded.ok ? loaded.env : undefined;
 }
 

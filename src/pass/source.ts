@@ -10,6 +10,8 @@ export interface SourceCommit {
   trailers: Record<string, string[]>;
   /** The environment file at this commit; undefined when the commit has none. */
   text: string | undefined;
+  /** The secrets file beside it at this commit; undefined when there is none. */
+  secrets?: string;
 }
 
 /** Where in git an environment comes from. */
@@ -25,6 +27,8 @@ export interface GitRevision {
   commits: SourceCommit[];
   /** The environment file at the parent of the first of `commits`, for its delta. */
   before?: string;
+  /** The secrets file beside it there. */
+  beforeSecrets?: string;
   /** What the agents were last configured for, as the bot's last `Dockstack-Configured` says. */
   configured?: LastConfigured;
 }
@@ -34,6 +38,8 @@ export interface LastConfigured {
   commit: string;
   /** The environment file at that commit; undefined when it has none. */
   text: string | undefined;
+  /** The secrets file beside it there. */
+  secrets?: string;
   /** The containers whose kick failed (`Dockstack-Kick-Failed`). */
   failed: string[];
 }
@@ -44,6 +50,11 @@ export interface Snapshot {
   file: string;
   /** The file's bytes; undefined when there is no such file. */
   bytes: Uint8Array | string | undefined;
+  /**
+   * The secrets file beside the environment file (`secrets.sops.yaml`, SOPS-encrypted), when
+   * there is one.
+   */
+  secrets?: string;
   /** Why a file on disk could not be read (ENOENT, EACCES, EISDIR, ...). */
   unreadable?: string;
   /** Set when the file was read from the env repo. */
