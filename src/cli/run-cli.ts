@@ -7,6 +7,7 @@ import { connectHosts } from '../hosts/connect-hosts.js';
 import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
+import { withAgeIdentityOption } from './age-keys.js';
 import { addEditCommands } from './edit-commands.js';
 import { addGitHubOptions } from './github-options.js';
 import type { GitHubFlags } from '../github/github-config.js';
@@ -17,6 +18,7 @@ import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { planCommand } from './plan-command.js';
 import { renderCommand, RENDER_TARGETS } from './render-command.js';
+import { addSecretsCommands } from './secrets-commands.js';
 import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -43,18 +45,16 @@ export async function runCli(
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
     .exitOverride();
 
-  program
-    .command('validate')
+  withAgeIdentityOption(program.command('validate'))
     .description('check an environment file; print every problem as FILE:LINE:COL: message')
     .argument('[file]', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; ageIdentityFile?: string }) => {
       code = await validateCommand(file, options, out);
     });
 
-  program
-    .command('render')
+  withAgeIdentityOption(program.command('render'))
     .description('render a file dockstack writes back to the env repo, to stdout')
     .addArgument(new Argument('<what>', 'what to render').choices(RENDER_TARGETS))
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
@@ -62,12 +62,11 @@ export async function runCli(
       'after',
       `\nTargets:\n${RENDER_TARGETS.map((t: string) => `  ${t}`).join('\n')}\n${EXIT_CODES_HELP}`,
     )
-    .action(async (what: string, options: { env: string }) => {
+    .action(async (what: string, options: { env: string; ageIdentityFile?: string }) => {
       code = await renderCommand(what, options, out);
     });
 
-  program
-    .command('plan')
+  withAgeIdentityOption(program.command('plan'))
     .description('show what dockstack would do to make the hosts match the environment')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--offline', 'plan against hosts with nothing running (no Docker calls)')
@@ -85,23 +84,27 @@ Exit codes:
   2  invalid input (the environment file or the command line)`,
     )
     .action(
-      async (options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
+      async (options: {
+        env: string;
+        offline?: boolean;
+        json?: boolean;
+        color?: boolean;
+        ageIdentityFile?: string;
+      }) => {
         code = await planCommand(options, out, connect);
       },
     );
 
-  program
-    .command('apply')
+  withAgeIdentityOption(program.command('apply'))
     .description('converge every Docker host to the environment file, once (no git)')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON (no progress)')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { env: string; json?: boolean }) => {
+    .action(async (options: { env: string; json?: boolean; ageIdentityFile?: string }) => {
       code = await applyCommand(options, out, connect);
     });
 
-  program
-    .command('status')
+  withAgeIdentityOption(program.command('status'))
     .description('desired against observed, per host: missing, extra, drifted, running, stopped')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the status as JSON')
@@ -112,12 +115,11 @@ Exit codes:
         'out of sync, or a host unreachable',
       ),
     )
-    .action(async (options: { env: string; json?: boolean }) => {
+    .action(async (options: { env: string; json?: boolean; ageIdentityFile?: string }) => {
       code = await statusCommand(options, out, connect);
     });
 
-  program
-    .command('history')
+  withAgeIdentityOption(program.command('history'))
     .description(
       "the audit trail from the env repo's git log: each change, who made it, when it was applied, what resulted",
     )
@@ -152,8 +154,11 @@ Exit codes:
     code = result;
   });
 
-  const daemon = program
-    .command('daemon')
+  addSecretsCommands(program, out, (result) => {
+    code = result;
+  });
+
+  const daemon = withAgeIdentityOption(program.command('daemon'))
     .description(
       'follow the env repo and converge the hosts at every new commit, writing back what runs',
     )

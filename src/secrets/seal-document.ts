@@ -105,7 +105,7 @@ export function sealDocument(
   if (input.metadata === undefined) {
     top.set(SOPS_KEY, metadataNode(doc, input, mac));
   } else {
-    input.metadata.set('lastmodified', input.lastModified);
+    input.metadata.set('lastmodified', quoted(input.lastModified));
     input.metadata.set('mac', mac);
     top.set(SOPS_KEY, input.metadata);
   }
@@ -116,7 +116,7 @@ export function sealDocument(
 export function metadataNode(doc: Document, input: SealInput, mac: string): YAMLMap {
   const block = new YAMLMap();
   block.set('age', ageEntriesNode(doc, input.recipients));
-  block.set('lastmodified', input.lastModified);
+  block.set('lastmodified', quoted(input.lastModified));
   block.set('mac', mac);
   const rules = input.rules;
   let ruled = false;
@@ -144,6 +144,13 @@ export function ageEntriesNode(doc: Document, recipients: readonly AgeRecipientE
       return map;
     }),
   );
+}
+
+/** A time in quotes, as sops writes it: unquoted, YAML 1.1 readers take it for a timestamp. */
+function quoted(text: string): Scalar {
+  const scalar = new Scalar(text);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
 }
 
 /** A document as sops lays YAML out: four spaces of indent, long lines kept whole. */

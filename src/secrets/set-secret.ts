@@ -1,4 +1,4 @@
-import { isCollection, isMap, type YAMLMap } from 'yaml';
+import { isCollection, isMap } from 'yaml';
 
 import type { Problem } from '../environment/problem.js';
 import type { OpenedSopsFile } from './open-sops-file.js';
@@ -48,7 +48,7 @@ export function setSecret(
     recipients: sops.recipients,
     lastModified: sopsTime(now),
     stash,
-    ...(isMap(metadata) ? { metadata: metadata as YAMLMap } : {}),
+    ...(isMap(metadata) ? { metadata: metadata } : {}),
   });
   if (sealed.ok) return sealed;
   return {

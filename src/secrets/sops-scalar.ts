@@ -24,7 +24,7 @@ export function sopsScalarOf(node: Node | null | undefined): SopsScalar | undefi
     }
     return { type: 'float', text: goFloat(value) };
   }
-  return { type: 'str', text: String(value as string) };
+  return { type: 'str', text: node.source ?? '' };
 }
 
 /** The value a decrypted leaf takes in YAML: text, a number or a boolean. */

@@ -1,4 +1,4 @@
-import { isMap, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 
 import type { Problem } from '../environment/problem.js';
 import { wrapDataKey } from './data-key.js';
@@ -37,7 +37,7 @@ export async function updateRecipients(
   const entries = ageEntriesNode(sops.doc, await wrapDataKey(opened.key, recipients));
   const groups = block.get('key_groups', true);
   const group = isSeq(groups) ? groups.items[0] : undefined;
-  if (isMap(group)) (group as YAMLMap).set('age', entries);
+  if (isMap(group)) group.set('age', entries);
   else block.set('age', entries);
   return {
     ok: true,
