@@ -145,10 +145,22 @@ Exit codes:
     .option('--docker <endpoint>', 'Docker endpoint of every host', 'unix:///var/run/docker.sock')
     .option('--from <dir>', 'env repo to copy (default: the example shipped with dockstack)')
     .option('--env-path <path>', 'environment file in the repo', DEFAULT_ENV_FILE)
-    .addHelpText('after', EXIT_CODES_HELP)
-    .action((dir: string, options: { docker: string; from?: string; envPath: string }) => {
-      code = initCommand(dir, options, out);
-    });
+    .option(
+      '--age-recipient <recipients>',
+      "encrypt the repo's secrets.sops.yaml to these age recipients (comma-separated) instead of the demo key",
+    )
+    .addHelpText(
+      'after',
+      `\nThe example keeps its secrets in secrets.sops.yaml, encrypted to a public demo key that init\nputs in ~/.config/sops/age/keys.txt; with --age-recipient they are encrypted to your key instead.\n${EXIT_CODES_HELP}`,
+    )
+    .action(
+      async (
+        dir: string,
+        options: { docker: string; from?: string; envPath: string; ageRecipient?: string },
+      ) => {
+        code = await initCommand(dir, options, out);
+      },
+    );
 
   addEditCommands(program, out, (result) => {
     code = result;
