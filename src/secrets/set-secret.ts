@@ -41,7 +41,7 @@ export function setSecret(
     }
   }
   const stash = plainDocument(opened);
-  sops.doc.setIn(path, value);
+  sops.doc.setIn(path, sops.doc.createNode(value));
   const sealed = sealDocument(sops.doc, {
     key: opened.key,
     rules: sops.rules,

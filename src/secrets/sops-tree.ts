@@ -76,22 +76,28 @@ export function sopsTree(doc: Document): SopsTree {
       slots(node, top ? [] : path);
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        const key = pair.key as Node | null;
-        if (!isScalar(key) || typeof key.value !== 'string') {
-          refuse(key, 'a key that is not text', 'write the key as plain text');
+        // A key set by code (doc.setIn) is plain text, not yet a node.
+        const key: unknown = pair.key;
+        const name = isScalar(key) ? key.value : key;
+        if (typeof name !== 'string') {
+          refuse(
+            isScalar(key) ? key : null,
+            'a key that is not text',
+            'write the key as plain text',
+          );
           continue;
         }
-        slots(key, path);
-        if (top && key.value === SOPS_KEY) {
+        if (isScalar(key)) slots(key, path);
+        if (top && name === SOPS_KEY) {
           if (pair.value !== null) tree.metadata = pair.value as Node;
           continue;
         }
         const value = pair.value as Node | null;
         if (isScalar(value)) {
           slots(value, path);
-          tree.leaves.push({ path: [...path, key.value], node: value });
+          tree.leaves.push({ path: [...path, name], node: value });
         } else {
-          walk(value, [...path, key.value], false);
+          walk(value, [...path, name], false);
         }
       }
       return;
