@@ -77,7 +77,7 @@ describe('files dockstack encrypts', () => {
   it('decrypt with an independent decoder from the npm registry (sops-age) to the same values', async () => {
     const me = await newKey();
     const text = await encrypted([me.recipient]);
-    const values = await decryptSops(text, { secretKey: me.identity, fileType: 'yaml' });
+    const values: unknown = await decryptSops(text, { secretKey: me.identity, fileType: 'yaml' });
     expect(values).toEqual(parse(PLAIN));
   });
 
