@@ -103,8 +103,15 @@ describe('the dockstack image', () => {
       await removeOurs();
 
       // The env repo a user makes with `dockstack init`, under its own environment name.
-      const made = runDockstack(['init', repoDir, '--docker', `unix://${SOCKET}`]);
+      // init puts the demo key that opens the example's secrets.sops.yaml in the user's sops key
+      // file; the container gets it as a mounted key file.
+      const config = join(root.path, 'config');
+      const made = runDockstack(['init', repoDir, '--docker', `unix://${SOCKET}`], undefined, {
+        env: { XDG_CONFIG_HOME: config },
+      });
       expect(made.code, made.stderr).toBe(0);
+      const keyFile = join(config, 'sops', 'age', 'keys.txt');
+      chmodSync(keyFile, 0o644);
       const file = join(repoDir, 'environment.yaml');
       writeFileSync(file, `name: ${NAME}\n${readFileSync(file, 'utf8')}`);
       git(repoDir, ['commit', '-qam', 'Name the environment']);
@@ -115,10 +122,18 @@ describe('the dockstack image', () => {
         name: DAEMON,
         Image: IMAGE,
         Labels: { [TEST_LABEL]: '1' },
-        Env: ['DOCKSTACK_REPO=/srv/env-repo', 'DOCKSTACK_INTERVAL=2'],
+        Env: [
+          'DOCKSTACK_REPO=/srv/env-repo',
+          'DOCKSTACK_INTERVAL=2',
+          'SOPS_AGE_KEY_FILE=/run/secrets/age-keys.txt',
+        ],
         ExposedPorts: { '3288/tcp': {} },
         HostConfig: {
-          Binds: [`${SOCKET}:${SOCKET}`, `${repoDir}:/srv/env-repo`],
+          Binds: [
+            `${SOCKET}:${SOCKET}`,
+            `${repoDir}:/srv/env-repo`,
+            `${join(root.path, 'config', 'sops', 'age', 'keys.txt')}:/run/secrets/age-keys.txt:ro`,
+          ],
           GroupAdd: [String(statSync(SOCKET).gid)],
           PortBindings: { '3288/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
         },
