@@ -50,7 +50,7 @@ describe('dockstack secrets', () => {
       expect(run.stdout).toContain(`Usage: dockstack secrets ${verb}`);
       expect(run.stdout).toContain('1  the file does not decrypt');
     }
-  });
+  }, 120_000);
 
   it('decrypts a file sops wrote, with its published test key', () => {
     const dir = tempDir();
@@ -88,7 +88,7 @@ describe('dockstack secrets', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no age identity found');
     expect(none.stderr).toContain(join(dir, 'no-config', 'sops/age/keys.txt'));
-  });
+  }, 120_000);
 
   it('encrypts to --age, and what it writes sops-age and age decrypt to the same values', async () => {
     const dir = tempDir();
@@ -151,7 +151,7 @@ describe('dockstack secrets', () => {
     expect(parse(asB.stdout)).toEqual({
       common: { galera_password: 'n3w-secret', keystone_admin_token: 't0ken-secret' },
     });
-  });
+  }, 120_000);
 
   it('exits 2 without recipients, on a file that is not encrypted, and on a bad key path', () => {
     const dir = tempDir();
@@ -165,5 +165,49 @@ describe('dockstack secrets', () => {
     expect(plain.stderr).not.toContain('g4lera-secret');
     expect(secrets(dir, ['set', join(dir, 'plain.yaml'), 'common..x'], {}, 'v').code).toBe(2);
     expect(secrets(dir, ['encrypt', join(dir, 'plain.yaml'), '--age', 'age1nope']).code).toBe(2);
+  }, 120_000);
+
+  it('validate warns about secrets still in plain text in a repo with a .sops.yaml', () => {
+    const dir = tempDir();
+    const env = join(dir, 'environment.yaml');
+    writeFileSync(env, readFileSync(join(ROOT, 'test/fixtures/seed-environment.yaml'), 'utf8'));
+    expect(runDockstack(['validate', env]).stderr).toBe('');
+    writeFileSync(
+      join(dir, '.sops.yaml'),
+      'creation_rules:\n  - age: age1gfk78xsndh92hv0halhr4z4n463g83umfpf7tt6wfp3ch65nua2st08thz\n',
+    );
+    const run = runDockstack(['validate', env]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(
+      `${env}:4:3: warning: common.galera_password is in plain text, and the repo encrypts its secrets with sops (.sops.yaml) (move it: dockstack secrets set ${join(dir, 'secrets.sops.yaml')} common.galera_password < value, then remove it here)`,
+    );
+    expect(run.stderr).not.toContain(': password');
   });
+
+  it('init puts the demo key in place for the example, and --age-recipient encrypts to your own', () => {
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    const demo = runDockstack(['init', join(dir, 'demo')], ROOT, {
+      env: { XDG_CONFIG_HOME: config },
+    });
+    expect(demo.code).toBe(0);
+    expect(readFileSync(join(config, 'sops/age/keys.txt'), 'utf8')).toContain('dockstack demo key');
+    const validate = runDockstack(['validate', join(dir, 'demo/environment.yaml')], ROOT, {
+      env: { XDG_CONFIG_HOME: config, SOPS_AGE_KEY: undefined, SOPS_AGE_KEY_FILE: undefined },
+    });
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+
+    const mine = ageKey(dir, 'mine.txt');
+    const own = runDockstack(['init', join(dir, 'own'), '--age-recipient', mine.recipient], ROOT, {
+      env: { XDG_CONFIG_HOME: join(dir, 'other-config') },
+    });
+    expect(own.code).toBe(0);
+    const file = join(dir, 'own/secrets.sops.yaml');
+    expect(readFileSync(file, 'utf8')).toContain(`recipient: ${mine.recipient}`);
+    expect(readFileSync(file, 'utf8')).not.toContain('age1gfk78');
+    expect(readFileSync(join(dir, 'own/.sops.yaml'), 'utf8')).toContain(mine.recipient);
+    expect(secrets(dir, ['decrypt', file], { SOPS_AGE_KEY_FILE: mine.file }).code).toBe(0);
+    expect(secrets(dir, ['decrypt', file], { XDG_CONFIG_HOME: config }).code).toBe(1);
+  }, 120_000);
 });
