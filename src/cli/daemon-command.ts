@@ -152,6 +152,8 @@ export async function daemonCommand(
       readFile: (commit, path) => repo.readFile(commit, path),
       readFolder: (commit, path) => repo.readFolder(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
+      whyNotOwn: (commit) => repo.whyNotOwn(commit),
+      isAncestor: (ancestor, descendant) => repo.isAncestor(ancestor, descendant),
       writeBack: (change, head) =>
         commitAndPush(repo, change, { attempts: 5, ...(head === undefined ? {} : { head }) }),
     },

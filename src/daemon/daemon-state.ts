@@ -1,5 +1,6 @@
 import type { Kick } from '../configure/kick-agents.js';
 import type { Problem } from '../environment/problem.js';
+import type { IgnoredRecord } from '../pass/bot-records.js';
 import type { CommitRecord } from '../pass/commit-record.js';
 import type { PassResult } from '../pass/pass-result.js';
 import type { ContainerState } from '../plan/compare-state.js';
@@ -21,6 +22,11 @@ export interface DaemonState {
   invalid: Problem[] | null;
   /** The newest commits seen, oldest first. */
   commits: CommitRecord[];
+  /**
+   * Commits with the bot's trailers that the last pass did not take for its records (not the
+   * bot's own, or naming a commit off the branch), and why: each a warning.
+   */
+  ignoredRecords: IgnoredRecord[];
   containers: ContainerState[];
   unreachable: UnreachableHost[];
   lastWriteBack: string | null;
@@ -100,6 +106,7 @@ export const INITIAL_STATE: DaemonState = {
   degraded: 'starting',
   invalid: null,
   commits: [],
+  ignoredRecords: [],
   containers: [],
   unreachable: [],
   lastWriteBack: null,
@@ -136,6 +143,7 @@ export function passFinished(
         ? (result.recorded ?? result.git?.head ?? null)
         : (result.git?.head ?? null),
     commits: [...state.commits, ...fresh].slice(-KEPT_COMMITS),
+    ignoredRecords: result.git?.ignored ?? [],
   };
   if (result.stage === 'load') {
     const outcome = 'invalid';

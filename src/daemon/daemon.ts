@@ -186,6 +186,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         options.pass,
       );
       const before = state.lastApplied;
+      const ignoredBefore = new Set(state.ignoredRecords.map((r) => r.commit));
       const finished = passFinished(state, result, {
         at: isoNow(),
         durationMs: Math.round(clock.now() - started),
@@ -196,6 +197,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       if (result.stage === 'apply') engines?.follow(result.env);
       // The bot's own push is not news: polling waits for the next head after it.
       seenRemoteHead = state.head ?? undefined;
+      for (const record of state.ignoredRecords) {
+        if (!ignoredBefore.has(record.commit))
+          log.warn(record, "a commit with dockstack's trailers that is not its record: ignored");
+      }
       observe(result, finished.fresh, state.lastApplied !== before);
     } catch (error) {
       outcome = 'error';

@@ -96,6 +96,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           head: snapshot.git.head,
           applied: snapshot.git.applied,
           commits: await deltaStage(snapshot.git, snapshot.file, load),
+          ...(snapshot.git.ignored === undefined ? {} : { ignored: snapshot.git.ignored }),
         };
   const base = {
     file: snapshot.file,

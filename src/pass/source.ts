@@ -1,10 +1,12 @@
 import type { ModuleFiles } from '../render/puppet-modules.js';
+import type { IgnoredRecord } from './bot-records.js';
 
 /** One first-parent commit of the env repo, with the environment file's text at it. */
 export interface SourceCommit {
   sha: string;
   parents: string[];
   author: { name: string; email: string };
+  committer: { name: string; email: string };
   date: string;
   subject: string;
   trailers: Record<string, string[]>;
@@ -27,6 +29,8 @@ export interface GitRevision {
   before?: string;
   /** What the agents were last configured for, as the bot's last `Dockstack-Configured` says. */
   configured?: LastConfigured;
+  /** Commits with the bot's trailers that were not taken for its records, and why. */
+  ignored?: IgnoredRecord[];
 }
 
 /** The commit the agents were last configured for, and the kicks that failed then. */
