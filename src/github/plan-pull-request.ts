@@ -13,6 +13,7 @@ import { withModules } from '../render/renderer.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
 import { fileDiff } from '../util/file-diff.js';
+import { pullRequestHosts, type OfflineHost } from './pull-request-hosts.js';
 
 export interface PullRequestPlanDeps {
   repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile' | 'readFolder'>;
@@ -25,13 +26,22 @@ export interface PullRequestPlanDeps {
 export type PullRequestPlan =
   | { kind: 'gone' }
   | { kind: 'invalid'; headSha: string; problems: Problem[]; report: Report }
-  | { kind: 'planned'; headSha: string; plan: Plan; report: Report };
+  | {
+      kind: 'planned';
+      headSha: string;
+      plan: Plan;
+      report: Report;
+      /** Hosts planned as if they ran nothing: new to the pull request, or their entry changes. */
+      offline: OfflineHost[];
+    };
 
 /**
  * What merging pull request `number` would do: a pass up to its plan stage on the pull request's
  * head (validated, then planned against what runs now: one list call per host, nothing changed),
  * with the diff merging causes in the files the daemon writes back. The head is fetched from the
- * configured remote (`refs/pull/N/head`), never from a URL a webhook names.
+ * configured remote (`refs/pull/N/head`), never from a URL a webhook names. The hosts are reached
+ * as the base branch's file (and the daemon's settings) say, never as the pull request's: a host
+ * whose `hosts:` entry it changes, or one the base does not name, is planned offline.
  */
 export async function planPullRequest(
   deps: PullRequestPlanDeps,
@@ -41,9 +51,19 @@ export async function planPullRequest(
   const base = await repo.fetch();
   const headSha = await repo.fetchPull(number);
   if (headSha === undefined) return { kind: 'gone' };
+  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
+  const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
+  let offline: OfflineHost[] = [];
   const pass = await runPass(
     { goal: 'plan', source: commitSource(repo, envPath, headSha) },
-    deps.pass,
+    {
+      ...deps.pass,
+      connect: (env) => {
+        const hosts = pullRequestHosts(baseEnv, env);
+        offline = hosts.offline;
+        return hosts.connectWith === undefined ? new Map() : deps.pass.connect(hosts.connectWith);
+      },
+    },
   );
   if (pass.stage === 'load') {
     return {
@@ -54,13 +74,12 @@ export async function planPullRequest(
     };
   }
   const { env, planned } = pass;
-  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
-  const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
   const report = planReport({
     headSha,
     envPath,
     plan: planned.plan,
     unreachable: planned.unreachable,
+    offline,
     files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
     fresh: [...freshAddresses(planned.addresses)],
     refreshed: refreshedByPlan(
@@ -71,7 +90,7 @@ export async function planPullRequest(
     ),
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
-  return { kind: 'planned', headSha, plan: planned.plan, report };
+  return { kind: 'planned', headSha, plan: planned.plan, report, offline };
 }
 
 /**

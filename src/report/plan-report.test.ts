@@ -41,6 +41,32 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
   });
 
+  it('says when a pull request changes hosts:, and which hosts it planned offline', () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: seedPlan(),
+      unreachable: [],
+      offline: [
+        { host: 'h2', why: 'changed' },
+        { host: 'evil`|<b>', why: 'new' },
+      ],
+      files: [],
+      refreshed: [],
+    });
+    expect(report.title).toBe('13 to create; 2 host(s) planned offline');
+    expect(report.body).toContain(
+      [
+        '🔐 **This pull request changes `hosts:`.**',
+        '',
+        'Planned offline, as if they ran nothing (a pull request is planned with the hosts, endpoints and TLS files of the base branch only; these are reached once it is merged):',
+        '',
+        '- `h2`: its `hosts:` entry changes',
+        '- `` evil`|<b> ``: not a host of the base branch',
+      ].join('\n'),
+    );
+  });
+
   it('lists the containers whose configuration is refreshed, grouped by why', () => {
     const why = 'members of openstack changed: + os2.endor.lab';
     const report = planReport({

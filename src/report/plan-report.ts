@@ -24,6 +24,11 @@ export interface PlanReportInput {
   plan: Plan;
   /** Hosts that could not be observed: their containers are left out of the plan. */
   unreachable: { host: string; error: string }[];
+  /**
+   * Hosts planned as if they ran nothing, never connected to: `changed`, their `hosts:` entry
+   * changes; `new`, the base branch does not name them.
+   */
+  offline?: readonly { host: string; why: 'changed' | 'new' }[];
   /** What merging changes in the files dockstack writes back. */
   files: FileChange[];
   /** Containers that keep running but whose Puppet configuration changes, and why. */
@@ -85,7 +90,10 @@ export function planReport(input: PlanReportInput): Report {
   )
     .filter((action) => counts[action] > 0)
     .map((action) => `${counts[action]} ${TITLE_WORDS[action] ?? `to ${action}`}`);
-  const title = parts.length === 0 ? 'No changes to the hosts' : parts.join(', ');
+  const offline = input.offline ?? [];
+  const title =
+    (parts.length === 0 ? 'No changes to the hosts' : parts.join(', ')) +
+    (offline.length === 0 ? '' : `; ${String(offline.length)} host(s) planned offline`);
   const lines = [
     PLAN_MARKER,
     `### dockstack plan for ${mdCommit(input.headSha, input.commitUrl)}: ${title}`,
@@ -123,6 +131,19 @@ export function planReport(input: PlanReportInput): Report {
       '',
       ...groupRefreshed(input.refreshed).map(
         ([names, why]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`,
+      ),
+      '',
+    );
+  }
+  if (offline.length > 0) {
+    const changed = offline.some((o) => o.why === 'changed');
+    lines.push(
+      ...(changed ? ['🔐 **This pull request changes `hosts:`.**', ''] : []),
+      'Planned offline, as if they ran nothing (a pull request is planned with the hosts, endpoints and TLS files of the base branch only; these are reached once it is merged):',
+      '',
+      ...offline.map(
+        (o) =>
+          `- ${mdCode(o.host)}: ${o.why === 'changed' ? 'its `hosts:` entry changes' : 'not a host of the base branch'}`,
       ),
       '',
     );
