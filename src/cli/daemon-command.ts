@@ -79,6 +79,7 @@ export async function daemonCommand(
       branch: config.branch,
       workDir,
       author: { name: config.botName, email: config.botEmail },
+      ...(config.signingKeyFile === undefined ? {} : { signingKey: config.signingKeyFile }),
       log,
     });
   } catch (error) {
@@ -90,7 +91,8 @@ export async function daemonCommand(
     `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
   const clock = systemClock;
   const pass: PassDeps = {
-    connect: (env) => connectHosts(env, processEnv),
+    connect: (env) =>
+      connectHosts(env, processEnv, config.tlsDir === undefined ? {} : { tlsDir: config.tlsDir }),
     renderer: loadRenderer(),
     // Validation runs off the thread that answers /healthz, and once per text.
     loader: cachingLoader(workerLoader()),

@@ -26,11 +26,18 @@ Exit codes:
   1  a step failed (a host, a container, git)
   2  invalid input (the environment file or the command line)`;
 
-/** Runs the dockstack command line and returns its exit code; never calls process.exit. */
+const TLS_DIR_HELP =
+  'the folder the tls: files of the hosts: entries are read from, relative to it (DOCKSTACK_TLS_DIR)';
+
+/**
+ * Runs the dockstack command line and returns its exit code; never calls process.exit.
+ * `connectWith` makes the commands' connection to the hosts, given the TLS folder of --tls-dir.
+ */
 export async function runCli(
   argv: readonly string[],
   out: Output,
-  connect: ConnectHosts = (env) => connectHosts(env, process.env),
+  connectWith: (tlsDir: string | undefined) => ConnectHosts = (tlsDir) => (env) =>
+    connectHosts(env, process.env, tlsDir === undefined ? {} : { tlsDir }),
 ): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   const program = new Command('dockstack')
@@ -71,6 +78,7 @@ export async function runCli(
     .description('show what dockstack would do to make the hosts match the environment')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--offline', 'plan against hosts with nothing running (no Docker calls)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .option('--json', 'print the plan as JSON')
     .option('--color', 'colour the plan (default: when stdout is a terminal)')
     .option('--no-color', 'never colour the plan')
@@ -85,8 +93,14 @@ Exit codes:
   2  invalid input (the environment file or the command line)`,
     )
     .action(
-      async (options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
-        code = await planCommand(options, out, connect);
+      async (options: {
+        env: string;
+        offline?: boolean;
+        json?: boolean;
+        color?: boolean;
+        tlsDir?: string;
+      }) => {
+        code = await planCommand(options, out, connectWith(options.tlsDir));
       },
     );
 
@@ -95,9 +109,10 @@ Exit codes:
     .description('converge every Docker host to the environment file, once (no git)')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON (no progress)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { env: string; json?: boolean }) => {
-      code = await applyCommand(options, out, connect);
+    .action(async (options: { env: string; json?: boolean; tlsDir?: string }) => {
+      code = await applyCommand(options, out, connectWith(options.tlsDir));
     });
 
   program
@@ -105,6 +120,7 @@ Exit codes:
     .description('desired against observed, per host: missing, extra, drifted, running, stopped')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the status as JSON')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText(
       'after',
       EXIT_CODES_HELP.replace(
@@ -112,8 +128,8 @@ Exit codes:
         'out of sync, or a host unreachable',
       ),
     )
-    .action(async (options: { env: string; json?: boolean }) => {
-      code = await statusCommand(options, out, connect);
+    .action(async (options: { env: string; json?: boolean; tlsDir?: string }) => {
+      code = await statusCommand(options, out, connectWith(options.tlsDir));
     });
 
   program
@@ -130,6 +146,21 @@ Exit codes:
     )
     .option('--workdir <dir>', 'where to keep the clone it reads (default: a temporary folder)')
     .option('--limit <n>', 'how many commits back', '50')
+    .option(
+      '--bot-name <name>',
+      "the daemon's commit author: only its commits count as its records",
+      process.env[DAEMON_ENV.botName] ?? 'dockstack',
+    )
+    .option(
+      '--bot-email <email>',
+      'its email',
+      process.env[DAEMON_ENV.botEmail] ?? 'dockstack@localhost',
+    )
+    .option(
+      '--signing-key-file <file>',
+      `the key the daemon signs with (or its .pub): only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
+      process.env[DAEMON_ENV.signingKeyFile],
+    )
     .option('--json', 'print the trail as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options: HistoryOptions) => {
@@ -191,6 +222,10 @@ Exit codes:
       `where the private clone lives (${DAEMON_ENV.workdir}, default /var/lib/dockstack)`,
     )
     .option(
+      '--tls-dir <dir>',
+      `the folder the tls: files of the hosts: entries are read from, relative to it (${DAEMON_ENV.tlsDir}); without it a tls: entry is refused`,
+    )
+    .option(
       '--webhook-token-file <file>',
       `file holding the bearer token of POST /webhooks/push (${DAEMON_ENV.webhookTokenFile}, or the token itself in ${DAEMON_ENV.webhookToken})`,
     )
@@ -205,6 +240,10 @@ Exit codes:
     .option(
       '--bot-email <email>',
       `its email (${DAEMON_ENV.botEmail}, default dockstack@localhost)`,
+    )
+    .option(
+      '--signing-key-file <file>',
+      `SSH private key (no passphrase) the bot signs its commits with; then only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
     )
     .option(
       '--log-level <level>',

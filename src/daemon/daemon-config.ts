@@ -34,6 +34,8 @@ export const DaemonConfig = z.strictObject({
   ]),
   listen: z.object({ host: z.string(), port: z.int().min(0).max(65_535) }),
   workdir: z.string().min(1),
+  /** The only folder the `tls:` files of the environment's hosts are read from. */
+  tlsDir: z.string().min(1).optional(),
   webhookToken: z.string().min(16, 'the webhook token must be at least 16 characters').optional(),
   readToken: z.string().min(16, 'the read token must be at least 16 characters').optional(),
   webhookSecret: z
@@ -51,6 +53,8 @@ export const DaemonConfig = z.strictObject({
   botEmail: z
     .string()
     .regex(/^[^<>\s@]+@[^<>\s@]+$/, 'expected an email address such as dockstack@example.org'),
+  /** The SSH key the bot signs its commits with; with it, only signed commits are its records. */
+  signingKeyFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
 });
 export type DaemonConfig = z.infer<typeof DaemonConfig>;
@@ -66,12 +70,14 @@ export interface DaemonFlags {
   repair?: boolean;
   listen?: string;
   workdir?: string;
+  tlsDir?: string;
   webhookTokenFile?: string;
   readTokenFile?: string;
   webhookSecretFile?: string;
   publicUrl?: string;
   botName?: string;
   botEmail?: string;
+  signingKeyFile?: string;
   logLevel?: string;
 }
 
@@ -86,6 +92,7 @@ export const DAEMON_ENV = {
   repair: 'DOCKSTACK_REPAIR',
   listen: 'DOCKSTACK_LISTEN',
   workdir: 'DOCKSTACK_WORKDIR',
+  tlsDir: 'DOCKSTACK_TLS_DIR',
   webhookToken: 'DOCKSTACK_WEBHOOK_TOKEN',
   webhookTokenFile: 'DOCKSTACK_WEBHOOK_TOKEN_FILE',
   readToken: 'DOCKSTACK_READ_TOKEN',
@@ -95,6 +102,7 @@ export const DAEMON_ENV = {
   publicUrl: 'DOCKSTACK_PUBLIC_URL',
   botName: 'DOCKSTACK_BOT_NAME',
   botEmail: 'DOCKSTACK_BOT_EMAIL',
+  signingKeyFile: 'DOCKSTACK_SIGNING_KEY_FILE',
   logLevel: 'DOCKSTACK_LOG_LEVEL',
 } as const;
 
@@ -120,6 +128,8 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
       ? env[DAEMON_ENV.webhookSecret]
       : readSecretFile(secretFile, 'GitHub webhook secret');
   const publicUrl = pick('publicUrl', DAEMON_ENV.publicUrl);
+  const signingKeyFile = pick('signingKeyFile', DAEMON_ENV.signingKeyFile);
+  const tlsDir = pick('tlsDir', DAEMON_ENV.tlsDir);
   const repo = pick('repo', DAEMON_ENV.repo) ?? '';
   const input = {
     repo,
@@ -131,12 +141,14 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     repair: flags.repair ?? env[DAEMON_ENV.repair] ?? true,
     listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
     workdir: pick('workdir', DAEMON_ENV.workdir) ?? '/var/lib/dockstack',
+    ...(tlsDir === undefined || tlsDir === '' ? {} : { tlsDir }),
     ...(token === undefined || token === '' ? {} : { webhookToken: token }),
     ...(secret === undefined || secret === '' ? {} : { webhookSecret: secret }),
     ...(readToken === undefined || readToken === '' ? {} : { readToken }),
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, '') }),
     botName: pick('botName', DAEMON_ENV.botName) ?? 'dockstack',
     botEmail: pick('botEmail', DAEMON_ENV.botEmail) ?? 'dockstack@localhost',
+    ...(signingKeyFile === undefined || signingKeyFile === '' ? {} : { signingKeyFile }),
     logLevel: pick('logLevel', DAEMON_ENV.logLevel) ?? 'info',
   };
   const parsed = DaemonConfig.safeParse(input);
