@@ -101,6 +101,8 @@ export interface DaemonOptions {
   pullUrl?: (number: number) => string;
   /** The token the read endpoints require (see http-server.ts); open without one. */
   readToken?: string;
+  /** Where people reach the listener (`--public-url`): its host name is answered too. */
+  publicUrl?: string;
 }
 
 /** Events that arrive together (a restart is a die and a start) ask for one drift check. */
@@ -387,6 +389,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     trigger: requestPass,
     mask: (text) => redact(text, options.secrets?.() ?? []),
     ...(options.readToken === undefined ? {} : { readToken: options.readToken }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     ...(dashboard === undefined ? {} : { dashboard: dashboard.handlers }),
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(webhooks === undefined
