@@ -86,9 +86,12 @@ export async function daemonCommand(
     throw new ExitError(EXIT.invalid, errorMessage(error));
   }
 
-  const publicUrl =
-    config.publicUrl ??
-    `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
+  const listenHost = ['0.0.0.0', '::', ''].includes(config.listen.host)
+    ? 'localhost'
+    : config.listen.host.includes(':')
+      ? `[${config.listen.host}]`
+      : config.listen.host;
+  const publicUrl = config.publicUrl ?? `http://${listenHost}:${String(config.listen.port)}`;
   const clock = systemClock;
   const pass: PassDeps = {
     connect: (env) =>
@@ -172,6 +175,7 @@ export async function daemonCommand(
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
     ...(config.readToken === undefined ? {} : { readToken: config.readToken }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
     dashboard: loadDashboard(),
     ...(githubRepo === undefined
       ? {}

@@ -4,7 +4,12 @@ import { Argument, Command, CommanderError } from 'commander';
 
 import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
-import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
+import {
+  DAEMON_ENV,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_PORT,
+  type DaemonFlags,
+} from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
 import { addEditCommands } from './edit-commands.js';
@@ -215,7 +220,11 @@ Exit codes:
     )
     .option(
       '--listen <[host:]port>',
-      `HTTP listener (${DAEMON_ENV.listen}, default ${String(DEFAULT_PORT)})`,
+      `HTTP listener (${DAEMON_ENV.listen}, default ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)}: loopback only; a port alone is on loopback too; 0.0.0.0:${String(DEFAULT_PORT)} for every interface, which needs a read token or --public)`,
+    )
+    .option(
+      '--public',
+      `serve the dashboard, /api/status and /api/events beyond loopback without a read token (${DAEMON_ENV.public}=true)`,
     )
     .option(
       '--workdir <dir>',
@@ -231,7 +240,7 @@ Exit codes:
     )
     .option(
       '--read-token-file <file>',
-      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); open to all without one`,
+      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); without one they are open, which beyond loopback needs --public`,
     )
     .option(
       '--bot-name <name>',
@@ -260,7 +269,7 @@ Exit codes:
   addGitHubOptions(daemon)
     .addHelpText(
       'after',
-      `\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps it in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+      `\nListener: ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)} (loopback) unless --listen says otherwise; beyond loopback it needs a read token (--read-token-file) or --public, and --public-url names the host name it answers for besides loopback names and IP addresses.\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps a session in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
     .action(async (flags: DaemonFlags & GitHubFlags, command: Command) => {
       // --no-repair makes commander default `repair` to true; only a given flag beats the variable.
