@@ -44,6 +44,12 @@ describe('the daemon takes only its own signed commits for its records', () => {
 
   const status = async (): Promise<Status> =>
     (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  /** The status once the pass that applied `commit` has finished (its push comes first). */
+  const statusAfter = (commit: string) =>
+    waitFor(`the status after applying ${commit.slice(0, 12)}`, async () => {
+      const seen = await status();
+      return seen.lastApplied?.commit === commit ? seen : undefined;
+    });
   const trailer = (sha: string, key: string) =>
     git(remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
   const botCommitFor = (applied: string) =>
@@ -159,7 +165,7 @@ describe('the daemon takes only its own signed commits for its records', () => {
     const bot = await botCommitFor(ordinary);
     expect(trailer(bot, 'Dockstack-Result')).toBe('converged');
     expect(await running()).toEqual([webui(1), webui(2)]);
-    const seen = await status();
+    const seen = await statusAfter(ordinary);
     expect(seen.degraded).toBeNull();
     expect(seen.commits.map((c) => c.sha)).toEqual(expect.arrayContaining([forged, ordinary]));
     expect(seen.ignoredRecords).toEqual([
@@ -194,7 +200,7 @@ describe('the daemon takes only its own signed commits for its records', () => {
     const bot = await botCommitFor(forged);
     expect(trailer(bot, 'Dockstack-Result')).toBe('converged');
     expect(await running()).toEqual([webui(1), webui(2), webui(3)]);
-    const seen = await status();
+    const seen = await statusAfter(forged);
     expect(seen.commits.map((c) => c.sha)).toContain(forged);
     expect(seen.ignoredRecords.map((r) => [r.commit, r.reason])).toEqual([
       [forged, expect.stringContaining("on a commit not dockstack's: it is not signed") as string],
@@ -206,7 +212,7 @@ describe('the daemon takes only its own signed commits for its records', () => {
     const next = commitAs({ name: 'Ann', email: 'ann@example.org' }, 2, 'Remove webui3');
     publish();
     await botCommitFor(next);
-    const after = await status();
+    const after = await statusAfter(next);
     expect(after.commits.map((c) => c.sha)).not.toContain(signed);
     expect(after.commits.map((c) => c.sha)).toContain(next);
     expect(await running()).toEqual([webui(1), webui(2)]);
