@@ -126,15 +126,20 @@ export interface PassTiming {
   durationMs: number;
 }
 
-/** The state after a pass ran to its end, the outcome, and the commits it saw for the first time. */
+/**
+ * The state after a pass ran to its end, the outcome, the commits it saw for the first time, and
+ * the commits with the bot's trailers it newly did not take for its records.
+ */
 export function passFinished(
   state: DaemonState,
   result: PassResult,
   timing: PassTiming,
-): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[] } {
+): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[]; ignored: IgnoredRecord[] } {
   const seen = result.git?.commits ?? [];
   const known = new Set(state.commits.map((c) => c.sha));
   const fresh = seen.filter((c) => !known.has(c.sha));
+  const warned = new Set(state.ignoredRecords.map((r) => r.commit));
+  const ignored = (result.git?.ignored ?? []).filter((r) => !warned.has(r.commit));
   const base: DaemonState = {
     ...state,
     hosts: result.stage === 'load' ? state.hosts : hostsSeen(state.hosts, result.planned),
@@ -157,10 +162,11 @@ export function passFinished(
       },
       outcome,
       fresh,
+      ignored,
     };
   }
   if (result.stage !== 'apply') {
-    return { state: base, outcome: 'converged', fresh };
+    return { state: base, outcome: 'converged', fresh, ignored };
   }
   const { reconciliation } = result;
   const converged = reconciliation.result.converged;
@@ -201,6 +207,7 @@ export function passFinished(
     },
     outcome,
     fresh,
+    ignored,
   };
 }
 
