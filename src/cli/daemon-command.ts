@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadDashboard } from '../dashboard/dashboard.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
-import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
+import { daemonConfig, isLoopback, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
 import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
@@ -67,6 +67,12 @@ export async function daemonCommand(
     ...(github?.auth.kind === 'app' ? privateKeyLines(github.auth.privateKey) : []),
   ];
   const log = createLogger({ level: config.logLevel, secrets: () => secrets });
+  if (!isLoopback(config.listen.host) && config.publicUrl === undefined) {
+    log.warn(
+      { listen: config.listen.host },
+      'the listener answers only for loopback names and IP addresses: give --public-url with the host name people and webhooks use',
+    );
+  }
   const workDir = join(
     resolve(config.workdir),
     createHash('sha256').update(`${url}\n${config.branch}`).digest('hex').slice(0, 16),

@@ -264,7 +264,7 @@ Exit codes:
     )
     .option(
       '--public-url <url>',
-      `where people reach this listener, for links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
+      `where people reach this listener: the host name it answers for besides loopback names and IP addresses, and links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
     );
   addGitHubOptions(daemon)
     .addHelpText(
