@@ -1,11 +1,12 @@
 import { freshAddresses } from '../network/fresh-addresses.js';
-import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
+import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import { commitSource } from '../pass/commit-source.js';
+import type { Planned } from '../pass/plan-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
@@ -80,7 +81,7 @@ export async function planPullRequest(
     plan: planned.plan,
     unreachable: planned.unreachable,
     offline,
-    files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
+    files: await writeBackDiff(deps, base, baseEnv, env, planned),
     fresh: [...freshAddresses(planned.addresses)],
     refreshed: refreshedByPlan(
       baseEnv,
@@ -103,7 +104,7 @@ async function writeBackDiff(
   base: string,
   baseEnv: Environment | undefined,
   env: Environment,
-  specs: readonly ContainerSpec[],
+  planned: Pick<Planned, 'specs' | 'leases'>,
 ): Promise<FileChange[]> {
   const services = [...Object.keys(env.services), ...Object.keys(env.registered_services ?? {})];
   const registered = (names: Environment['registered_services']) =>
@@ -118,7 +119,9 @@ async function writeBackDiff(
       writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
     ],
   ];
-  for (const [path, after] of Object.entries(deps.pass.renderer.files(deps.envPath, env, specs))) {
+  for (const [path, after] of Object.entries(
+    deps.pass.renderer.files(deps.envPath, env, planned.specs, planned.leases),
+  )) {
     pairs.push([path, (await deps.repo.readFile(base, path)) ?? '', after]);
   }
   return pairs.flatMap(([path, before, after]) => {

@@ -1,6 +1,6 @@
 import { envRepoModules } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
 import type { PassRepo } from './pass-repo.js';
+import { readRecord } from './read-record.js';
 import type { Source } from './source.js';
 
 /** The environment file as it is at one commit of the env repo (a pull request's head, say). */
@@ -11,7 +11,7 @@ export function commitSource(
 ): Source {
   return {
     read: async () => {
-      const record = await repo.readFile(commit, recordPath(envPath));
+      const record = await readRecord(envPath, (path) => repo.readFile(commit, path));
       const modules = await repo.readFolder(commit, envRepoModules(envPath));
       return {
         file: envPath,

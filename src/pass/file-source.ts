@@ -2,8 +2,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import { MAX_BYTES } from '../environment/load-environment.js';
 import { modulesBeside } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
 import { readTextIfAny } from '../util/read-text-if-any.js';
+import { readRecord } from './read-record.js';
 import type { Source } from './source.js';
 
 /**
@@ -13,20 +13,20 @@ import type { Source } from './source.js';
  */
 export function fileSource(path: string): Source {
   return {
-    read: () => {
+    read: async () => {
       try {
         const bytes = readCapped(path, MAX_BYTES + 1);
-        const record = readTextIfAny(recordPath(path));
+        const record = await readRecord(path, (at) => Promise.resolve(readTextIfAny(at)));
         const modules = modulesBeside(path);
-        return Promise.resolve({
+        return {
           file: path,
           bytes,
           ...(record === undefined ? {} : { record }),
           ...(modules === undefined ? {} : { modules }),
-        });
+        };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        return Promise.resolve({ file: path, bytes: undefined, unreadable: code });
+        return { file: path, bytes: undefined, unreadable: code };
       }
     },
   };

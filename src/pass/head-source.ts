@@ -1,10 +1,10 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import { trailerValues } from '../git/commit-log-format.js';
 import { envRepoModules } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
 import { BotRecords } from './bot-records.js';
 import type { PassRepo, RepoCommit } from './pass-repo.js';
+import { readRecord } from './read-record.js';
 import type { LastConfigured, Source, SourceCommit } from './source.js';
 
 export interface HeadSourceOptions {
@@ -48,7 +48,7 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       for (const commit of userCommits) commits.push({ ...commit, text: await textAt(commit.sha) });
       const first = userCommits[0]?.parents[0];
       const before = first === undefined ? undefined : await textAt(first);
-      const record = await repo.readFile(head, recordPath(envPath));
+      const record = await readRecord(envPath, (path) => repo.readFile(head, path));
       const configured = await lastConfigured(repo, records, envPath);
       const ignored = records.ignored;
       const modules = await repo.readFolder(head, envRepoModules(envPath));

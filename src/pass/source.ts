@@ -1,3 +1,4 @@
+import type { RecordFiles } from '../network/address-record.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
 import type { IgnoredRecord } from './bot-records.js';
 
@@ -53,10 +54,11 @@ export interface Snapshot {
   /** Set when the file was read from the env repo. */
   git?: GitRevision;
   /**
-   * The address record beside the file (`dnsmasq/dhcp-hosts`, as last written back): who got
-   * which MAC and address. Undefined when there is none yet.
+   * The address record beside the file (`dnsmasq/dhcp-hosts` and `dnsmasq/leases`, as last
+   * written back): who got which MAC and address, and which names left the file when. Undefined
+   * when there is none yet.
    */
-  record?: string;
+  record?: RecordFiles;
   /**
    * The env repo's own Puppet modules (`puppet/modules` beside the file) at the same commit, or
    * on disk beside a working copy's file; undefined when it has none (dockstack's are served).

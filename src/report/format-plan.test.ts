@@ -201,7 +201,7 @@ describe('formatPlan with the ovs driver', () => {
     raw.network = { driver: 'ovs' };
     raw.services.webui!.webui1 = { host: '192.168.99.3' };
     const env = Environment.parse(raw);
-    const addressed = addressEnvironment(env, undefined);
+    const addressed = addressEnvironment(env, { now: 0 });
     const layout = addressed.layout!;
     const planned = planStage(env, addressed, {
       ...emptyObservation(systemClock),

@@ -95,7 +95,10 @@ describe('planReport', () => {
   it('shows every container at its address, and marks the new ones', () => {
     const loaded = loadEnvironment(seed);
     if (!loaded.ok) throw new Error('the seed is valid');
-    const addressed = addressEnvironment(loaded.env, 'de:ad:00:00:00:01,gal1,10.0.0.40\n');
+    const addressed = addressEnvironment(loaded.env, {
+      record: { dhcpHosts: 'de:ad:00:00:00:01,gal1,10.0.0.40\n' },
+      now: 0,
+    });
     const report = planReport({
       headSha: SHA,
       envPath: 'environment.yaml',
