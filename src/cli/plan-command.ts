@@ -1,5 +1,6 @@
 import { refreshedByEdit } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
@@ -70,7 +71,8 @@ export async function planCommand(
       out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
     }
     const fresh = freshAddresses(pass.planned.addresses);
-    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
+    const returning = returningAddresses(pass.planned.addresses);
+    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh, returning }));
     out.stdout(formatRefreshed(refreshed));
   }
   if (offline) return EXIT.ok;

@@ -1,4 +1,5 @@
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Problem } from '../environment/problem.js';
@@ -83,6 +84,7 @@ export async function planPullRequest(
     offline,
     files: await writeBackDiff(deps, base, baseEnv, env, planned),
     fresh: [...freshAddresses(planned.addresses)],
+    returning: [...returningAddresses(planned.addresses)],
     refreshed: refreshedByPlan(
       baseEnv,
       env,

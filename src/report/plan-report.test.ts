@@ -7,6 +7,7 @@ import { loadEnvironment } from '../environment/load-environment.js';
 import { tierOrder } from '../environment/tier-order.js';
 import { addressEnvironment } from '../network/address-environment.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { invalidReport, MAX_REPORT, PLAN_MARKER, planReport } from './plan-report.js';
 
@@ -111,6 +112,29 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `dns1` | dns | 10.0.0.1/16, de:ad:be:ef:ba:11 |');
     expect(report.body).toContain(
       '| ➕ create | `gal1` | galera | 10.0.0.40/16, de:ad:00:00:00:01 |',
+    );
+    expect(report.body).toMatch(/\| ➕ create \| `webui1` \| webui \| 10\.0\.0\.\d+\/16 \(new\), /);
+  });
+
+  it('marks a name that comes back at the address it kept as returning', () => {
+    const loaded = loadEnvironment(seed);
+    if (!loaded.ok) throw new Error('the seed is valid');
+    const addressed = addressEnvironment(loaded.env, {
+      record: { leases: 'de:ad:00:00:00:02,gal1,10.0.0.41,2026-01-01T00:00:00Z\n' },
+      now: 0,
+    });
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: planChanges(addressed.specs, [], tierOrder(loaded.env)),
+      unreachable: [],
+      files: [],
+      refreshed: [],
+      fresh: [...freshAddresses(addressed.addresses)],
+      returning: [...returningAddresses(addressed.addresses)],
+    });
+    expect(report.body).toContain(
+      '| ➕ create | `gal1` | galera | 10.0.0.41/16 (returning), de:ad:00:00:00:02 |',
     );
     expect(report.body).toMatch(/\| ➕ create \| `webui1` \| webui \| 10\.0\.0\.\d+\/16 \(new\), /);
   });

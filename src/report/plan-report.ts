@@ -1,3 +1,4 @@
+import { addressNote } from './address-note.js';
 import { groupRefreshed, type RefreshLine } from './format-refreshed.js';
 import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
@@ -37,6 +38,8 @@ export interface PlanReportInput {
   commitUrl?: (sha: string) => string;
   /** Containers whose address is new (neither in the file nor recorded): marked new. */
   fresh?: readonly string[];
+  /** Containers back in the file at the address their name kept: marked returning. */
+  returning?: readonly string[];
 }
 
 export interface Report {
@@ -120,7 +123,7 @@ export function planReport(input: PlanReportInput): Report {
     );
     for (const step of hostSteps) {
       lines.push(
-        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step, input.fresh?.includes(step.name) === true)} | ${mdText(step.reason)} |`,
+        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step, addressNote(step.name, input.fresh, input.returning))} | ${mdText(step.reason)} |`,
       );
     }
     lines.push('');
@@ -199,13 +202,10 @@ function filesSection(files: readonly FileChange[], room: number): string {
   return `${text}</details>\n`;
 }
 
-function address(step: Step, isNew: boolean): string {
+function address(step: Step, note: string): string {
   const spec: ContainerSpec | undefined = 'spec' in step ? step.spec : undefined;
   if (spec === undefined || step.action === 'stop') return '';
-  const ip =
-    spec.ipaddress === undefined
-      ? 'assigned at start'
-      : `${spec.ipaddress}${isNew ? ' (new)' : ''}`;
+  const ip = spec.ipaddress === undefined ? 'assigned at start' : `${spec.ipaddress}${note}`;
   return mdText(spec.macAddress === undefined ? ip : `${ip}, ${spec.macAddress}`);
 }
 
