@@ -136,4 +136,20 @@ describe('headSource', () => {
     ]);
     expect(record).not.toBe(stray);
   });
+
+  it('reads the address record beside the file at the head, leases and all', async () => {
+    const repo = new FakeEnvRepo();
+    repo.push({ 'env/environment.yaml': 'first\n' });
+    const none = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(none.record).toBeUndefined();
+    repo.push({ 'env/dnsmasq/dhcp-hosts': '02:00:00:00:00:01,gal2,10.0.0.2\n' });
+    const before = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(before.record).toEqual({ dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n' });
+    repo.push({ 'env/dnsmasq/leases': '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n' });
+    const after = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(after.record).toEqual({
+      dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n',
+      leases: '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n',
+    });
+  });
 });
