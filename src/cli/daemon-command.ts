@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadDashboard } from '../dashboard/dashboard.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
-import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
+import { daemonConfig, isLoopback, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
 import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
@@ -68,6 +68,12 @@ export async function daemonCommand(
     ...(github?.auth.kind === 'app' ? privateKeyLines(github.auth.privateKey) : []),
   ];
   const log = createLogger({ level: config.logLevel, secrets: () => secrets });
+  if (!isLoopback(config.listen.host) && config.publicUrl === undefined) {
+    log.warn(
+      { listen: config.listen.host },
+      'the listener answers only for loopback names and IP addresses: give --public-url with the host name people and webhooks use',
+    );
+  }
   const workDir = join(
     resolve(config.workdir),
     createHash('sha256').update(`${url}\n${config.branch}`).digest('hex').slice(0, 16),
@@ -80,18 +86,23 @@ export async function daemonCommand(
       branch: config.branch,
       workDir,
       author: { name: config.botName, email: config.botEmail },
+      ...(config.signingKeyFile === undefined ? {} : { signingKey: config.signingKeyFile }),
       log,
     });
   } catch (error) {
     throw new ExitError(EXIT.invalid, errorMessage(error));
   }
 
-  const publicUrl =
-    config.publicUrl ??
-    `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
+  const listenHost = ['0.0.0.0', '::', ''].includes(config.listen.host)
+    ? 'localhost'
+    : config.listen.host.includes(':')
+      ? `[${config.listen.host}]`
+      : config.listen.host;
+  const publicUrl = config.publicUrl ?? `http://${listenHost}:${String(config.listen.port)}`;
   const clock = systemClock;
   const pass: PassDeps = {
-    connect: (env) => connectHosts(env, processEnv),
+    connect: (env) =>
+      connectHosts(env, processEnv, config.tlsDir === undefined ? {} : { tlsDir: config.tlsDir }),
     renderer: loadRenderer(),
     // Validation runs off the thread that answers /healthz, and once per text.
     loader: cachingLoader(workerLoader()),
@@ -155,6 +166,8 @@ export async function daemonCommand(
       readFile: (commit, path) => repo.readFile(commit, path),
       readFolder: (commit, path) => repo.readFolder(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
+      whyNotOwn: (commit) => repo.whyNotOwn(commit),
+      isAncestor: (ancestor, descendant) => repo.isAncestor(ancestor, descendant),
       writeBack: (change, head) =>
         commitAndPush(repo, change, { attempts: 5, ...(head === undefined ? {} : { head }) }),
     },
@@ -171,6 +184,7 @@ export async function daemonCommand(
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
     ...(config.readToken === undefined ? {} : { readToken: config.readToken }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
     dashboard: loadDashboard(),
     ...(githubRepo === undefined
       ? {}

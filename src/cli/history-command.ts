@@ -19,6 +19,11 @@ export interface HistoryOptions {
   workdir?: string;
   limit: string;
   json?: boolean;
+  /** The daemon's identity: only its commits are its records. */
+  botName: string;
+  botEmail: string;
+  signingKeyFile?: string;
+  /** An age identity file that opens the secrets file (`--age-identity-file`). */
   ageIdentityFile?: string;
 }
 
@@ -44,7 +49,10 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
         url,
         branch: options.branch,
         workDir: join(resolve(options.workdir ?? temporary ?? '.'), key),
-        author: { name: 'dockstack', email: 'dockstack@localhost' },
+        author: { name: options.botName, email: options.botEmail },
+        ...(options.signingKeyFile === undefined || options.signingKeyFile === ''
+          ? {}
+          : { signingKey: options.signingKeyFile }),
       });
     } catch (error) {
       throw new ExitError(EXIT.invalid, errorMessage(error));

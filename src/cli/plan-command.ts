@@ -1,5 +1,6 @@
 import { refreshedByPlan } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { formatProblem } from '../environment/problem.js';
 import { committedEnvironment } from '../pass/committed-environment.js';
 import { fileSource } from '../pass/file-source.js';
@@ -73,7 +74,8 @@ export async function planCommand(
       out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
     }
     const fresh = freshAddresses(pass.planned.addresses);
-    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
+    const returning = returningAddresses(pass.planned.addresses);
+    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh, returning }));
     out.stdout(formatRefreshed(refreshed));
   }
   if (offline) return EXIT.ok;

@@ -4,7 +4,12 @@ import { Argument, Command, CommanderError } from 'commander';
 
 import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
-import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
+import {
+  DAEMON_ENV,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_PORT,
+  type DaemonFlags,
+} from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
 import { withAgeIdentityOption } from './age-keys.js';
@@ -28,11 +33,18 @@ Exit codes:
   1  a step failed (a host, a container, git)
   2  invalid input (the environment file or the command line)`;
 
-/** Runs the dockstack command line and returns its exit code; never calls process.exit. */
+const TLS_DIR_HELP =
+  'the folder the tls: files of the hosts: entries are read from, relative to it (DOCKSTACK_TLS_DIR)';
+
+/**
+ * Runs the dockstack command line and returns its exit code; never calls process.exit.
+ * `connectWith` makes the commands' connection to the hosts, given the TLS folder of --tls-dir.
+ */
 export async function runCli(
   argv: readonly string[],
   out: Output,
-  connect: ConnectHosts = (env) => connectHosts(env, process.env),
+  connectWith: (tlsDir: string | undefined) => ConnectHosts = (tlsDir) => (env) =>
+    connectHosts(env, process.env, tlsDir === undefined ? {} : { tlsDir }),
 ): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   const program = new Command('dockstack')
@@ -70,6 +82,7 @@ export async function runCli(
     .description('show what dockstack would do to make the hosts match the environment')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--offline', 'plan against hosts with nothing running (no Docker calls)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .option('--json', 'print the plan as JSON')
     .option('--color', 'colour the plan (default: when stdout is a terminal)')
     .option('--no-color', 'never colour the plan')
@@ -89,9 +102,10 @@ Exit codes:
         offline?: boolean;
         json?: boolean;
         color?: boolean;
+        tlsDir?: string;
         ageIdentityFile?: string;
       }) => {
-        code = await planCommand(options, out, connect);
+        code = await planCommand(options, out, connectWith(options.tlsDir));
       },
     );
 
@@ -99,15 +113,24 @@ Exit codes:
     .description('converge every Docker host to the environment file, once (no git)')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON (no progress)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { env: string; json?: boolean; ageIdentityFile?: string }) => {
-      code = await applyCommand(options, out, connect);
-    });
+    .action(
+      async (options: {
+        env: string;
+        json?: boolean;
+        tlsDir?: string;
+        ageIdentityFile?: string;
+      }) => {
+        code = await applyCommand(options, out, connectWith(options.tlsDir));
+      },
+    );
 
   withAgeIdentityOption(program.command('status'))
     .description('desired against observed, per host: missing, extra, drifted, running, stopped')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the status as JSON')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText(
       'after',
       EXIT_CODES_HELP.replace(
@@ -115,9 +138,16 @@ Exit codes:
         'out of sync, or a host unreachable',
       ),
     )
-    .action(async (options: { env: string; json?: boolean; ageIdentityFile?: string }) => {
-      code = await statusCommand(options, out, connect);
-    });
+    .action(
+      async (options: {
+        env: string;
+        json?: boolean;
+        tlsDir?: string;
+        ageIdentityFile?: string;
+      }) => {
+        code = await statusCommand(options, out, connectWith(options.tlsDir));
+      },
+    );
 
   withAgeIdentityOption(program.command('history'))
     .description(
@@ -132,6 +162,21 @@ Exit codes:
     )
     .option('--workdir <dir>', 'where to keep the clone it reads (default: a temporary folder)')
     .option('--limit <n>', 'how many commits back', '50')
+    .option(
+      '--bot-name <name>',
+      "the daemon's commit author: only its commits count as its records",
+      process.env[DAEMON_ENV.botName] ?? 'dockstack',
+    )
+    .option(
+      '--bot-email <email>',
+      'its email',
+      process.env[DAEMON_ENV.botEmail] ?? 'dockstack@localhost',
+    )
+    .option(
+      '--signing-key-file <file>',
+      `the key the daemon signs with (or its .pub): only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
+      process.env[DAEMON_ENV.signingKeyFile],
+    )
     .option('--json', 'print the trail as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options: HistoryOptions) => {
@@ -201,11 +246,19 @@ Exit codes:
     )
     .option(
       '--listen <[host:]port>',
-      `HTTP listener (${DAEMON_ENV.listen}, default ${String(DEFAULT_PORT)})`,
+      `HTTP listener (${DAEMON_ENV.listen}, default ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)}: loopback only; a port alone is on loopback too; 0.0.0.0:${String(DEFAULT_PORT)} for every interface, which needs a read token or --public)`,
+    )
+    .option(
+      '--public',
+      `serve the dashboard, /api/status and /api/events beyond loopback without a read token (${DAEMON_ENV.public}=true)`,
     )
     .option(
       '--workdir <dir>',
       `where the private clone lives (${DAEMON_ENV.workdir}, default /var/lib/dockstack)`,
+    )
+    .option(
+      '--tls-dir <dir>',
+      `the folder the tls: files of the hosts: entries are read from, relative to it (${DAEMON_ENV.tlsDir}); without it a tls: entry is refused`,
     )
     .option(
       '--webhook-token-file <file>',
@@ -213,7 +266,7 @@ Exit codes:
     )
     .option(
       '--read-token-file <file>',
-      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); open to all without one`,
+      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); without one they are open, which beyond loopback needs --public`,
     )
     .option(
       '--bot-name <name>',
@@ -222,6 +275,10 @@ Exit codes:
     .option(
       '--bot-email <email>',
       `its email (${DAEMON_ENV.botEmail}, default dockstack@localhost)`,
+    )
+    .option(
+      '--signing-key-file <file>',
+      `SSH private key (no passphrase) the bot signs its commits with; then only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
     )
     .option(
       '--log-level <level>',
@@ -233,12 +290,12 @@ Exit codes:
     )
     .option(
       '--public-url <url>',
-      `where people reach this listener, for links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
+      `where people reach this listener: the host name it answers for besides loopback names and IP addresses, and links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
     );
   addGitHubOptions(daemon)
     .addHelpText(
       'after',
-      `\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps it in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+      `\nListener: ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)} (loopback) unless --listen says otherwise; beyond loopback it needs a read token (--read-token-file) or --public, and --public-url names the host name it answers for besides loopback names and IP addresses.\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps a session in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
     .action(async (flags: DaemonFlags & GitHubFlags, command: Command) => {
       // --no-repair makes commander default `repair` to true; only a given flag beats the variable.

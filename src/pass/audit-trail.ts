@@ -1,3 +1,4 @@
+import { trailerValues } from '../git/commit-log-format.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { CommitRecord } from './commit-record.js';
 import { commitRecord } from './delta-stage.js';
@@ -14,9 +15,11 @@ export interface AuditEntry extends CommitRecord {
 /**
  * The audit trail from git alone: each first-parent commit a person made, oldest first, with its
  * delta, paired with the first bot commit after it that names it, or a later commit, as applied.
+ * Only the bot's own commits are its records: a commit of anyone else is a change like any
+ * other, whatever trailers it carries.
  */
 export async function auditTrail(
-  repo: Pick<PassRepo, 'readFile'>,
+  repo: Pick<PassRepo, 'readFile' | 'whyNotOwn'>,
   envPath: string,
   commits: readonly RepoCommit[],
   ageKeys?: AgeKeys,
@@ -34,8 +37,8 @@ export async function auditTrail(
   const entries: AuditEntry[] = [];
   let pending: AuditEntry[] = [];
   for (const commit of commits) {
-    const applied = commit.trailers[TRAILERS.applied]?.[0];
-    if (applied === undefined) {
+    const applied = trailerValues(commit, TRAILERS.applied)[0];
+    if (applied === undefined || (await repo.whyNotOwn(commit)) !== undefined) {
       const text = (await repo.readFile(commit.sha, envPath)) ?? '';
       const entry: AuditEntry = commitRecord(
         commit,
@@ -51,8 +54,8 @@ export async function auditTrail(
     const outcome = {
       commit: commit.sha,
       date: commit.date,
-      result: commit.trailers[TRAILERS.result]?.[0] ?? 'unknown',
-      steps: commit.trailers[TRAILERS.steps]?.[0] ?? '',
+      result: trailerValues(commit, TRAILERS.result)[0] ?? 'unknown',
+      steps: trailerValues(commit, TRAILERS.steps)[0] ?? '',
     };
     for (const entry of pending.slice(0, upTo + 1)) if (entry.valid) entry.applied = outcome;
     pending = pending.slice(upTo + 1);

@@ -1,7 +1,7 @@
 import { envRepoModules } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
 import { secretsPath } from '../secrets/environment-secrets.js';
 import type { PassRepo } from './pass-repo.js';
+import { readRecord } from './read-record.js';
 import type { Source } from './source.js';
 
 /**
@@ -15,7 +15,7 @@ export function commitSource(
 ): Source {
   return {
     read: async () => {
-      const record = await repo.readFile(commit, recordPath(envPath));
+      const record = await readRecord(envPath, (path) => repo.readFile(commit, path));
       const modules = await repo.readFolder(commit, envRepoModules(envPath));
       const secrets = await repo.readFile(commit, secretsPath(envPath));
       return {

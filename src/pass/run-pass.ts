@@ -98,6 +98,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           head: snapshot.git.head,
           applied: snapshot.git.applied,
           commits: await deltaStage(snapshot.git, snapshot.file, load),
+          ...(snapshot.git.ignored === undefined ? {} : { ignored: snapshot.git.ignored }),
         };
   const base = {
     file: snapshot.file,
@@ -111,7 +112,10 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   }
   const env = loaded.env;
   if (request.offline === true) {
-    const addressed = addressEnvironment(env, snapshot.record);
+    const addressed = addressEnvironment(env, {
+      record: snapshot.record,
+      now: clock.wallTime(),
+    });
     const planned = planStage(env, addressed, emptyObservation(clock));
     return { stage: 'plan', ...base, env, planned };
   }
@@ -127,7 +131,12 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     layout === undefined ? undefined : { layout, tunnels, switches };
   try {
     const observation = await observeStage(hosts, clock, network(request.tunnels ?? true, true));
-    const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
+    const addressed = addressEnvironment(env, {
+      record: snapshot.record,
+      observed: observation.observed,
+      layout,
+      now: clock.wallTime(),
+    });
     const planned = planStage(env, addressed, observation);
     if (request.goal === 'plan') {
       const result: PassResult = { stage: 'plan', ...base, env, planned };
@@ -143,7 +152,8 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const renderer = withModules(deps.renderer, snapshot.modules);
     // Rendered once, and only when something needs the files (a drift check mostly does not).
     let files: Record<string, string> | undefined;
-    const rendered = () => (files ??= renderer.files(snapshot.file, env, addressed.specs));
+    const rendered = () =>
+      (files ??= renderer.files(snapshot.file, env, addressed.specs, addressed.leases));
     const dnsData = () => ({
       hosts: rendered()[besideEnv(snapshot.file, RENDERED_PATHS.addnHosts)] ?? '',
       dhcpHosts: rendered()[recordPath(snapshot.file)] ?? '',

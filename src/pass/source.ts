@@ -1,10 +1,13 @@
+import type { RecordFiles } from '../network/address-record.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
+import type { IgnoredRecord } from './bot-records.js';
 
 /** One first-parent commit of the env repo, with the environment file's text at it. */
 export interface SourceCommit {
   sha: string;
   parents: string[];
   author: { name: string; email: string };
+  committer: { name: string; email: string };
   date: string;
   subject: string;
   trailers: Record<string, string[]>;
@@ -31,6 +34,8 @@ export interface GitRevision {
   beforeSecrets?: string;
   /** What the agents were last configured for, as the bot's last `Dockstack-Configured` says. */
   configured?: LastConfigured;
+  /** Commits with the bot's trailers that were not taken for its records, and why. */
+  ignored?: IgnoredRecord[];
 }
 
 /** The commit the agents were last configured for, and the kicks that failed then. */
@@ -60,10 +65,11 @@ export interface Snapshot {
   /** Set when the file was read from the env repo. */
   git?: GitRevision;
   /**
-   * The address record beside the file (`dnsmasq/dhcp-hosts`, as last written back): who got
-   * which MAC and address. Undefined when there is none yet.
+   * The address record beside the file (`dnsmasq/dhcp-hosts` and `dnsmasq/leases`, as last
+   * written back): who got which MAC and address, and which names left the file when. Undefined
+   * when there is none yet.
    */
-  record?: string;
+  record?: RecordFiles;
   /**
    * The env repo's own Puppet modules (`puppet/modules` beside the file) at the same commit, or
    * on disk beside a working copy's file; undefined when it has none (dockstack's are served).
