@@ -5,9 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
 
+import { encryptPlain } from '../../src/secrets/encrypt-plain.js';
 import { environmentText, removeTestContainers, type Services } from '../apply/apply-env.js';
+import { git } from '../git/git-fixture.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { waitFor } from './daemon-process.js';
 import { containerName, startGitHubStack, type GitHubStack } from './github-stack.js';
@@ -98,6 +101,55 @@ describe('a pull request is planned with the hosts of its base branch', () => {
     ).pulls.find((p) => p.number === pull);
     expect(shown?.plan).toContain('This pull request changes hosts:.');
     expect(shown?.plan).toContain('  h2: its hosts: entry changes');
+    expect(stack.github.violations).toEqual([]);
+  });
+
+  it("reaches the base's hosts when the base's secrets file does not open with the daemon's keys", async () => {
+    // The base keeps a secrets file encrypted to a key the daemon does not have; the pull request
+    // drops it. The hosts come from the base's environment file, so they are still observed.
+    const stranger = await identityToRecipient(await generateX25519Identity());
+    const sealed = await encryptPlain({
+      text: 'common:\n  galera_password: never-shown-71c3\n',
+      file: 'secrets.sops.yaml',
+      recipients: [stranger],
+      rules: {},
+      now: new Date(),
+    });
+    if (!sealed.ok) throw new Error(JSON.stringify(sealed.problems));
+    const { clone } = stack.remote;
+    const locked = stack.remote.push(
+      { 'secrets.sops.yaml': sealed.text },
+      'Keep the secrets in secrets.sops.yaml',
+    );
+    git(clone, ['checkout', '--quiet', '-B', 'rekey', locked]);
+    rmSync(join(clone, 'secrets.sops.yaml'));
+    const head = stack.remote.push(
+      {
+        'environment.yaml': stack.envFile({
+          ...base,
+          webui: { [webui1]: { host: 'h2' }, [webui9]: { host: 'h2' } },
+        }),
+      },
+      'Drop the secrets file and add webui9',
+    );
+    git(clone, ['checkout', '--quiet', 'main']);
+    const pull = stack.github.openPull({ head: 'rekey', base: 'main', title: 'Rekey' }).number;
+    const status = await waitFor('the plan of the pull request', () =>
+      stack.github.statuses.find(
+        (s) => s.sha === head && s.context === 'dockstack/plan' && s.state !== 'pending',
+      ),
+    );
+    expect(status.state).toBe('success');
+    expect(status.description).toBe('1 to create');
+    const body =
+      stack.github.comments.find((c) => c.issueNumber === pull && c.body.includes(PLAN_MARKER))
+        ?.body ?? '';
+    expect(body).not.toContain('This pull request changes `hosts:`');
+    expect(body).toContain(`| ➕ create | \`${webui9}\` | webui |`);
+    // dns1 and webui1 run where the base says: observed, nothing to do.
+    expect(body).not.toMatch(new RegExp(`\\| [^|]+ \\| \`${dns1}\` \\|`));
+    expect(body).not.toMatch(new RegExp(`\\| [^|]+ \\| \`${webui1}\` \\|`));
+    expect(body).not.toContain('never-shown-71c3');
     expect(stack.github.violations).toEqual([]);
   });
 });
