@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       dockstack.push(await timed(() => dockstackApply(file)));
       await cleanUp();
     }
-    const count = addressEnvironment(env, undefined).specs.length;
+    const count = addressEnvironment(env, { now: Date.now() }).specs.length;
     const p = median(plain) / count;
     const d = median(dockstack) / count;
     console.log(
@@ -166,7 +166,7 @@ async function plainRun(env: Environment, layout: NetworkLayout): Promise<void> 
       }),
     ),
   );
-  const { specs } = addressEnvironment(env, undefined);
+  const { specs } = addressEnvironment(env, { now: Date.now() });
   const tiers = [...new Set(specs.map((s) => s.tier))].sort((a, b) => a - b);
   for (const tier of tiers) {
     await Promise.all(

@@ -137,7 +137,7 @@ async function byHand(text: string, only?: string): Promise<void> {
   const loaded = loadEnvironment(text);
   if (!loaded.ok) throw new Error('the benchmark environment is invalid');
   const layout = networkLayout(loaded.env);
-  const { specs } = addressEnvironment(loaded.env, undefined, [], layout);
+  const { specs } = addressEnvironment(loaded.env, { layout, now: Date.now() });
   const engines = { local: rawClient(ENGINES.local), h2: rawClient(ENGINES.h2) };
   const dhcpHosts = specs
     .map(

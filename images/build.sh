@@ -7,7 +7,7 @@
 #   --standins (default)  the ten services as small busybox stand-ins, from busybox-static
 #   --network             the Debian base, the real dns image (dnsmasq) and dockstack-helper
 #   --app                 --network plus the real application images of the other nine services
-#   --daemon              dockstack itself (dockstack:latest): this checkout compiled, on the
+#   --daemon              dockstack itself (DOCKSTACK_IMAGE, default dockstack:latest): this checkout compiled, on the
 #                         Debian base with Node.js 24 from the npm registry; needs npm ci first
 #   --rebuild             build again even when the recipe did not change
 #   --install-only        install the Debian packages the chosen images need, then stop

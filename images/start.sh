@@ -6,8 +6,9 @@
 # .dockstack/daemon.log. Ctrl-C stops the daemon; the containers keep running.
 #
 # Usage: images/start.sh   (after npm ci && npm run build)
-# Environment: DOCKSTACK_LISTEN (default 3288), DOCKSTACK_START_TIMEOUT (seconds to wait for the
-# first commit to be applied, default 300).
+# Environment: DOCKSTACK_LISTEN (default 3288, on loopback: 127.0.0.1:3288; a listener beyond
+# loopback also needs DOCKSTACK_READ_TOKEN_FILE or DOCKSTACK_PUBLIC=true), DOCKSTACK_START_TIMEOUT
+# (seconds to wait for the first commit to be applied, default 300).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD

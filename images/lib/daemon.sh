@@ -4,7 +4,7 @@
 # Debian base. Built on this machine with its npm (and its registry settings); the engine downloads
 # nothing. Sourced by build.sh after queue.sh and base.sh.
 
-DAEMON_REF=dockstack:latest
+DAEMON_REF=${DOCKSTACK_IMAGE:-dockstack:latest}
 NODE_MAJOR=${DOCKSTACK_NODE_MAJOR:-24}
 
 queue_daemon() {

@@ -11,6 +11,7 @@ import { reportProblems } from './read-environment.js';
 export interface ApplyCommandOptions {
   env: string;
   json?: boolean;
+  ageIdentityFile?: string;
 }
 
 /** `dockstack apply`: converge every host to the environment file, once, without git. */
@@ -24,6 +25,7 @@ export async function applyCommand(
     commandPassDeps(
       connect,
       options.json === true ? {} : { apply: { onEvent: progressReporter(out) } },
+      options.ageIdentityFile,
     ),
   );
   if (pass.stage === 'load') return reportProblems(pass.problems, out);

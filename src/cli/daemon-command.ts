@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadDashboard } from '../dashboard/dashboard.js';
 import { createDaemon, type Daemon } from '../daemon/daemon.js';
 import { isWorkingCopy, watchWorkingCopy } from '../daemon/watch-working-copy.js';
-import { daemonConfig, type DaemonFlags } from '../daemon/daemon-config.js';
+import { daemonConfig, isLoopback, type DaemonFlags } from '../daemon/daemon-config.js';
 import { createDaemonMetrics } from '../daemon/daemon-metrics.js';
 import { createLogger } from '../daemon/create-logger.js';
 import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
@@ -29,6 +29,7 @@ import type { PassDeps } from '../pass/run-pass.js';
 import { cachingLoader, workerLoader } from '../pass/worker-loader.js';
 import { loadRenderer } from '../render/renderer.js';
 import { systemClock } from '../util/clock.js';
+import { commandAgeKeys } from './age-keys.js';
 import { EXIT, ExitError } from './exit-error.js';
 import { repoArgument } from './repo-argument.js';
 import { errorMessage } from '../util/error-message.js';
@@ -38,7 +39,7 @@ import { errorMessage } from '../util/error-message.js';
  * until SIGINT or SIGTERM. Resolves when it has stopped.
  */
 export async function daemonCommand(
-  flags: DaemonFlags & GitHubFlags,
+  flags: DaemonFlags & GitHubFlags & { ageIdentityFile?: string },
   processEnv: NodeJS.ProcessEnv,
 ): Promise<void> {
   let config;
@@ -67,6 +68,12 @@ export async function daemonCommand(
     ...(github?.auth.kind === 'app' ? privateKeyLines(github.auth.privateKey) : []),
   ];
   const log = createLogger({ level: config.logLevel, secrets: () => secrets });
+  if (!isLoopback(config.listen.host) && config.publicUrl === undefined) {
+    log.warn(
+      { listen: config.listen.host },
+      'the listener answers only for loopback names and IP addresses: give --public-url with the host name people and webhooks use',
+    );
+  }
   const workDir = join(
     resolve(config.workdir),
     createHash('sha256').update(`${url}\n${config.branch}`).digest('hex').slice(0, 16),
@@ -79,21 +86,28 @@ export async function daemonCommand(
       branch: config.branch,
       workDir,
       author: { name: config.botName, email: config.botEmail },
+      ...(config.signingKeyFile === undefined ? {} : { signingKey: config.signingKeyFile }),
       log,
     });
   } catch (error) {
     throw new ExitError(EXIT.invalid, errorMessage(error));
   }
 
-  const publicUrl =
-    config.publicUrl ??
-    `http://${config.listen.host === '0.0.0.0' || config.listen.host === '' ? 'localhost' : config.listen.host}:${String(config.listen.port)}`;
+  const listenHost = ['0.0.0.0', '::', ''].includes(config.listen.host)
+    ? 'localhost'
+    : config.listen.host.includes(':')
+      ? `[${config.listen.host}]`
+      : config.listen.host;
+  const publicUrl = config.publicUrl ?? `http://${listenHost}:${String(config.listen.port)}`;
   const clock = systemClock;
   const pass: PassDeps = {
-    connect: (env) => connectHosts(env, processEnv),
+    connect: (env) =>
+      connectHosts(env, processEnv, config.tlsDir === undefined ? {} : { tlsDir: config.tlsDir }),
     renderer: loadRenderer(),
     // Validation runs off the thread that answers /healthz, and once per text.
     loader: cachingLoader(workerLoader()),
+    // Read at every pass that needs them: a key file replaced on disk counts from the next pass.
+    ageKeys: commandAgeKeys(flags.ageIdentityFile, processEnv),
     clock,
     log,
     dns: new Map(),
@@ -152,6 +166,8 @@ export async function daemonCommand(
       readFile: (commit, path) => repo.readFile(commit, path),
       readFolder: (commit, path) => repo.readFolder(commit, path),
       findLastTrailer: (head, key) => repo.findLastTrailer(head, key),
+      whyNotOwn: (commit) => repo.whyNotOwn(commit),
+      isAncestor: (ancestor, descendant) => repo.isAncestor(ancestor, descendant),
       writeBack: (change, head) =>
         commitAndPush(repo, change, { attempts: 5, ...(head === undefined ? {} : { head }) }),
     },
@@ -168,6 +184,7 @@ export async function daemonCommand(
     listen: config.listen,
     ...(config.webhookToken === undefined ? {} : { webhookToken: config.webhookToken }),
     ...(config.readToken === undefined ? {} : { readToken: config.readToken }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
     dashboard: loadDashboard(),
     ...(githubRepo === undefined
       ? {}

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { auditTrail, type AuditEntry } from '../pass/audit-trail.js';
 import { formatProblem } from '../environment/problem.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
+import { commandAgeKeys } from './age-keys.js';
 import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { repoArgument } from './repo-argument.js';
@@ -18,6 +19,12 @@ export interface HistoryOptions {
   workdir?: string;
   limit: string;
   json?: boolean;
+  /** The daemon's identity: only its commits are its records. */
+  botName: string;
+  botEmail: string;
+  signingKeyFile?: string;
+  /** An age identity file that opens the secrets file (`--age-identity-file`). */
+  ageIdentityFile?: string;
 }
 
 /** `dockstack history`: the audit trail from git log: each change, who made it, when it was applied, what resulted. */
@@ -42,14 +49,19 @@ export async function historyCommand(options: HistoryOptions, out: Output): Prom
         url,
         branch: options.branch,
         workDir: join(resolve(options.workdir ?? temporary ?? '.'), key),
-        author: { name: 'dockstack', email: 'dockstack@localhost' },
+        author: { name: options.botName, email: options.botEmail },
+        ...(options.signingKeyFile === undefined || options.signingKeyFile === ''
+          ? {}
+          : { signingKey: options.signingKeyFile }),
       });
     } catch (error) {
       throw new ExitError(EXIT.invalid, errorMessage(error));
     }
     head = await repo.fetch();
     const commits = await repo.firstParentLog(head, undefined, limit);
-    entries = (await auditTrail(repo, options.envPath, commits)).reverse();
+    entries = (
+      await auditTrail(repo, options.envPath, commits, commandAgeKeys(options.ageIdentityFile))
+    ).reverse();
   } finally {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEnvironment } from '../environment/load-environment.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
+import { initSecrets } from './init-secrets.js';
 import { reportProblems } from './read-environment.js';
 
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../env-repo-example/', import.meta.url));
@@ -16,14 +17,21 @@ export interface InitOptions {
   /** The Docker endpoint every host of the environment is mapped to. */
   docker: string;
   envPath: string;
+  /** `--age-recipient`: the secrets file is encrypted to these instead of the demo key. */
+  ageRecipient?: string;
 }
 
 /**
  * `dockstack init DIR`: a new env repo in DIR, copied from the example, with every host of the
  * environment mapped to one Docker endpoint (the local engine by default), committed on `main`.
- * An existing repository in DIR is left as it is.
+ * Its secrets file is encrypted to `--age-recipient`, or else the demo key it is encrypted to is
+ * put in the user's sops key file. An existing repository in DIR is left as it is.
  */
-export function initCommand(dir: string, options: InitOptions, out: Output): ExitCode {
+export async function initCommand(
+  dir: string,
+  options: InitOptions,
+  out: Output,
+): Promise<ExitCode> {
   if (existsSync(join(dir, '.git'))) {
     out.stderr(`${dir} already holds a git repository: left as it is\n`);
     return EXIT.ok;
@@ -52,6 +60,12 @@ export function initCommand(dir: string, options: InitOptions, out: Output): Exi
     const check = loadEnvironment(readFileSync(file, 'utf8'), { file });
     if (!check.ok) return reportProblems(check.problems, out);
   }
+  const recipients = options.ageRecipient
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  const secrets = await initSecrets(dir, options.envPath, recipients, out);
+  if (secrets !== undefined) return secrets;
   const git = (...args: string[]) =>
     execFileSync(
       'git',

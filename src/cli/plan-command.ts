@@ -1,7 +1,9 @@
-import { committedEnvironment } from '../configure/refreshed-containers.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { formatProblem } from '../environment/problem.js';
+import { committedEnvironment } from '../pass/committed-environment.js';
 import { fileSource } from '../pass/file-source.js';
+import { LoadStage } from '../pass/load-stage.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
 import { countSteps } from '../plan/count-steps.js';
 import { isEmpty } from '../plan/plan.js';
@@ -16,6 +18,7 @@ export interface PlanOptions {
   offline?: boolean;
   json?: boolean;
   color?: boolean;
+  ageIdentityFile?: string;
 }
 
 /**
@@ -31,9 +34,11 @@ export async function planCommand(
   connect: ConnectHosts,
 ): Promise<ExitCode> {
   const offline = options.offline === true;
-  const deps = commandPassDeps(connect);
+  const deps = commandPassDeps(connect, {}, options.ageIdentityFile);
   // The agents kicked are those whose inputs differ from the file as committed.
-  const configured = { env: committedEnvironment(options.env) };
+  const configured = {
+    env: await committedEnvironment(options.env, new LoadStage(undefined, deps.ageKeys)),
+  };
   const pass = await runPass(
     { goal: 'plan', source: fileSource(options.env), offline, configured },
     deps,
@@ -69,7 +74,8 @@ export async function planCommand(
       out.stderr(`host ${host.host} unreachable: ${host.error}${which}\n`);
     }
     const fresh = freshAddresses(pass.planned.addresses);
-    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh }));
+    const returning = returningAddresses(pass.planned.addresses);
+    out.stdout(formatPlan(plan, { color: options.color ?? out.isTty, fresh, returning }));
     out.stdout(formatNotKicked(refreshed, configureStepNames(plan)));
   }
   if (offline) return EXIT.ok;

@@ -19,10 +19,10 @@ export const RENDER_TARGETS = [
  */
 export async function renderCommand(
   what: string,
-  options: { env: string },
+  options: { env: string; ageIdentityFile?: string },
   out: Output,
 ): Promise<ExitCode> {
-  const loaded = await readEnvironment(options.env);
+  const loaded = await readEnvironment(options.env, options.ageIdentityFile);
   if (!loaded.ok) return reportProblems(loaded.problems, out);
   const specs = containerSpecs(loaded.env);
   const files = () => loadRenderer().files('environment.yaml', loaded.env);

@@ -4,9 +4,15 @@ import { Argument, Command, CommanderError } from 'commander';
 
 import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
 import { connectHosts } from '../hosts/connect-hosts.js';
-import { DAEMON_ENV, DEFAULT_PORT, type DaemonFlags } from '../daemon/daemon-config.js';
+import {
+  DAEMON_ENV,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_PORT,
+  type DaemonFlags,
+} from '../daemon/daemon-config.js';
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
+import { withAgeIdentityOption } from './age-keys.js';
 import { addEditCommands } from './edit-commands.js';
 import { addGitHubOptions } from './github-options.js';
 import type { GitHubFlags } from '../github/github-config.js';
@@ -17,6 +23,7 @@ import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { planCommand } from './plan-command.js';
 import { renderCommand, RENDER_TARGETS } from './render-command.js';
+import { addSecretsCommands } from './secrets-commands.js';
 import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
 import { volumesCommand, type VolumesOptions } from './volumes-command.js';
@@ -27,11 +34,18 @@ Exit codes:
   1  a step failed (a host, a container, git)
   2  invalid input (the environment file or the command line)`;
 
-/** Runs the dockstack command line and returns its exit code; never calls process.exit. */
+const TLS_DIR_HELP =
+  'the folder the tls: files of the hosts: entries are read from, relative to it (DOCKSTACK_TLS_DIR)';
+
+/**
+ * Runs the dockstack command line and returns its exit code; never calls process.exit.
+ * `connectWith` makes the commands' connection to the hosts, given the TLS folder of --tls-dir.
+ */
 export async function runCli(
   argv: readonly string[],
   out: Output,
-  connect: ConnectHosts = (env) => connectHosts(env, process.env),
+  connectWith: (tlsDir: string | undefined) => ConnectHosts = (tlsDir) => (env) =>
+    connectHosts(env, process.env, tlsDir === undefined ? {} : { tlsDir }),
 ): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   const program = new Command('dockstack')
@@ -44,18 +58,16 @@ export async function runCli(
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
     .exitOverride();
 
-  program
-    .command('validate')
+  withAgeIdentityOption(program.command('validate'))
     .description('check an environment file; print every problem as FILE:LINE:COL: message')
     .argument('[file]', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; ageIdentityFile?: string }) => {
       code = await validateCommand(file, options, out);
     });
 
-  program
-    .command('render')
+  withAgeIdentityOption(program.command('render'))
     .description('render a file dockstack writes back to the env repo, to stdout')
     .addArgument(new Argument('<what>', 'what to render').choices(RENDER_TARGETS))
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
@@ -63,15 +75,15 @@ export async function runCli(
       'after',
       `\nTargets:\n${RENDER_TARGETS.map((t: string) => `  ${t}`).join('\n')}\n${EXIT_CODES_HELP}`,
     )
-    .action(async (what: string, options: { env: string }) => {
+    .action(async (what: string, options: { env: string; ageIdentityFile?: string }) => {
       code = await renderCommand(what, options, out);
     });
 
-  program
-    .command('plan')
+  withAgeIdentityOption(program.command('plan'))
     .description('show what dockstack would do to make the hosts match the environment')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--offline', 'plan against hosts with nothing running (no Docker calls)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .option('--json', 'print the plan as JSON')
     .option('--color', 'colour the plan (default: when stdout is a terminal)')
     .option('--no-color', 'never colour the plan')
@@ -86,26 +98,40 @@ Exit codes:
   2  invalid input (the environment file or the command line)`,
     )
     .action(
-      async (options: { env: string; offline?: boolean; json?: boolean; color?: boolean }) => {
-        code = await planCommand(options, out, connect);
+      async (options: {
+        env: string;
+        offline?: boolean;
+        json?: boolean;
+        color?: boolean;
+        tlsDir?: string;
+        ageIdentityFile?: string;
+      }) => {
+        code = await planCommand(options, out, connectWith(options.tlsDir));
       },
     );
 
-  program
-    .command('apply')
+  withAgeIdentityOption(program.command('apply'))
     .description('converge every Docker host to the environment file, once (no git)')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON (no progress)')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { env: string; json?: boolean }) => {
-      code = await applyCommand(options, out, connect);
-    });
+    .action(
+      async (options: {
+        env: string;
+        json?: boolean;
+        tlsDir?: string;
+        ageIdentityFile?: string;
+      }) => {
+        code = await applyCommand(options, out, connectWith(options.tlsDir));
+      },
+    );
 
-  program
-    .command('status')
+  withAgeIdentityOption(program.command('status'))
     .description('desired against observed, per host: missing, extra, drifted, running, stopped')
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the status as JSON')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText(
       'after',
       EXIT_CODES_HELP.replace(
@@ -113,39 +139,45 @@ Exit codes:
         'out of sync, or a host unreachable',
       ),
     )
-    .action(async (options: { env: string; json?: boolean }) => {
-      code = await statusCommand(options, out, connect);
-    });
+    .action(
+      async (options: {
+        env: string;
+        json?: boolean;
+        tlsDir?: string;
+        ageIdentityFile?: string;
+      }) => {
+        code = await statusCommand(options, out, connectWith(options.tlsDir));
+      },
+    );
 
   const volumes = program
     .command('volumes')
     .description(
       "the environment's volumes on its hosts: which container each holds data of; prune those of containers gone from the file",
     );
-  volumes
-    .command('list')
+  withAgeIdentityOption(volumes.command('list'))
     .description("list the environment's volumes on every host the file names, and what holds each")
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the list as JSON')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: VolumesOptions) => {
-      code = await volumesCommand('list', options, out, connect);
+    .action(async (options: VolumesOptions & { tlsDir?: string }) => {
+      code = await volumesCommand('list', options, out, connectWith(options.tlsDir));
     });
-  volumes
-    .command('prune')
+  withAgeIdentityOption(volumes.command('prune'))
     .description(
       'list the volumes of containers no longer in the file; with --yes, delete them (never any other)',
     )
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--yes', 'delete them (without it, only list what would be deleted)')
     .option('--json', 'print what was found (and removed) as JSON')
+    .option('--tls-dir <dir>', TLS_DIR_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: VolumesOptions) => {
-      code = await volumesCommand('prune', options, out, connect);
+    .action(async (options: VolumesOptions & { tlsDir?: string }) => {
+      code = await volumesCommand('prune', options, out, connectWith(options.tlsDir));
     });
 
-  program
-    .command('history')
+  withAgeIdentityOption(program.command('history'))
     .description(
       "the audit trail from the env repo's git log: each change, who made it, when it was applied, what resulted",
     )
@@ -158,6 +190,21 @@ Exit codes:
     )
     .option('--workdir <dir>', 'where to keep the clone it reads (default: a temporary folder)')
     .option('--limit <n>', 'how many commits back', '50')
+    .option(
+      '--bot-name <name>',
+      "the daemon's commit author: only its commits count as its records",
+      process.env[DAEMON_ENV.botName] ?? 'dockstack',
+    )
+    .option(
+      '--bot-email <email>',
+      'its email',
+      process.env[DAEMON_ENV.botEmail] ?? 'dockstack@localhost',
+    )
+    .option(
+      '--signing-key-file <file>',
+      `the key the daemon signs with (or its .pub): only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
+      process.env[DAEMON_ENV.signingKeyFile],
+    )
     .option('--json', 'print the trail as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options: HistoryOptions) => {
@@ -171,17 +218,32 @@ Exit codes:
     .option('--docker <endpoint>', 'Docker endpoint of every host', 'unix:///var/run/docker.sock')
     .option('--from <dir>', 'env repo to copy (default: the example shipped with dockstack)')
     .option('--env-path <path>', 'environment file in the repo', DEFAULT_ENV_FILE)
-    .addHelpText('after', EXIT_CODES_HELP)
-    .action((dir: string, options: { docker: string; from?: string; envPath: string }) => {
-      code = initCommand(dir, options, out);
-    });
+    .option(
+      '--age-recipient <recipients>',
+      "encrypt the repo's secrets.sops.yaml to these age recipients (comma-separated) instead of the demo key",
+    )
+    .addHelpText(
+      'after',
+      `\nThe example keeps its secrets in secrets.sops.yaml, encrypted to a public demo key that init\nputs in ~/.config/sops/age/keys.txt; with --age-recipient they are encrypted to your key instead.\n${EXIT_CODES_HELP}`,
+    )
+    .action(
+      async (
+        dir: string,
+        options: { docker: string; from?: string; envPath: string; ageRecipient?: string },
+      ) => {
+        code = await initCommand(dir, options, out);
+      },
+    );
 
   addEditCommands(program, out, (result) => {
     code = result;
   });
 
-  const daemon = program
-    .command('daemon')
+  addSecretsCommands(program, out, (result) => {
+    code = result;
+  });
+
+  const daemon = withAgeIdentityOption(program.command('daemon'))
     .description(
       'follow the env repo and converge the hosts at every new commit, writing back what runs',
     )
@@ -212,11 +274,19 @@ Exit codes:
     )
     .option(
       '--listen <[host:]port>',
-      `HTTP listener (${DAEMON_ENV.listen}, default ${String(DEFAULT_PORT)})`,
+      `HTTP listener (${DAEMON_ENV.listen}, default ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)}: loopback only; a port alone is on loopback too; 0.0.0.0:${String(DEFAULT_PORT)} for every interface, which needs a read token or --public)`,
+    )
+    .option(
+      '--public',
+      `serve the dashboard, /api/status and /api/events beyond loopback without a read token (${DAEMON_ENV.public}=true)`,
     )
     .option(
       '--workdir <dir>',
       `where the private clone lives (${DAEMON_ENV.workdir}, default /var/lib/dockstack)`,
+    )
+    .option(
+      '--tls-dir <dir>',
+      `the folder the tls: files of the hosts: entries are read from, relative to it (${DAEMON_ENV.tlsDir}); without it a tls: entry is refused`,
     )
     .option(
       '--webhook-token-file <file>',
@@ -224,7 +294,7 @@ Exit codes:
     )
     .option(
       '--read-token-file <file>',
-      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); open to all without one`,
+      `file holding the token the dashboard (/), /api/status and /api/events require (${DAEMON_ENV.readTokenFile}, or the token itself in ${DAEMON_ENV.readToken}); without one they are open, which beyond loopback needs --public`,
     )
     .option(
       '--bot-name <name>',
@@ -233,6 +303,10 @@ Exit codes:
     .option(
       '--bot-email <email>',
       `its email (${DAEMON_ENV.botEmail}, default dockstack@localhost)`,
+    )
+    .option(
+      '--signing-key-file <file>',
+      `SSH private key (no passphrase) the bot signs its commits with; then only commits signed with it count as its records (${DAEMON_ENV.signingKeyFile})`,
     )
     .option(
       '--log-level <level>',
@@ -244,12 +318,12 @@ Exit codes:
     )
     .option(
       '--public-url <url>',
-      `where people reach this listener, for links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
+      `where people reach this listener: the host name it answers for besides loopback names and IP addresses, and links on GitHub (${DAEMON_ENV.publicUrl}, default http://localhost:PORT)`,
     );
   addGitHubOptions(daemon)
     .addHelpText(
       'after',
-      `\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps it in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
+      `\nListener: ${DEFAULT_LISTEN_HOST}:${String(DEFAULT_PORT)} (loopback) unless --listen says otherwise; beyond loopback it needs a read token (--read-token-file) or --public, and --public-url names the host name it answers for besides loopback names and IP addresses.\nDashboard: GET / on the listener shows the hosts, their containers by tier (state, health, address, MAC, drift), the audit trail, a working copy's pending edit and the open pull requests' plans, updated live; with a read token it asks for it once and keeps a session in a cookie.\nEndpoints: GET /healthz, /readyz, /metrics, /api/status, /api/events (server-sent events); POST /webhooks/push (Authorization: Bearer TOKEN); POST /webhooks/github (signed with the webhook secret).\nGitHub: with a token, plans go to pull requests as a commit status and one comment; as a GitHub App, as a check run. Merges get a dockstack/apply status and the result on the pull request.\nLogs: JSON lines on stderr, passwords and tokens masked.\n${EXIT_CODES_HELP}`,
     )
     .action(async (flags: DaemonFlags & GitHubFlags, command: Command) => {
       // --no-repair makes commander default `repair` to true; only a given flag beats the variable.

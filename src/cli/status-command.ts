@@ -11,6 +11,7 @@ import { reportProblems } from './read-environment.js';
 export interface StatusCommandOptions {
   env: string;
   json?: boolean;
+  ageIdentityFile?: string;
 }
 
 /** `dockstack status`: desired against observed, per host. Exit 0 when everything matches. */
@@ -21,7 +22,7 @@ export async function statusCommand(
 ): Promise<ExitCode> {
   const pass = await runPass(
     { goal: 'plan', source: fileSource(options.env) },
-    commandPassDeps(connect),
+    commandPassDeps(connect, {}, options.ageIdentityFile),
   );
   if (pass.stage === 'load') return reportProblems(pass.problems, out);
   if (pass.stage !== 'plan') return EXIT.failed;

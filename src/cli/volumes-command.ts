@@ -14,6 +14,7 @@ export interface VolumesOptions {
   json?: boolean;
   /** prune: remove them (without it, prune only lists what it would remove). */
   yes?: boolean;
+  ageIdentityFile?: string;
 }
 
 const STATUS_TEXT: Record<VolumeStatus['status'], string> = {
@@ -34,7 +35,7 @@ export async function volumesCommand(
   out: Output,
   connect: ConnectHosts,
 ): Promise<ExitCode> {
-  const read = await readEnvironment(options.env);
+  const read = await readEnvironment(options.env, options.ageIdentityFile);
   if (!read.ok) return reportProblems(read.problems, out);
   const hosts = commandPassDeps(connect).connect(read.env);
   try {

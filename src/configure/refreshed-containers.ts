@@ -1,6 +1,4 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { loadEnvironment } from '../environment/load-environment.js';
-import { committedText } from '../git/committed-file.js';
 import type { Environment } from '../environment/schema.js';
 import { secretValues } from '../environment/secret-values.js';
 import { planSteps, type Plan } from '../plan/plan.js';
@@ -105,16 +103,6 @@ export function refreshedByPlan(
       .map((s) => s.name),
   );
   return refreshedContainers(before, after, fresh, renderer.classes, renderer.inputs);
-}
-
-/**
- * The environment as committed at HEAD in the git working tree of `file`: what an edit of the
- * file is planned against (undefined outside one, or when the committed file is invalid).
- */
-export function committedEnvironment(file: string): Environment | undefined {
-  const committed = committedText(file);
-  const before = committed === undefined ? undefined : loadEnvironment(committed, { file });
-  return before?.ok === true ? before.env : undefined;
 }
 
 /** `+ new.fqdn − gone.fqdn`, or undefined when the list is the same (order included). */

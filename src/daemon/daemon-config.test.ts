@@ -11,8 +11,34 @@ describe('the daemon configuration', () => {
       branch: 'main',
       envPath: 'environment.yaml',
       intervalSeconds: 30,
-      listen: { host: '0.0.0.0', port: 3288 },
+      listen: { host: '127.0.0.1', port: 3288 },
+      public: false,
     });
+    expect(config({ listen: '9000' }).listen).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(config({ listen: ':9000' }).listen).toEqual({ host: '127.0.0.1', port: 9000 });
+  });
+
+  it('listens beyond loopback only with a read token, or when told the listener is public', () => {
+    const refusal =
+      'listen: a listener beyond loopback serves the status, the dashboard and the event stream ' +
+      'to the network: give a read token (--read-token-file or DOCKSTACK_READ_TOKEN_FILE), or say ' +
+      'they are public (--public)';
+    for (const listen of ['0.0.0.0:3288', '[::]:3288', '10.0.0.5:3288', 'dockstack.example:80']) {
+      expect(() => config({ listen })).toThrow(refusal);
+    }
+    for (const listen of ['127.0.0.1:3288', '127.0.0.2:1', '[::1]:3288', 'localhost:3288']) {
+      expect(config({ listen }).listen.port).toBeGreaterThan(0);
+    }
+    const token = { DOCKSTACK_READ_TOKEN: 'a-read-token-of-16-chars' };
+    expect(daemonConfig({ repo: 'r', listen: '0.0.0.0:3288' }, token).listen.host).toBe('0.0.0.0');
+    expect(daemonConfig({ repo: 'r', listen: '0.0.0.0:3288', public: true }, {}).public).toBe(true);
+    expect(
+      daemonConfig({ repo: 'r' }, { DOCKSTACK_LISTEN: '0.0.0.0:3288', DOCKSTACK_PUBLIC: 'true' })
+        .public,
+    ).toBe(true);
+    expect(() =>
+      daemonConfig({ repo: 'r', listen: '0.0.0.0:3288' }, { DOCKSTACK_PUBLIC: 'yes please' }),
+    ).toThrow(/DOCKSTACK_PUBLIC: expected true or false/);
   });
 
   it.each(['../../../etc/passwd', '/etc/passwd', '--output=x', '.git/config', 'a//b.yaml'])(

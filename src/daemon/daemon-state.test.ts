@@ -137,6 +137,28 @@ describe('the daemon state', () => {
     expect(next.state.invalid).toHaveLength(1);
   });
 
+  it('shows the trailers the last pass ignored, and tells each one once', () => {
+    const record = {
+      commit: 'f'.repeat(40),
+      subject: 'Squashed',
+      trailer: 'Dockstack-Applied',
+      reason: "Dockstack-Applied on a commit not dockstack's: its author is Eve <eve@x.org>",
+    };
+    const pass = applied(true);
+    const withIgnored: PassResult = {
+      ...pass,
+      git: { head: 'h', applied: 'h', commits: [], ignored: [record] },
+    };
+    const first = passFinished(INITIAL_STATE, withIgnored, timing);
+    expect(first.state.ignoredRecords).toEqual([record]);
+    expect(first.ignored).toEqual([record]);
+    const again = passFinished(first.state, withIgnored, timing);
+    expect(again.state.ignoredRecords).toEqual([record]);
+    expect(again.ignored).toEqual([]);
+    // A later record of the bot's own ends the warning.
+    expect(passFinished(again.state, pass, timing).state.ignoredRecords).toEqual([]);
+  });
+
   it('keeps one plan per open pull request, newest first, until it is closed', () => {
     const plan = (number: number, headSha: string): PullPlan => ({
       number,

@@ -1,5 +1,6 @@
 import type { Kick } from '../configure/kick-agents.js';
 import type { Problem } from '../environment/problem.js';
+import type { IgnoredRecord } from '../pass/bot-records.js';
 import type { CommitRecord } from '../pass/commit-record.js';
 import type { PassResult } from '../pass/pass-result.js';
 import type { ContainerState } from '../plan/compare-state.js';
@@ -21,6 +22,11 @@ export interface DaemonState {
   invalid: Problem[] | null;
   /** The newest commits seen, oldest first. */
   commits: CommitRecord[];
+  /**
+   * Commits with the bot's trailers that the last pass did not take for its records (not the
+   * bot's own, or naming a commit off the branch), and why: each a warning.
+   */
+  ignoredRecords: IgnoredRecord[];
   containers: ContainerState[];
   unreachable: UnreachableHost[];
   lastWriteBack: string | null;
@@ -100,6 +106,7 @@ export const INITIAL_STATE: DaemonState = {
   degraded: 'starting',
   invalid: null,
   commits: [],
+  ignoredRecords: [],
   containers: [],
   unreachable: [],
   lastWriteBack: null,
@@ -119,15 +126,20 @@ export interface PassTiming {
   durationMs: number;
 }
 
-/** The state after a pass ran to its end, the outcome, and the commits it saw for the first time. */
+/**
+ * The state after a pass ran to its end, the outcome, the commits it saw for the first time, and
+ * the commits with the bot's trailers it newly did not take for its records.
+ */
 export function passFinished(
   state: DaemonState,
   result: PassResult,
   timing: PassTiming,
-): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[] } {
+): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[]; ignored: IgnoredRecord[] } {
   const seen = result.git?.commits ?? [];
   const known = new Set(state.commits.map((c) => c.sha));
   const fresh = seen.filter((c) => !known.has(c.sha));
+  const warned = new Set(state.ignoredRecords.map((r) => r.commit));
+  const ignored = (result.git?.ignored ?? []).filter((r) => !warned.has(r.commit));
   const base: DaemonState = {
     ...state,
     hosts: result.stage === 'load' ? state.hosts : hostsSeen(state.hosts, result.planned),
@@ -136,6 +148,7 @@ export function passFinished(
         ? (result.recorded ?? result.git?.head ?? null)
         : (result.git?.head ?? null),
     commits: [...state.commits, ...fresh].slice(-KEPT_COMMITS),
+    ignoredRecords: result.git?.ignored ?? [],
   };
   if (result.stage === 'load') {
     const outcome = 'invalid';
@@ -149,10 +162,11 @@ export function passFinished(
       },
       outcome,
       fresh,
+      ignored,
     };
   }
   if (result.stage !== 'apply') {
-    return { state: base, outcome: 'converged', fresh };
+    return { state: base, outcome: 'converged', fresh, ignored };
   }
   const { reconciliation } = result;
   const converged = reconciliation.result.converged;
@@ -193,6 +207,7 @@ export function passFinished(
     },
     outcome,
     fresh,
+    ignored,
   };
 }
 

@@ -1,16 +1,13 @@
 import type { AddressInfo } from 'node:net';
 
-import type { CommitRecord } from '../pass/commit-record.js';
 import { gitRecorder } from '../pass/git-recorder.js';
 import { headSource } from '../pass/head-source.js';
 import type { PassRepo } from '../pass/pass-repo.js';
-import type { PassResult } from '../pass/pass-result.js';
 import type { PassReporter } from '../pass/report-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Snapshot } from '../pass/source.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
-import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
@@ -32,26 +29,13 @@ import {
   type PullPlan,
   type PassOutcome,
 } from './daemon-state.js';
-import type { WebhookDelivery } from '../github/receive-webhook.js';
-import { createHttpServer, type WebhookReply } from './http-server.js';
+import { createHttpServer } from './http-server.js';
+import { errorKind, observeDrift, observePass } from './observe-pass.js';
 import type { PendingEdit } from './watch-working-copy.js';
+import type { WebhookReceiver } from './webhook-receiver.js';
 
 /** Drift checks look at the tunnels between hosts once in this many (every pass looks). */
 const TUNNEL_CHECK_EVERY = 12;
-
-/** What a delivery to POST /webhooks/github asks of the daemon, besides the reply. */
-export type WebhookAction =
-  | { do: 'reconcile'; reason: string; closed?: number }
-  | { do: 'plan'; number: number; headSha: string }
-  | { do: 'nothing'; closed?: number };
-
-/**
- * Turns a raw delivery into a reply, the event and result it is counted under, and an action
- * (see github/webhook-handler.ts).
- */
-export type WebhookReceiver = (
-  delivery: WebhookDelivery,
-) => Promise<WebhookReply & { action: WebhookAction; event: string; result: string }>;
 
 export interface DaemonOptions {
   repo: PassRepo;
@@ -101,6 +85,8 @@ export interface DaemonOptions {
   pullUrl?: (number: number) => string;
   /** The token the read endpoints require (see http-server.ts); open without one. */
   readToken?: string;
+  /** Where people reach the listener (`--public-url`): its host name is answered too. */
+  publicUrl?: string;
 }
 
 /** Events that arrive together (a restart is a die and a start) ask for one drift check. */
@@ -196,7 +182,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
       if (result.stage === 'apply') engines?.follow(result.env);
       // The bot's own push is not news: polling waits for the next head after it.
       seenRemoteHead = state.head ?? undefined;
-      observe(result, finished.fresh, state.lastApplied !== before);
+      observePass(
+        { log, metrics, clock },
+        {
+          result,
+          fresh: finished.fresh,
+          ignored: finished.ignored,
+          lastApplied: state.lastApplied?.commit,
+          appliedChanged: state.lastApplied !== before,
+        },
+      );
     } catch (error) {
       outcome = 'error';
       const timing = { at: isoNow(), durationMs: Math.round(clock.now() - started) };
@@ -206,66 +201,6 @@ export function createDaemon(options: DaemonOptions): Daemon {
     }
     metrics.reconcileDuration.observe({ result: outcome }, (clock.now() - started) / 1000);
     metrics.degraded.set(state.degraded === null ? 0 : 1);
-  };
-
-  /** Logs and metrics of a finished pass. */
-  const observe = (result: PassResult, fresh: readonly CommitRecord[], appliedChanged: boolean) => {
-    for (const commit of fresh) {
-      if (commit.valid)
-        log.info({ commit: commit.sha, author: commit.author, delta: commit.delta }, 'commit');
-      else {
-        metrics.invalidCommits.inc();
-        log.warn(
-          { commit: commit.sha, author: commit.author, problems: commit.problems },
-          'commit with an invalid environment: it applies nothing',
-        );
-      }
-    }
-    if (result.stage === 'load') {
-      metrics.errors.inc({ kind: 'invalid' });
-      log.warn(
-        { head: result.git?.head, problems: result.problems },
-        'the environment at the head is invalid: nothing applied, the hosts stay as they are',
-      );
-      return;
-    }
-    if (result.stage !== 'apply') return;
-    const { reconciliation } = result;
-    if (appliedChanged) {
-      metrics.lastAppliedCommit.reset();
-      metrics.lastAppliedCommit.set({ commit: state.lastApplied?.commit ?? '' }, 1);
-      metrics.lastAppliedTimestamp.set(clock.wallTime() / 1000);
-    }
-    metrics.containers.reset();
-    for (const c of result.state) {
-      metrics.containers.inc({
-        host: c.host,
-        state: c.desired === 'absent' ? 'extra' : c.observed,
-      });
-    }
-    if (result.recorded !== undefined) {
-      log.info({ commit: result.recorded, applied: result.git?.applied }, 'wrote back what runs');
-    }
-    for (const kick of result.configured.kicked) {
-      metrics.kicks.inc({ outcome: kick.outcome });
-      const fields = { container: kick.name, host: kick.host, outcome: kick.outcome };
-      if (kick.outcome === 'failed') log.warn({ ...fields, error: kick.error }, 'kick failed');
-      else log.info({ ...fields, reasons: kick.reasons }, 'kicked');
-    }
-    const failed = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
-    if (failed > 0) metrics.errors.inc({ kind: 'step' }, failed);
-    if (reconciliation.unreachable.length > 0)
-      metrics.errors.inc({ kind: 'host' }, reconciliation.unreachable.length);
-    const converged = reconciliation.result.converged;
-    log[converged ? 'info' : 'warn'](
-      {
-        applied: result.git?.applied,
-        steps: reconciliation.result.steps.length,
-        failed,
-        unreachable: reconciliation.unreachable.length,
-      },
-      converged ? 'converged' : 'not converged',
-    );
   };
 
   /** A pass from the applied environment, with no commit: finds drift, and repairs it. */
@@ -292,22 +227,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       );
       const checked = driftChecked(state, result, at);
       update(checked.state);
-      for (const item of checked.found) {
-        metrics.drift.inc({ action: item.action });
-        log.warn(
-          { host: item.host, container: item.container, action: item.action, reason: item.reason },
-          repair && item.action !== 'conflict' ? 'drift: repairing' : 'drift',
-        );
-      }
-      if (result.stage === 'apply') {
-        for (const step of result.reconciliation.result.steps) {
-          if (step.action === 'conflict') continue;
-          metrics.repairs.inc({ result: step.outcome });
-          const meta = { host: step.host, container: step.name, action: step.action };
-          if (step.outcome === 'done') log.info(meta, 'drift repaired');
-          else log.warn({ ...meta, error: step.error }, 'drift repair failed');
-        }
-      }
+      observeDrift({ log, metrics }, { found: checked.found, result, repair });
     } catch (error) {
       log.warn({ err: error }, 'drift check failed');
     }
@@ -382,6 +302,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     trigger: requestPass,
     mask: (text) => redact(text, options.secrets?.() ?? []),
     ...(options.readToken === undefined ? {} : { readToken: options.readToken }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     ...(dashboard === undefined ? {} : { dashboard: dashboard.handlers }),
     ...(options.webhookToken === undefined ? {} : { webhookToken: options.webhookToken }),
     ...(webhooks === undefined
@@ -471,9 +392,4 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     status,
   };
-}
-
-function errorKind(error: unknown): string {
-  if (error instanceof ExternalError) return error.system === 'docker' ? 'host' : error.system;
-  return 'internal';
 }

@@ -4,14 +4,17 @@ import { dirname, join } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
 
-import { committedEnvironment, type Refresh } from '../configure/refreshed-containers.js';
+import type { Refresh } from '../configure/refreshed-containers.js';
 import type { Problem } from '../environment/problem.js';
+import { committedEnvironment } from '../pass/committed-environment.js';
 import { fileSource } from '../pass/file-source.js';
+import { LoadStage } from '../pass/load-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import { countSteps, type ActionCounts } from '../plan/count-steps.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
 import { configureStepNames, formatPlan } from '../report/format-plan.js';
 import { formatNotKicked } from '../report/format-refreshed.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Log } from '../util/log.js';
 
@@ -59,6 +62,7 @@ export function isWorkingCopy(dir: string, envPath: string): boolean {
  */
 export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   const file = join(options.dir, options.envPath);
+  const secrets = join(options.dir, secretsPath(options.envPath));
   const refs = [
     join(options.dir, '.git', 'refs', 'heads', options.branch),
     join(options.dir, '.git', 'packed-refs'),
@@ -71,12 +75,17 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   };
 
   const planEdit = async () => {
-    if (sameAsCommitted(options.dir, options.envPath)) {
+    if (sameAsCommitted(options.dir, [options.envPath, secretsPath(options.envPath)])) {
       options.onEdit(undefined);
       return;
     }
+    // The agents kicked are those whose inputs differ from the file as committed.
+    const committed = await committedEnvironment(
+      file,
+      new LoadStage(options.pass.loader, options.pass.ageKeys),
+    );
     const pass = await runPass(
-      { goal: 'plan', source: fileSource(file), configured: { env: committedEnvironment(file) } },
+      { goal: 'plan', source: fileSource(file), configured: { env: committed } },
       options.pass,
     );
     const at = new Date(options.clock.wallTime()).toISOString();
@@ -103,12 +112,12 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   // The folders are watched, not the files: git deletes and re-creates a file it checks out
   // (as when the daemon's write-back is pushed into this checkout), and a watch on the file
   // itself goes deaf after that.
-  const paths = new Set([file, ...refs]);
+  const paths = new Set([file, secrets, ...refs]);
   const folders = [...new Set([...paths].map((path) => dirname(path)))];
   const watcher: FSWatcher = watch(folders, { ignoreInitial: true, depth: 0 });
   watcher.on('all', (_event, path) => {
     if (!paths.has(path)) return;
-    if (path === file) {
+    if (path === file || path === secrets) {
       later('edit', () => {
         planEdit().catch((error: unknown) => {
           options.log.warn({ err: error }, 'planning an uncommitted edit failed');
@@ -129,10 +138,10 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
   };
 }
 
-/** True when the working tree's environment file is the one committed at HEAD. */
-function sameAsCommitted(dir: string, envPath: string): boolean {
+/** True when the working tree's environment and secrets files are the ones committed at HEAD. */
+function sameAsCommitted(dir: string, paths: readonly string[]): boolean {
   try {
-    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', envPath], {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', ...paths], {
       cwd: dir,
       env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
       stdio: 'ignore',

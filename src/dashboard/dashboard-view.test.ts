@@ -259,4 +259,30 @@ describe('dashboardView', () => {
       },
     ]);
   });
+
+  it("warns of commits whose dockstack trailers were not taken for the bot's records", () => {
+    expect(view.ignoredRecords).toBeUndefined();
+    const warned = dashboardView({
+      state: {
+        ...state,
+        ignoredRecords: [
+          {
+            commit: 'e'.repeat(40),
+            subject: 'Squashed <b>',
+            trailer: 'Dockstack-Applied',
+            reason: "Dockstack-Applied on a commit not dockstack's: its author is Eve <eve@x.org>",
+          },
+        ],
+      },
+      describe: {},
+    });
+    expect(warned.ignoredRecords).toEqual([
+      {
+        sha: 'e'.repeat(40),
+        short: 'e'.repeat(12),
+        subject: 'Squashed <b>',
+        reason: "Dockstack-Applied on a commit not dockstack's: its author is Eve <eve@x.org>",
+      },
+    ]);
+  });
 });

@@ -28,6 +28,8 @@ export interface DashboardView {
   };
   hosts: HostView[];
   commits: CommitView[];
+  /** Commits with the bot's trailers not taken for its records: warnings. */
+  ignoredRecords?: (Short & { subject: string; reason: string })[];
   invalid?: string[];
   pendingEdit?: { at: string; valid: boolean; plan?: string; problems: string[] };
   pulls: PullView[];
@@ -180,6 +182,13 @@ export function dashboardView(input: DashboardInput): DashboardView {
   };
   if (state.invalid !== null) {
     view.invalid = state.invalid.map(formatProblem);
+  }
+  if (state.ignoredRecords.length > 0) {
+    view.ignoredRecords = state.ignoredRecords.map((record) => ({
+      ...short(record.commit),
+      subject: record.subject,
+      reason: record.reason,
+    }));
   }
   const edit = state.pendingEdit;
   if (edit !== null) {

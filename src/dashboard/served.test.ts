@@ -204,7 +204,17 @@ describe('the dashboard with a read token', () => {
     });
     expect(signedIn.status).toBe(303);
     const cookie = signedIn.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^dockstack_read=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    // The cookie holds a session's random id, kept by the daemon: never the token itself.
+    expect(cookie).toMatch(
+      /^dockstack_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict$/,
+    );
+    expect(cookie).not.toContain(READ_TOKEN);
+    expect(cookie).not.toContain(encodeURIComponent(READ_TOKEN));
+    // The raw token in a cookie opens nothing.
+    const raw = await fetch(`${base}/api/status`, {
+      headers: { cookie: `dockstack_session=${READ_TOKEN}; dockstack_read=${READ_TOKEN}` },
+    });
+    expect(raw.status).toBe(401);
     const page = await fetch(`${base}/`, { headers: { cookie: cookie.split(';')[0] ?? '' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('data-container="dns1"');

@@ -18,6 +18,8 @@ export interface CommitToBuild {
   author: Person;
   /** Made even when every file already has its content: the parent's tree, a new message. */
   always?: boolean;
+  /** Signed with the key git's `user.signingKey` names (gpg.format ssh). */
+  sign?: boolean;
 }
 
 const REGULAR = new Set(['100644', '100755']);
@@ -89,7 +91,8 @@ export async function buildCommit(
       GIT_COMMITTER_NAME: name,
       GIT_COMMITTER_EMAIL: email,
     };
-    const sha = await git(['commit-tree', '--no-gpg-sign', tree, '-p', commit.parent, '-F', '-'], {
+    const signing = commit.sign === true ? '-S' : '--no-gpg-sign';
+    const sha = await git(['commit-tree', signing, tree, '-p', commit.parent, '-F', '-'], {
       input: commit.message,
       env: person,
     });

@@ -57,8 +57,19 @@ export interface EnvRepo {
   /** The newest first-parent commit from `head` with a trailer `key` (case-insensitive). */
   findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined>;
   /**
-   * Commits `files` on top of `parent` as the bot, with `message` and `trailers`; returns the
-   * new sha, or undefined when no file changes (unless `always`). Does not push.
+   * Why `commit` is not the bot's own, or undefined when it is: its author and committer are the
+   * bot's identity and, with a signing key, git verifies its signature by that key.
+   */
+  whyNotOwn(commit: Pick<CommitInfo, 'sha' | 'author' | 'committer'>): Promise<string | undefined>;
+  /**
+   * True when `ancestor` is a commit of the working clone and an ancestor of `descendant` (or
+   * the same commit); false for any other commit id, known or not.
+   */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /**
+   * Commits `files` on top of `parent` as the bot (signed, with a signing key), with `message`
+   * and `trailers`; returns the new sha, or undefined when no file changes (unless `always`).
+   * Does not push.
    */
   commit(
     parent: string,

@@ -1,4 +1,5 @@
-import { isAbsolute, normalize } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 
 import { buildCommit } from './build-commit.js';
 import { commitMessage } from './commit-message.js';
@@ -8,12 +9,14 @@ import { GitError } from './git-error.js';
 import { GIT_CONFIG, gitEnvironment } from './git-environment.js';
 import type { Person } from './git-input.js';
 import { checkBranch, checkPath, checkPerson, checkSha, checkTrailerKey } from './git-input.js';
-import { redact } from '../util/redact.js';
+import { ALLOWED_SIGNERS, whyNotOwn, type BotIdentity } from './own-commit.js';
+import { pushRef } from './push-ref.js';
 import { urlSecrets } from './redact.js';
 import { parseRepoUrl } from './repo-url.js';
 import type { Log } from '../util/log.js';
 import type { GitContext, RunOptions } from './run-git.js';
 import { failure, runGit, runGitOk } from './run-git.js';
+import { allowedSignersLine, readSigningKey } from './signing-key.js';
 import { prepareWorkingClone } from './working-clone.js';
 
 export interface GitEnvRepoOptions {
@@ -27,6 +30,11 @@ export interface GitEnvRepoOptions {
   workDir: string;
   /** Author and committer of the bot's commits. */
   author: Person;
+  /**
+   * An SSH key file: the bot signs its commits with it, and a commit counts as the bot's own only
+   * when git verifies its signature by that key (see whyNotOwn). A public key verifies only.
+   */
+  signingKey?: string;
   /**
    * git's HOME, where its global config (credential helpers, ...) comes from. Default
    * `/dev/null`: no global config at all.
@@ -46,13 +54,6 @@ export interface GitEnvRepoOptions {
 const LOG_BATCH = 100;
 
 /**
- * The remote's words when the branch moved between its advertisement and the update: the push
- * lost a race, like a non-fast-forward, and is built again on the new head.
- */
-const LOST_RACE =
-  /^\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|stale info|incorrect old value)/;
-
-/**
  * The env repo through git (simple-git) and a private bare clone. Every input is checked before
  * git runs; commands run one at a time, each with a deadline, in an environment of our making;
  * credentials in the URL never appear in an error or a log line.
@@ -62,6 +63,9 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
   const branch = checkBranch(options.branch);
   const author = checkPerson(options.author);
   const workDir = checkWorkDir(options.workDir);
+  const key = options.signingKey === undefined ? undefined : readSigningKey(options.signingKey);
+  const bot: BotIdentity = key === undefined ? { person: author } : { person: author, key };
+  const signers = join(workDir, ALLOWED_SIGNERS);
   const remoteTimeoutMs = options.remoteTimeoutMs ?? 60_000;
   const localTimeoutMs = options.localTimeoutMs ?? 30_000;
   const maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
@@ -76,20 +80,33 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       remoteTimeoutMs,
       processEnv: options.processEnv ?? process.env,
     }),
-    config: GIT_CONFIG,
+    config: [
+      ...GIT_CONFIG,
+      ...(key === undefined
+        ? []
+        : [
+            'gpg.format=ssh',
+            `gpg.ssh.allowedSignersFile=${signers}`,
+            ...(key.privateKeyFile === undefined ? [] : [`user.signingKey=${key.privateKeyFile}`]),
+          ]),
+    ],
     secrets: urlSecrets(remote.url),
     log: options.log,
   };
   const local: RunOptions = { timeoutMs: localTimeoutMs };
   const toRemote: RunOptions = { timeoutMs: remoteTimeoutMs, remote: true };
   const git = (args: readonly string[], run: RunOptions = local) => runGitOk(context, args, run);
-  const state = { claimed: false };
+  const state = { claimed: false, signers: false };
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Runs `task` after every earlier one, in a ready working clone. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(async () => {
       await prepareWorkingClone(context, localTimeoutMs, state);
+      if (key !== undefined && !state.signers) {
+        writeFileSync(signers, allowedSignersLine(author.email, key));
+        state.signers = true;
+      }
       return task();
     });
     queue = run.catch(() => undefined);
@@ -116,42 +133,6 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       toRemote,
     );
     return resolveCommit(local);
-  };
-
-  /**
-   * Pushes `sha` to the remote's ref `target` (`name` in messages), never forced: 'updated',
-   * 'up-to-date' when the ref is there already, 'rejected' when the remote kept the ref as it
-   * was (not a fast-forward, a lost race, a lease that did not hold). Any other refusal or
-   * failure throws a GitError.
-   */
-  const pushRef = async (
-    sha: string,
-    target: string,
-    name: string,
-    options: readonly string[],
-  ): Promise<'updated' | 'up-to-date' | 'rejected'> => {
-    const refspec = `${sha}:${target}`;
-    const output = await runGit(
-      context,
-      ['push', '--porcelain', '--no-verify', ...options, '--', remote.url, refspec],
-      toRemote,
-    );
-    const line = output.stdout.split('\n').find((l) => l.split('\t')[1] === refspec);
-    const flag = line?.charAt(0);
-    const summary = line?.split('\t')[2] ?? '';
-    if (flag === ' ' || flag === '*') return 'updated';
-    if (flag === '=') return 'up-to-date';
-    if (flag === '!' && (summary.startsWith('[rejected]') || LOST_RACE.test(summary))) {
-      return 'rejected';
-    }
-    if (flag === '!') {
-      throw new GitError(
-        'rejected',
-        `the remote refused the push to ${name}: ${redact(summary, context.secrets)}`,
-      );
-    }
-    if (output.exitCode !== 0) throw failure(context, 'push', output);
-    throw new GitError('internal', `git push did not report ${target}`);
   };
 
   const log = async (args: readonly string[]): Promise<CommitInfo[]> =>
@@ -287,6 +268,26 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       });
     },
 
+    whyNotOwn: (commit) => {
+      checkSha(commit.sha);
+      return serial(() => whyNotOwn(context, local, bot, commit));
+    },
+
+    isAncestor: async (ancestor, descendant) => {
+      const range = [checkSha(ancestor, 'ancestor'), checkSha(descendant)];
+      return await serial(async () => {
+        const known = await runGit(
+          context,
+          ['rev-parse', '--verify', '--quiet', '--end-of-options', `${range[0] ?? ''}^{commit}`],
+          local,
+        );
+        if (known.exitCode !== 0) return false;
+        const answer = await runGit(context, ['merge-base', '--is-ancestor', ...range], local);
+        if (answer.exitCode > 1) throw failure(context, 'merge-base', answer);
+        return answer.exitCode === 0;
+      });
+    },
+
     commit: async (parent, files, message, trailers, options = {}) => {
       const sha = checkSha(parent, 'parent');
       for (const path of Object.keys(files)) checkPath(path);
@@ -299,6 +300,7 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
           files,
           message: text,
           author,
+          ...(key?.privateKeyFile === undefined ? {} : { sign: true }),
           ...(always ? { always } : {}),
         }),
       );
@@ -307,7 +309,13 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
     push: async (commit) => {
       const sha = checkSha(commit);
       return await serial(async () => {
-        const pushed = await pushRef(sha, ref, branch, []);
+        const pushed = await pushRef(context, toRemote, {
+          url: remote.url,
+          sha,
+          target: ref,
+          name: branch,
+          options: [],
+        });
         if (pushed === 'rejected') return 'rejected';
         // As a transaction: git then prints "start: ok", and simple-git does not wait 50 ms for
         // output that never comes.
@@ -328,8 +336,9 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
       // An empty expected value makes the lease create-only: the remote updates the ref only
       // while it does not exist, so nothing is ever overwritten or moved, not even forward.
       const lease = [`--force-with-lease=${target}:`];
+      const push = { url: remote.url, sha, target, name, options: lease };
       return await serial(async () =>
-        (await pushRef(sha, target, name, lease)) === 'updated' ? 'pushed' : 'exists',
+        (await pushRef(context, toRemote, push)) === 'updated' ? 'pushed' : 'exists',
       );
     },
   };

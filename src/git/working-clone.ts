@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { GitError } from './git-error.js';
+import { ALLOWED_SIGNERS } from './own-commit.js';
 import type { GitContext } from './run-git.js';
 import { runGitOk } from './run-git.js';
 import { claimWorkingClone, removeLeftovers, TEMP_INDEX_PREFIX } from './working-clone-locks.js';
@@ -21,6 +22,7 @@ const KNOWN = new Set([
   'shallow',
   'FETCH_HEAD',
   'ORIG_HEAD',
+  ALLOWED_SIGNERS,
 ]);
 
 const isKnown = (name: string): boolean =>

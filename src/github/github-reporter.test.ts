@@ -47,6 +47,7 @@ const planned = (headSha: string): PullRequestPlan => ({
   headSha,
   plan: { hostSteps: [], tiers: [] },
   report: { title: '1 to create', body: '<!-- dockstack:plan -->\nplan' },
+  offline: [],
 });
 
 function reporter(api: GitHubApi, plan: (n: number) => Promise<PullRequestPlan>) {

@@ -4,6 +4,7 @@ import type { GitRevision } from '../pass/source.js';
 import type { Problem } from '../environment/problem.js';
 import { applyReport, APPLY_MARKER } from '../report/apply-report.js';
 import { formatPlan } from '../report/format-plan.js';
+import { offlineHostsText } from '../report/offline-hosts-text.js';
 import { PLAN_MARKER, type Report } from '../report/plan-report.js';
 import type { Log } from '../util/log.js';
 import type { CheckAnnotation, GitHubApi } from './github-api.js';
@@ -140,7 +141,11 @@ export function createGitHubReporter(options: GitHubReporterOptions): GitHubRepo
       number,
       result.kind === 'invalid'
         ? { headSha: result.headSha, outcome: 'invalid', problems: result.problems }
-        : { headSha: result.headSha, outcome: 'planned', plan: formatPlan(result.plan) },
+        : {
+            headSha: result.headSha,
+            outcome: 'planned',
+            plan: formatPlan(result.plan) + offlineHostsText(result.offline),
+          },
     );
     const state = result.kind === 'invalid' ? 'failure' : 'success';
     await finish(number, result.headSha, check, state, result.report, annotations);

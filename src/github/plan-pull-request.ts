@@ -1,16 +1,20 @@
 import { freshAddresses } from '../network/fresh-addresses.js';
-import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
-import { loadEnvironment } from '../environment/load-environment.js';
+import { returningAddresses } from '../network/returning-addresses.js';
+import { containerSpecs } from '../environment/container-spec.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
 import type { EnvRepo } from '../git/env-repo.js';
 import { commitSource } from '../pass/commit-source.js';
+import { LoadStage } from '../pass/load-stage.js';
+import type { Planned } from '../pass/plan-stage.js';
 import { runPass, type PassDeps } from '../pass/run-pass.js';
 import type { Plan } from '../plan/plan.js';
 import { registeredServices } from '../render/registered-services.js';
 import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { invalidReport, planReport, type FileChange, type Report } from '../report/plan-report.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
 import { fileDiff } from '../util/file-diff.js';
+import { pullRequestHosts, type OfflineHost } from './pull-request-hosts.js';
 
 export interface PullRequestPlanDeps {
   repo: Pick<EnvRepo, 'fetch' | 'fetchPull' | 'readFile' | 'readFolder'>;
@@ -23,13 +27,22 @@ export interface PullRequestPlanDeps {
 export type PullRequestPlan =
   | { kind: 'gone' }
   | { kind: 'invalid'; headSha: string; problems: Problem[]; report: Report }
-  | { kind: 'planned'; headSha: string; plan: Plan; report: Report };
+  | {
+      kind: 'planned';
+      headSha: string;
+      plan: Plan;
+      report: Report;
+      /** Hosts planned as if they ran nothing: new to the pull request, or their entry changes. */
+      offline: OfflineHost[];
+    };
 
 /**
  * What merging pull request `number` would do: a pass up to its plan stage on the pull request's
  * head (validated, then planned against what runs now: one list call per host, nothing changed),
  * with the diff merging causes in the files the daemon writes back. The head is fetched from the
- * configured remote (`refs/pull/N/head`), never from a URL a webhook names.
+ * configured remote (`refs/pull/N/head`), never from a URL a webhook names. The hosts are reached
+ * as the base branch's file (and the daemon's settings) say, never as the pull request's: a host
+ * whose `hosts:` entry it changes, or one the base does not name, is planned offline.
  */
 export async function planPullRequest(
   deps: PullRequestPlanDeps,
@@ -39,16 +52,34 @@ export async function planPullRequest(
   const base = await repo.fetch();
   const headSha = await repo.fetchPull(number);
   if (headSha === undefined) return { kind: 'gone' };
-  const baseLoaded = loadEnvironment((await repo.readFile(base, envPath)) ?? '', { file: envPath });
+  const baseText = (await repo.readFile(base, envPath)) ?? '';
+  const load = new LoadStage(deps.pass.loader, deps.pass.ageKeys);
+  // The hosts come from the base's environment file alone (a secrets file holds no `hosts:`), so
+  // a base whose secrets cannot be decrypted here is still reached as it says.
+  const baseHosts = await load.text(baseText, envPath);
+  // The base branch's environment with its secrets: the agents kicked are those whose inputs
+  // (a changed secret among them) differ from it.
+  const baseLoaded = await load.text(
+    baseText,
+    envPath,
+    await repo.readFile(base, secretsPath(envPath)),
+  );
   const baseEnv = baseLoaded.ok ? baseLoaded.env : undefined;
-  // The agents kicked are those whose inputs differ from the base branch's.
+  let offline: OfflineHost[] = [];
   const pass = await runPass(
     {
       goal: 'plan',
       source: commitSource(repo, envPath, headSha),
       configured: { env: baseEnv },
     },
-    deps.pass,
+    {
+      ...deps.pass,
+      connect: (env) => {
+        const hosts = pullRequestHosts(baseHosts.ok ? baseHosts.env : undefined, env);
+        offline = hosts.offline;
+        return hosts.connectWith === undefined ? new Map() : deps.pass.connect(hosts.connectWith);
+      },
+    },
   );
   if (pass.stage === 'load') {
     return {
@@ -64,12 +95,14 @@ export async function planPullRequest(
     envPath,
     plan: planned.plan,
     unreachable: planned.unreachable,
-    files: await writeBackDiff(deps, base, baseEnv, env, planned.specs),
+    offline,
+    files: await writeBackDiff(deps, base, baseEnv, env, planned),
     fresh: [...freshAddresses(planned.addresses)],
+    returning: [...returningAddresses(planned.addresses)],
     refreshed: planned.refreshed,
     ...(deps.commitUrl === undefined ? {} : { commitUrl: deps.commitUrl }),
   });
-  return { kind: 'planned', headSha, plan: planned.plan, report };
+  return { kind: 'planned', headSha, plan: planned.plan, report, offline };
 }
 
 /**
@@ -82,7 +115,7 @@ async function writeBackDiff(
   base: string,
   baseEnv: Environment | undefined,
   env: Environment,
-  specs: readonly ContainerSpec[],
+  planned: Pick<Planned, 'specs' | 'leases'>,
 ): Promise<FileChange[]> {
   const services = [...Object.keys(env.services), ...Object.keys(env.registered_services ?? {})];
   const registered = (names: Environment['registered_services']) =>
@@ -97,7 +130,9 @@ async function writeBackDiff(
       writeRegisteredServices('', registeredServices(containerSpecs(env), services)),
     ],
   ];
-  for (const [path, after] of Object.entries(deps.pass.renderer.files(deps.envPath, env, specs))) {
+  for (const [path, after] of Object.entries(
+    deps.pass.renderer.files(deps.envPath, env, planned.specs, planned.leases),
+  )) {
     pairs.push([path, (await deps.repo.readFile(base, path)) ?? '', after]);
   }
   return pairs.flatMap(([path, before, after]) => {

@@ -1,7 +1,7 @@
 import type { Environment } from '../environment/schema.js';
 import type { DockerHost } from './docker-host.js';
 import { createDockerodeHost, type DockerodeHostOptions } from './dockerode-host.js';
-import { resolveEndpoint } from './host-endpoint.js';
+import { resolveEndpoint, type EndpointOptions } from './host-endpoint.js';
 
 /**
  * Every Docker host the environment names, in `services` or in `hosts:`, each behind its own
@@ -16,18 +16,28 @@ export function hostNames(env: Environment): string[] {
   return [...names].sort();
 }
 
+/**
+ * A connection to every host `hostNames` gives, its endpoint from the environment and the
+ * operator's settings (`tlsDir`: see EndpointOptions).
+ */
 export function connectHosts(
   env: Environment,
   processEnv: NodeJS.ProcessEnv,
-  options: DockerodeHostOptions = {},
+  options: DockerodeHostOptions & EndpointOptions = {},
 ): Map<string, DockerHost> {
+  const { tlsDir, ...hostOptions } = options;
+  const endpointOptions = tlsDir === undefined ? {} : { tlsDir };
   return new Map(
     hostNames(env).map((name) => {
       const network = env.hosts?.[name]?.network;
-      const hostOptions = network === undefined ? options : { ...options, networkMode: network };
+      const own = network === undefined ? hostOptions : { ...hostOptions, networkMode: network };
       return [
         name,
-        createDockerodeHost(name, resolveEndpoint(name, env.hosts, processEnv), hostOptions),
+        createDockerodeHost(
+          name,
+          resolveEndpoint(name, env.hosts, processEnv, endpointOptions),
+          own,
+        ),
       ];
     }),
   );

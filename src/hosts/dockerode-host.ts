@@ -88,6 +88,15 @@ class DockerodeHost implements DockerHost {
       { method: 'list', action: 'list containers' },
       (docker, abortSignal) => docker.listContainers({ all: true, abortSignal }),
     );
+    // An endpoint that is not an engine can answer anything: only a list of objects is read.
+    const listed: unknown = found;
+    if (!Array.isArray(listed) || !listed.every((c) => typeof c === 'object' && c !== null)) {
+      throw new HostError(
+        this.name,
+        'engine',
+        `Docker host ${this.name} answered the container list with something other than the Engine API's list`,
+      );
+    }
     return found.map((c) => observedContainer(this.name, c));
   }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { inspect } from 'node:util';
@@ -6,6 +5,7 @@ import { inspect } from 'node:util';
 import Docker from 'dockerode';
 
 import type { Endpoint } from './host-endpoint.js';
+import { readTlsFile } from './read-tls-file.js';
 
 /** dockerode clients for one endpoint, sharing its connections, and how to release them. */
 export interface EngineConnection {
@@ -19,8 +19,8 @@ export interface EngineConnection {
 
 /**
  * Connects to `endpoint` alone: every option dockerode would otherwise take from DOCKER_HOST,
- * DOCKER_TLS_VERIFY or DOCKER_CERT_PATH is set here. TLS files are read now, once; a file that
- * cannot be read throws.
+ * DOCKER_TLS_VERIFY or DOCKER_CERT_PATH is set here. TLS files are read now, once, as regular
+ * files of bounded size (see readTlsFile); a file that cannot be read throws a TlsFileError.
  */
 export function engineConnection(endpoint: Endpoint): EngineConnection {
   const unset = {
@@ -49,10 +49,11 @@ export function engineConnection(endpoint: Endpoint): EngineConnection {
         return connect({ ...base, protocol: 'http', agent }, agent);
       }
       const agent = quiet(new https.Agent({ keepAlive: true }));
+      const { folder } = endpoint.tls;
       const tls = {
-        ca: readFileSync(endpoint.tls.ca),
-        cert: readFileSync(endpoint.tls.cert),
-        key: readFileSync(endpoint.tls.key),
+        ca: readTlsFile(endpoint.tls.ca, 'ca', folder),
+        cert: readTlsFile(endpoint.tls.cert, 'cert', folder),
+        key: readTlsFile(endpoint.tls.key, 'key', folder),
       };
       return connect({ ...base, ...tls, protocol: 'https', agent }, agent);
     }

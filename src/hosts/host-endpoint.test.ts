@@ -44,13 +44,59 @@ describe('resolveEndpoint', () => {
   });
 
   it('takes a tcp endpoint with TLS files from hosts:, port 2376 when none is given', () => {
-    expect(resolveEndpoint('secure', hosts, {})).toEqual({
+    expect(resolveEndpoint('secure', hosts, {}, { tlsDir: '/etc/ds' })).toEqual({
       kind: 'tcp',
       host: 'docker1.endor.lab',
       port: 12376,
-      tls: { ca: '/etc/ds/ca.pem', cert: '/etc/ds/cert.pem', key: '/etc/ds/key.pem' },
+      tls: {
+        ca: '/etc/ds/ca.pem',
+        cert: '/etc/ds/cert.pem',
+        key: '/etc/ds/key.pem',
+        folder: '/etc/ds',
+      },
     });
-    expect(resolveEndpoint('secureDefault', hosts, {})).toMatchObject({ port: 2376 });
+    expect(resolveEndpoint('secureDefault', hosts, {}, { tlsDir: '/etc/ds' })).toMatchObject({
+      port: 2376,
+    });
+  });
+
+  it("reads a host's tls: files only from the TLS folder the operator names", () => {
+    // Relative paths are taken from the folder; DOCKSTACK_TLS_DIR names it when no flag does.
+    expect(resolveEndpoint('secureDefault', hosts, { DOCKSTACK_TLS_DIR: '/srv/tls/' })).toEqual({
+      kind: 'tcp',
+      host: 'docker2.endor.lab',
+      port: 2376,
+      tls: {
+        ca: '/srv/tls/ca.pem',
+        cert: '/srv/tls/cert.pem',
+        key: '/srv/tls/key.pem',
+        folder: '/srv/tls',
+      },
+    });
+    const refusal = (entry: NonNullable<Environment['hosts']>[string], tlsDir?: string) => {
+      try {
+        resolveEndpoint('x', { x: entry }, {}, tlsDir === undefined ? {} : { tlsDir });
+      } catch (error) {
+        expect(error).toBeInstanceOf(EndpointError);
+        return (error as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(hosts.secure ?? { docker: '' })).toBe(
+      'host x names tls: files, which are read only from the TLS folder the operator names: ' +
+        'give --tls-dir DIR (or DOCKSTACK_TLS_DIR) with its ca, cert and key in it',
+    );
+    // Outside the folder, existing or not, the answer is the same: decided on the text alone.
+    for (const outside of ['/etc/passwd', '/no/such/file', '../ca.pem', 'a/../../ca.pem']) {
+      expect(
+        refusal(
+          { docker: 'tcp://d:2376', tls: { ca: outside, cert: 'cert.pem', key: 'key.pem' } },
+          '/srv/tls',
+        ),
+      ).toBe(
+        'the tls ca of host x is outside the TLS folder: name a file in it, relative to it (ca.pem)',
+      );
+    }
   });
 
   it('strips the brackets of an IPv6 address', () => {

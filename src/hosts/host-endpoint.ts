@@ -1,12 +1,27 @@
 import path from 'node:path';
 
 import type { Environment } from '../environment/schema.js';
+import { pathInFolder } from './read-tls-file.js';
 
 /** Paths of the PEM files of a TLS client. */
 export interface TlsFiles {
   ca: string;
   cert: string;
   key: string;
+  /**
+   * The folder the files must lie in, links resolved: the operator's TLS folder, for the files a
+   * `hosts:` entry names. Absent for DOCKER_CERT_PATH's, which the operator names directly.
+   */
+  folder?: string;
+}
+
+/** Where an endpoint's files come from: the operator's settings, beside the environment file. */
+export interface EndpointOptions {
+  /**
+   * The TLS folder (`--tls-dir`; else DOCKSTACK_TLS_DIR): the only place the `tls:` files of a
+   * `hosts:` entry are read from, relative to it. Without one, a `tls:` entry is refused.
+   */
+  tlsDir?: string;
 }
 
 export interface UnixEndpoint {
@@ -58,9 +73,15 @@ export function resolveEndpoint(
   host: string,
   hosts: Environment['hosts'],
   env: NodeJS.ProcessEnv,
+  options: EndpointOptions = {},
 ): Endpoint {
   const entry = hosts !== undefined && Object.hasOwn(hosts, host) ? hosts[host] : undefined;
-  if (entry !== undefined) return parseDocker(host, entry.docker, entry.tls, env);
+  if (entry !== undefined) {
+    const tlsDir = options.tlsDir ?? env.DOCKSTACK_TLS_DIR;
+    const tls =
+      entry.tls === undefined ? undefined : tlsInFolder(host, entry.tls, tlsDir || undefined);
+    return parseDocker(host, entry.docker, tls, env);
+  }
 
   const certPath = env.DOCKER_CERT_PATH;
   if (certPath === undefined || certPath === '') {
@@ -117,6 +138,35 @@ function parseDocker(
     host,
     `the docker endpoint of host ${host} must start with unix://, tcp:// or ssh://`,
   );
+}
+
+/**
+ * The `tls:` files of a host's entry inside the operator's TLS folder. A path outside it is
+ * refused from its text alone: the answer tells nothing of what exists elsewhere.
+ */
+function tlsInFolder(
+  host: string,
+  tls: Omit<TlsFiles, 'folder'>,
+  folder: string | undefined,
+): TlsFiles {
+  if (folder === undefined) {
+    throw new EndpointError(
+      host,
+      `host ${host} names tls: files, which are read only from the TLS folder the operator ` +
+        `names: give --tls-dir DIR (or DOCKSTACK_TLS_DIR) with its ca, cert and key in it`,
+    );
+  }
+  const base = path.resolve(folder);
+  const inside = (what: 'ca' | 'cert' | 'key') =>
+    pathInFolder(base, tls[what]) ??
+    (() => {
+      throw new EndpointError(
+        host,
+        `the tls ${what} of host ${host} is outside the TLS folder: name a file in it, ` +
+          `relative to it (ca.pem)`,
+      );
+    })();
+  return { ca: inside('ca'), cert: inside('cert'), key: inside('key'), folder: base };
 }
 
 function portOf(url: URL, fallback: number): number {

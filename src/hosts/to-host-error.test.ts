@@ -49,7 +49,7 @@ describe('toHostError', () => {
     expect(toHostError(missing, context)).toMatchObject({ kind: 'not-found' });
     expect(toHostError(missing, { ...context, notFound: 'image-unavailable' })).toMatchObject({
       kind: 'image-unavailable',
-      message: 'Docker host h2 could not create container dns1: No such image: webui:3',
+      message: 'Docker host h2 could not create container dns1: No such image: webui:3 (HTTP 404)',
     });
     expect(toHostError(engineError(409, 'x', { message: 'in use' }), context)).toMatchObject({
       kind: 'conflict',
@@ -61,7 +61,8 @@ describe('toHostError', () => {
     expect(toHostError(inUse, context)).toMatchObject({ kind: 'engine' });
     expect(toHostError(inUse, { ...context, forbidden: 'conflict' })).toMatchObject({
       kind: 'conflict',
-      message: 'Docker host h2 could not create container dns1: network n has active endpoints',
+      message:
+        'Docker host h2 could not create container dns1: network n has active endpoints (HTTP 403)',
     });
     expect(
       toHostError(engineError(500, 'x', { message: 'boom' }), {
@@ -78,9 +79,33 @@ describe('toHostError', () => {
     );
     expect(toHostError(streamed, context).message).toBe(
       'Docker host h2 could not create container dns1: Get "http://127.0.0.1:1/v2/": ' +
-        'connection refused',
+        'connection refused (HTTP 500)',
     );
-    expect(toHostError(engineError(502, 'bad gateway'), context).message).toMatch(/HTTP 502$/);
+    expect(toHostError(engineError(502, 'bad gateway'), context).message).toMatch(
+      /: HTTP 502 Bad Gateway$/,
+    );
+  });
+
+  it('summarises an answer that is not an engine message: its status, never its body', () => {
+    const page = engineError(
+      500,
+      '(HTTP code 500) server error - <html><body>MARKER of the body</body></html>\nmore ',
+    );
+    expect(toHostError(page, context).message).toBe(
+      'Docker host h2 could not create container dns1: HTTP 500 Internal Server Error',
+    );
+    const lines = engineError(404, '(HTTP code 404) unexpected - MARKER\nsecond line ');
+    expect(toHostError(lines, context).message).toBe(
+      'Docker host h2 could not create container dns1: HTTP 404 Not Found',
+    );
+    const long = engineError(400, 'x', { message: `\u001b[31m${'y'.repeat(500)}` });
+    const message = toHostError(long, context).message;
+    expect(message).toBe(
+      `Docker host h2 could not create container dns1: [31m${'y'.repeat(155)}… (HTTP 400)`,
+    );
+    expect(message).not.toContain('\u001b');
+    const document = engineError(500, 'x', { message: '{"nested":"MARKER"}' });
+    expect(toHostError(document, context).message).not.toContain('MARKER');
   });
 
   it('passes a HostError through', () => {

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 import { HostError, type HostErrorKind } from './host-error.js';
 import { DeadlineError } from './with-deadline.js';
 import { PatienceError } from './with-patience.js';
@@ -17,9 +19,13 @@ export interface CallContext {
   refused?: HostErrorKind;
 }
 
+/** The longest reason an answer's message gives a HostError. */
+const MAX_REASON = 160;
+
 /**
  * A failed call as a HostError: no answer or no connection is `unreachable`; an engine's refusal
- * keeps the engine's own message. Messages name the host and carry no request data.
+ * is summarised as its HTTP status and a short reason (the engine's message, on one line, cut
+ * short), never the body of the answer. Messages name the host and carry no request data.
  */
 export function toHostError(error: unknown, context: CallContext): HostError {
   if (error instanceof HostError) return error;
@@ -55,11 +61,28 @@ export function toHostError(error: unknown, context: CallContext): HostError {
         : status === 403 && context.forbidden !== undefined
           ? context.forbidden
           : (context.refused ?? 'engine');
+  const reason = shortReason(engineMessage(error));
+  const code = `HTTP ${String(status)}`;
   return new HostError(
     host,
     kind,
-    `Docker host ${host} could not ${action}: ${engineMessage(error) ?? `HTTP ${status}`}`,
+    `Docker host ${host} could not ${action}: ` +
+      (reason === undefined
+        ? `${code} ${STATUS_CODES[status] ?? ''}`.trim()
+        : `${reason} (${code})`),
   );
+}
+
+/**
+ * The engine's message as a short reason: one line of printable text, cut at MAX_REASON. Text
+ * that is not a message (several lines, markup, a document) gives none: the answer is not shown.
+ */
+function shortReason(message: string | undefined): string | undefined {
+  if (message === undefined || /[\n\r]/.test(message) || /^[<{[]/.test(message)) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const line = message.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '').trim();
+  if (line === '') return undefined;
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 }
 
 /** The HTTP status of a dockerode error, when the engine answered. */
@@ -82,7 +105,7 @@ function engineMessage(error: unknown): string | undefined {
   return quoted === '' ? undefined : quoted;
 }
 
-/** The first line of a transport error, with its system code (ECONNREFUSED, ...). */
+/** The first line of a transport error, with its system code (ECONNREFUSED, ...), cut short. */
 function transportReason(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   const code =
@@ -90,7 +113,7 @@ function transportReason(error: unknown): string {
       ? error.code
       : undefined;
   const reason = code === undefined || message.includes(code) ? message : `${code}: ${message}`;
-  return reason.slice(0, 200) || 'no connection';
+  return shortReason(reason.slice(0, 200)) ?? 'no connection';
 }
 
 /** Milliseconds as seconds with one decimal, for messages. */

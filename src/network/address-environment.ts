@@ -2,8 +2,15 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import type { Environment } from '../environment/schema.js';
 import { LABELS } from '../plan/labels.js';
 import { isManaged, managedName, type ObservedContainer } from '../plan/observed.js';
-import { readAddressRecord, type RecordedAddress } from './address-record.js';
+import { leaseTime, type Lease } from '../render/render-leases.js';
+import {
+  readAddressRecord,
+  readLeases,
+  type RecordedAddress,
+  type RecordFiles,
+} from './address-record.js';
 import { allocateAddresses, type Allocation } from './allocate-addresses.js';
+import { keptLeases } from './kept-leases.js';
 import { networkLayout, type NetworkLayout } from './network-layout.js';
 import { portName } from './ovs-scripts.js';
 
@@ -22,36 +29,56 @@ export interface AddressedEnvironment {
    * through Docker's own DNS rather than through themselves.
    */
   specs: ContainerSpec[];
+  /**
+   * The addresses kept for names not in the file (`dnsmasq/leases`), by name; undefined when
+   * there are none and the record has no leases file either (there is no file to write then).
+   */
+  leases?: Map<string, Lease>;
+}
+
+/** What addressing an environment works from, besides the environment itself. */
+export interface AddressInputs {
+  /** The address record as last written back; undefined when there is none yet. */
+  record?: RecordFiles | undefined;
+  /** The containers found on the hosts (a record lost or not written yet); none unless given. */
+  observed?: readonly ObservedContainer[];
+  /** The environment's networkLayout, when the caller has it already. */
+  layout?: NetworkLayout | undefined;
+  /** When the pass runs (ms since the Unix epoch): when a name that leaves the file now left. */
+  now: number;
 }
 
 /**
- * The environment's containers with their addresses (pure): static, else recorded in `record`
- * (the `dnsmasq/dhcp-hosts` text of the last write-back), else where the container is found on
- * the environment's network (`observed`: a record lost or not written yet), else new. See
- * allocateAddresses. `layout` is the environment's networkLayout, when the caller has it already.
+ * The environment's containers with their addresses (pure): static, else recorded in the record's
+ * `dnsmasq/dhcp-hosts`, else where the container is found on the environment's network (a record
+ * lost or not written yet), else the lease its name kept since it left the file
+ * (`dnsmasq/leases`), else new; and the leases after this pass: the names of the record and the
+ * found containers that are no longer in the file keep their addresses. See allocateAddresses and
+ * keptLeases.
  */
-export function addressEnvironment(
-  env: Environment,
-  record: string | undefined,
-  observed: readonly ObservedContainer[] = [],
-  layout: NetworkLayout | undefined = networkLayout(env),
-): AddressedEnvironment {
+export function addressEnvironment(env: Environment, inputs: AddressInputs): AddressedEnvironment {
   const specs = containerSpecs(env);
+  const layout = inputs.layout ?? networkLayout(env);
   if (layout === undefined) return { addresses: new Map(), specs };
   const reserved = env.common.vip === undefined ? [] : [env.common.vip];
-  const remembered = readAddressRecord(record);
-  for (const [name, address] of foundAddresses(layout, observed)) {
+  const remembered = readAddressRecord(inputs.record?.dhcpHosts);
+  for (const [name, address] of foundAddresses(layout, inputs.observed ?? [])) {
     if (!remembered.has(name)) remembered.set(name, address);
   }
-  const addresses = allocateAddresses(
-    specs,
-    { subnet: layout.subnet, gateway: layout.gateway, reserved, salt: layout.environment },
-    remembered,
-  );
+  const leases = readLeases(inputs.record?.leases);
+  const space = {
+    subnet: layout.subnet,
+    gateway: layout.gateway,
+    reserved,
+    salt: layout.environment,
+  };
+  const addresses = allocateAddresses(specs, space, remembered, leases);
+  const kept = keptLeases(remembered, leases, addresses, space, leaseTime(inputs.now));
   return {
     layout,
     addresses,
     specs: specs.map((spec) => addressed(spec, layout, addresses.get(spec.name))),
+    ...(kept.size === 0 && inputs.record?.leases === undefined ? {} : { leases: kept }),
   };
 }
 

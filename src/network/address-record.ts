@@ -1,9 +1,20 @@
 import { IPV4, MAC_ADDRESS, RFC1123_LABEL } from '../environment/patterns.js';
+import { LEASE_TIME, type Lease } from '../render/render-leases.js';
 
 /** One container's address as recorded: its MAC and IPv4 address. */
 export interface RecordedAddress {
   mac: string;
   ip: string;
+}
+
+/**
+ * The address record as last written back beside the environment file: `dnsmasq/dhcp-hosts`
+ * (the containers of the file) and `dnsmasq/leases` (the names that left it). Either is
+ * undefined when there is no such file; a record from before leases were kept has no leases.
+ */
+export interface RecordFiles {
+  dhcpHosts?: string;
+  leases?: string;
 }
 
 /**
@@ -21,4 +32,19 @@ export function readAddressRecord(text: string | undefined): Map<string, Recorde
     if (!record.has(name)) record.set(name, { mac: mac.toLowerCase(), ip });
   }
   return record;
+}
+
+/**
+ * The leases kept for names that left the file (`dnsmasq/leases`: `MAC,NAME,IP,LEFT` per line),
+ * as name -> lease. Like readAddressRecord, lines that do not fit are passed over.
+ */
+export function readLeases(text: string | undefined): Map<string, Lease> {
+  const leases = new Map<string, Lease>();
+  for (const line of (text ?? '').split(/\r?\n/)) {
+    const [mac = '', name = '', ip = '', left = '', ...rest] = line.trim().split(',');
+    if (rest.length > 0 || !LEASE_TIME.test(left) || Number.isNaN(Date.parse(left))) continue;
+    if (!MAC_ADDRESS.test(mac) || !RFC1123_LABEL.test(name) || !IPV4.test(ip)) continue;
+    if (!leases.has(name)) leases.set(name, { mac: mac.toLowerCase(), ip, left });
+  }
+  return leases;
 }

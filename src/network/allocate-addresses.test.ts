@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseIpv4Cidr } from '../environment/ipv4.js';
-import { readAddressRecord } from './address-record.js';
+import { readAddressRecord, readLeases } from './address-record.js';
 import { allocateAddresses, type AddressSpace } from './allocate-addresses.js';
 
 const space: AddressSpace = {
@@ -59,9 +59,84 @@ describe('allocateAddresses', () => {
     expect(new Set(ips).size).toBe(ips.length);
   });
 
-  it('releases the address of a container that is gone: the next new one may take it', () => {
+  it('keeps the address of a name that left the file: new names take ones never given', () => {
     const record = readAddressRecord('02:00:00:00:00:09,gone1,10.0.0.3\n');
-    expect(allocateAddresses(seed, space, record).get('puppet1')?.ip).toBe('10.0.0.3');
+    const leases = readLeases('02:00:00:00:00:0a,gone2,10.0.0.5,2026-01-01T00:00:00Z\n');
+    const a = allocateAddresses(seed, space, record, leases);
+    expect(a.get('puppet1')).toMatchObject({ ip: '10.0.0.4', origin: 'new' });
+    expect(a.get('ha1')).toMatchObject({ ip: '10.0.0.6', origin: 'new' });
+  });
+
+  it('gives a name that comes back the address and MAC it kept', () => {
+    const leases = readLeases('02:00:00:00:00:0a,ha1,10.0.0.5,2026-01-01T00:00:00Z\n');
+    const a = allocateAddresses(seed, space, new Map(), leases);
+    expect(a.get('ha1')).toEqual({ mac: '02:00:00:00:00:0a', ip: '10.0.0.5', origin: 'returning' });
+    expect(a.get('puppet1')).toMatchObject({ ip: '10.0.0.3', origin: 'new' });
+  });
+
+  it("lets the file's static address and MAC win over a lease", () => {
+    const leases = readLeases(
+      '02:00:00:00:00:0a,ha1,10.0.0.1,2026-01-01T00:00:00Z\n' +
+        'de:ad:be:ef:ba:12,puppet1,10.0.0.9,2026-01-01T00:00:00Z\n',
+    );
+    const a = allocateAddresses(seed, space, new Map(), leases);
+    expect(a.get('dns1')?.ip).toBe('10.0.0.1');
+    expect(a.get('dns2')?.mac).toBe('de:ad:be:ef:ba:12');
+    // Each returning name keeps what the file leaves it, and gets the rest new.
+    expect(a.get('ha1')).toMatchObject({ mac: '02:00:00:00:00:0a', origin: 'new' });
+    expect(a.get('ha1')?.ip).not.toBe('10.0.0.1');
+    expect(a.get('puppet1')).toMatchObject({ ip: '10.0.0.9', origin: 'returning' });
+    expect(a.get('puppet1')?.mac).not.toBe('de:ad:be:ef:ba:12');
+  });
+
+  it('gives addresses given before only when the subnet runs out, the longest kept first', () => {
+    // 10.0.0.1-10.0.0.5 can be given (10.0.0.6 is the gateway); 10.0.0.2 never was.
+    const tiny: AddressSpace = {
+      ...space,
+      subnet: parseIpv4Cidr('10.0.0.0/29') ?? space.subnet,
+      gateway: '10.0.0.6',
+      reserved: [],
+    };
+    const record = readAddressRecord(
+      '02:00:00:00:00:01,kept,10.0.0.1\n02:00:00:00:00:03,leaving,10.0.0.3\n',
+    );
+    const leases = readLeases(
+      '02:00:00:00:00:04,left-later,10.0.0.4,2026-03-01T00:00:00Z\n' +
+        '02:00:00:00:00:05,left-first,10.0.0.5,2026-02-01T00:00:00Z\n',
+    );
+    const specs = ['kept', 'new1', 'new2', 'new3', 'new4'].map((name) => ({ name }));
+    const a = allocateAddresses(specs, tiny, record, leases);
+    expect([...a].map(([name, x]) => `${name} ${x.ip} ${x.origin}`)).toEqual([
+      'kept 10.0.0.1 recorded',
+      'new1 10.0.0.2 new',
+      'new2 10.0.0.5 new',
+      'new3 10.0.0.4 new',
+      'new4 10.0.0.3 new',
+    ]);
+    // A new name never takes a MAC kept for another.
+    const macs = new Set([...a.values()].map((x) => x.mac));
+    for (const kept of ['02:00:00:00:00:03', '02:00:00:00:00:04', '02:00:00:00:00:05']) {
+      expect(macs.has(kept)).toBe(false);
+    }
+    expect(() => allocateAddresses([...specs, { name: 'new5' }], tiny, record, leases)).toThrow(
+      /no free address left for new5/,
+    );
+  });
+
+  it('gives an address its holder no longer uses before any kept for a name that left', () => {
+    // 10.0.0.2-10.0.0.4 can be given.
+    const tiny: AddressSpace = {
+      ...space,
+      subnet: parseIpv4Cidr('10.0.0.0/29') ?? space.subnet,
+      gateway: '10.0.0.6',
+      reserved: ['10.0.0.1', '10.0.0.5'],
+    };
+    // moved had 10.0.0.2 and has a static address now.
+    const record = readAddressRecord('02:00:00:00:00:02,moved,10.0.0.2\n');
+    const leases = readLeases('02:00:00:00:00:09,gone,10.0.0.4,2026-01-01T00:00:00Z\n');
+    const specs = [{ name: 'moved', ipaddress: '10.0.0.3/29' }, { name: 'new1' }, { name: 'new2' }];
+    const a = allocateAddresses(specs, tiny, record, leases);
+    expect([a.get('new1')?.ip, a.get('new2')?.ip]).toEqual(['10.0.0.2', '10.0.0.4']);
   });
 
   it('drops a recorded address that left the subnet', () => {
@@ -90,5 +165,25 @@ describe('readAddressRecord', () => {
       ['dns1', { mac: 'de:ad:be:ef:ba:11', ip: '10.0.0.1' }],
       ['ha1', { mac: '02:00:00:00:00:02', ip: '10.0.0.2' }],
     ]);
+  });
+});
+
+describe('readLeases', () => {
+  it('reads MAC,NAME,IP,LEFT lines and passes over anything else', () => {
+    const leases = readLeases(
+      '# comment\n' +
+        '02:00:00:00:00:0A,gal1,10.0.0.5,2026-12-06T10:00:00Z\n' +
+        '02:00:00:00:00:0b,gal2,10.0.0.6\n' +
+        '02:00:00:00:00:0c,gal3,10.0.0.7,yesterday\n' +
+        '02:00:00:00:00:0d,gal4,10.0.0.8,2026-13-45T10:00:00Z\n' +
+        '02:00:00:00:00:0e,gal5,10.0.0.9,2026-12-06T10:00:00Z,more\n',
+    );
+    expect([...leases]).toEqual([
+      ['gal1', { mac: '02:00:00:00:00:0a', ip: '10.0.0.5', left: '2026-12-06T10:00:00Z' }],
+    ]);
+  });
+
+  it('reads nothing from a record that has no leases file', () => {
+    expect(readLeases(undefined).size).toBe(0);
   });
 });

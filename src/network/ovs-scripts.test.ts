@@ -180,9 +180,9 @@ describe('wireScript', () => {
 
   it('asks for the address by DHCP from the namespace, configuring it from the lease itself', () => {
     const script = lines(wireScript(dhcp));
-    const lease = script.find((l) => l.startsWith('lease='));
-    expect(lease).toContain('nsenter -t 4321 -n env UDHCPC_CONFIGURE=0');
-    expect(lease).toContain('busybox udhcpc -i eth0');
+    const client = script.find((l) => l.includes('udhcpc'));
+    expect(client).toContain('nsenter -t 4321 -n env UDHCPC_CONFIGURE=0');
+    expect(client).toContain('busybox udhcpc -i eth0');
     expect(script).toContain('nsenter -t 4321 -n ip addr add "$ip/$mask" dev eth0');
     expect(script).toContain(
       '[ -z "$router" ] || nsenter -t 4321 -n ip route replace default via "$router" dev eth0',
@@ -190,6 +190,19 @@ describe('wireScript', () => {
     expect(script.at(-1)).toBe(
       'echo "DOCKSTACK-WIRED {\\"ip\\":\\"$ip\\",\\"mac\\":\\"$mac\\",\\"dhcp\\":true}"',
     );
+  });
+
+  it('gives the lease back once the address is set, and stops the DHCP client however it ends', () => {
+    const script = lines(wireScript(dhcp));
+    const client = script.findIndex((l) => l.includes('busybox udhcpc'));
+    // In the background, without -q: only a client that stays bound can release its lease.
+    expect(script[client]).toMatch(/ -f -n .*&$/);
+    expect(script[client]).not.toMatch(/ -q /);
+    expect(script[client + 2]).toMatch(/^trap 'kill "\$dhcp"/);
+    const set = script.indexOf('nsenter -t 4321 -n ip addr add "$ip/$mask" dev eth0');
+    const release = script.indexOf('kill -USR2 "$dhcp"');
+    expect(set).toBeGreaterThan(client);
+    expect(release).toBeGreaterThan(set);
   });
 
   it.each<[string, Partial<WireSettings>, string]>([

@@ -132,7 +132,8 @@ export const WIRED_MARK = 'DOCKSTACK-WIRED ';
  * network namespace as eth0 with its MAC and MTU, the other a port of the bridge (labelled with
  * the container and its environment), checksum offload off on both ends (the userspace datapath
  * drops frames otherwise). Then the address: set from the host side when static; otherwise
- * asked by DHCP from the container's namespace (the image needs no DHCP client). Safe to run
+ * asked by DHCP from the container's namespace (the image needs no DHCP client), set, and the
+ * lease released at once, so dnsmasq serves no name from leases. Safe to run
  * again: an old pair of the same name is removed first. Prints WIRED_MARK and the address it has.
  */
 export function wireScript(w: WireSettings): string {
@@ -181,9 +182,15 @@ export function wireScript(w: WireSettings): string {
     );
   } else {
     lines.push(
-      // udhcpc asks once from the container's namespace; the helper's script (images/common)
-      // prints the lease as one JSON line without configuring anything, which is done here.
-      `lease=$(${inside} env UDHCPC_CONFIGURE=0 UDHCPC_RESOLV_CONF= busybox udhcpc -i eth0 -q -n -f -t 5 -T 1 -s /etc/udhcpc/default.script 2>/dev/null | grep '^{"event":"bound"' | tail -n 1)`,
+      // udhcpc asks from the container's namespace; the helper's script (images/common) prints
+      // the lease as one JSON line without configuring anything, which is done here. It runs
+      // on until the address is set, then gives the lease back (below).
+      'out=$(mktemp)',
+      `${inside} env UDHCPC_CONFIGURE=0 UDHCPC_RESOLV_CONF= busybox udhcpc -i eth0 -f -n -t 5 -T 1 -s /etc/udhcpc/default.script >"$out" 2>&1 &`,
+      'dhcp=$!',
+      `trap 'kill "$dhcp" 2>/dev/null || true; rm -f "$out"' EXIT`,
+      `while kill -0 "$dhcp" 2>/dev/null && ! grep -q '^{"event":"bound"' "$out"; do sleep 0.05; done`,
+      `lease=$(grep '^{"event":"bound"' "$out" | tail -n 1)`,
       `[ -n "$lease" ] || { echo "no DHCP lease for ${w.mac} on ${w.bridge}: do the dns containers run and serve its MAC?" >&2; exit 3; }`,
       `ip=$(printf '%s' "$lease" | sed -n 's/.*"ip":"\\([0-9.]*\\)".*/\\1/p')`,
       `mask=$(printf '%s' "$lease" | sed -n 's/.*"mask":\\([0-9]*\\).*/\\1/p')`,
@@ -192,6 +199,11 @@ export function wireScript(w: WireSettings): string {
       `${inside} ip -4 addr flush dev eth0`,
       `${inside} ip addr add "$ip/$mask" dev eth0`,
       `[ -z "$router" ] || ${inside} ip route replace default via "$router" dev eth0`,
+      // The lease is given back (DHCPRELEASE, from the address just set): dnsmasq keeps none, so
+      // the names it answers are dnsmasq/hosts alone, and a name that left the file resolves
+      // no more (a lease keeps its name in dnsmasq's DNS until it expires).
+      'kill -USR2 "$dhcp"',
+      `n=0; while [ "$n" -lt 100 ] && ! grep -q 'entering released state' "$out"; do sleep 0.05; n=$((n + 1)); done`,
       `mac=$(${inside} ip -o link show dev eth0 | sed -n 's/.*link\\/ether \\([0-9a-f:]*\\).*/\\1/p')`,
       `echo "${WIRED_MARK}{\\"ip\\":\\"$ip\\",\\"mac\\":\\"$mac\\",\\"dhcp\\":true}"`,
     );

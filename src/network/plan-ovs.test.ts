@@ -55,7 +55,7 @@ function layoutOf(e: Environment): NetworkLayout {
 }
 
 const layout = layoutOf(env);
-const specs = addressEnvironment(env, undefined).specs;
+const specs = addressEnvironment(env, { now: 0 }).specs;
 const order = tierOrder(env);
 
 const namesOn = (host: string): string[] =>
@@ -397,7 +397,7 @@ describe('planWiring', () => {
   });
 
   it('never wires the containers of a bridge-driver environment', () => {
-    const bridgeSpecs = addressEnvironment(environment('bridge'), undefined).specs;
+    const bridgeSpecs = addressEnvironment(environment('bridge'), { now: 0 }).specs;
     expect(bridgeSpecs.every((spec) => spec.wiring === undefined)).toBe(true);
     const portless = states({ ...inPlace(H2), ports: [] }, { ...inPlace(H3), ports: [] });
     const created = wired([], portless, bridgeSpecs);

@@ -1,7 +1,9 @@
+import { trailerValues } from '../git/commit-log-format.js';
 import { TRAILERS } from '../report/trailers.js';
 import type { CommitRecord } from './commit-record.js';
 import { commitRecord } from './delta-stage.js';
-import { LoadStage } from './load-stage.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
+import { LoadStage, type AgeKeys } from './load-stage.js';
 import type { PassRepo, RepoCommit } from './pass-repo.js';
 
 /** One change of the env repo and what became of it. */
@@ -13,29 +15,34 @@ export interface AuditEntry extends CommitRecord {
 /**
  * The audit trail from git alone: each first-parent commit a person made, oldest first, with its
  * delta, paired with the first bot commit after it that names it, or a later commit, as applied.
+ * Only the bot's own commits are its records: a commit of anyone else is a change like any
+ * other, whatever trailers it carries.
  */
 export async function auditTrail(
-  repo: Pick<PassRepo, 'readFile'>,
+  repo: Pick<PassRepo, 'readFile' | 'whyNotOwn'>,
   envPath: string,
   commits: readonly RepoCommit[],
+  ageKeys?: AgeKeys,
 ): Promise<AuditEntry[]> {
-  const load = new LoadStage();
+  const load = new LoadStage(undefined, ageKeys);
+  const secretsFile = secretsPath(envPath);
+  const secretsAt = async (sha: string) => (await repo.readFile(sha, secretsFile)) ?? undefined;
   const environmentAt = async (sha: string | undefined) => {
     if (sha === undefined) return undefined;
     const text = await repo.readFile(sha, envPath);
     if (text === undefined) return undefined;
-    const loaded = await load.text(text, envPath);
+    const loaded = await load.text(text, envPath, await secretsAt(sha));
     return loaded.ok ? loaded.env : undefined;
   };
   const entries: AuditEntry[] = [];
   let pending: AuditEntry[] = [];
   for (const commit of commits) {
-    const applied = commit.trailers[TRAILERS.applied]?.[0];
-    if (applied === undefined) {
+    const applied = trailerValues(commit, TRAILERS.applied)[0];
+    if (applied === undefined || (await repo.whyNotOwn(commit)) !== undefined) {
       const text = (await repo.readFile(commit.sha, envPath)) ?? '';
       const entry: AuditEntry = commitRecord(
         commit,
-        await load.text(text, envPath),
+        await load.text(text, envPath, await secretsAt(commit.sha)),
         await environmentAt(commit.parents[0]),
       );
       entries.push(entry);
@@ -47,8 +54,8 @@ export async function auditTrail(
     const outcome = {
       commit: commit.sha,
       date: commit.date,
-      result: commit.trailers[TRAILERS.result]?.[0] ?? 'unknown',
-      steps: commit.trailers[TRAILERS.steps]?.[0] ?? '',
+      result: trailerValues(commit, TRAILERS.result)[0] ?? 'unknown',
+      steps: trailerValues(commit, TRAILERS.steps)[0] ?? '',
     };
     for (const entry of pending.slice(0, upTo + 1)) if (entry.valid) entry.applied = outcome;
     pending = pending.slice(upTo + 1);

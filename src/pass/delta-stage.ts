@@ -48,11 +48,14 @@ export async function deltaStage(
 ): Promise<CommitRecord[]> {
   const records: CommitRecord[] = [];
   let parentText = revision.before;
+  let parentSecrets = revision.beforeSecrets;
   for (const commit of revision.commits) {
-    const loaded = await load.text(commit.text ?? '', file);
-    const parent = parentText === undefined ? undefined : await load.text(parentText, file);
+    const loaded = await load.text(commit.text ?? '', file, commit.secrets);
+    const parent =
+      parentText === undefined ? undefined : await load.text(parentText, file, parentSecrets);
     records.push(commitRecord(commit, loaded, parent?.ok === true ? parent.env : undefined));
     parentText = commit.text;
+    parentSecrets = commit.secrets;
   }
   return records;
 }

@@ -7,11 +7,12 @@ import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { PassRecord, Recorder } from './record-stage.js';
 
 /** The rendered files a pass keeps beside an environment file on disk: the dnsmasq data. */
-const KEPT = [RENDERED_PATHS.dhcpHosts, RENDERED_PATHS.addnHosts] as const;
+const KEPT = [RENDERED_PATHS.dhcpHosts, RENDERED_PATHS.addnHosts, RENDERED_PATHS.leases] as const;
 
 /**
  * Records beside the environment file on disk, as the daemon does in the repo: the address record
- * (`dnsmasq/dhcp-hosts`) and `dnsmasq/hosts`, each replaced whole (written aside, then renamed)
+ * (`dnsmasq/dhcp-hosts`, and `dnsmasq/leases` once a name has left the file) and
+ * `dnsmasq/hosts`, each replaced whole (written aside, then renamed)
  * and only when it changed (an environment without addresses writes none). The environment file
  * itself is left as it is. Returns the paths
  * written, joined, or undefined when nothing changed.

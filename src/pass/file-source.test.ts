@@ -34,6 +34,25 @@ describe('fileSource', () => {
     expect([...(own.modules ?? [])]).toEqual([['site/manifests/init.pp', 'class site {}\n']]);
   });
 
+  it('reads the address record beside the file: dhcp-hosts and, once kept, the leases', async () => {
+    const dir = workingCopy();
+    const file = join(dir, 'environment.yaml');
+    expect((await fileSource(file).read()).record).toBeUndefined();
+    mkdirSync(join(dir, 'dnsmasq'));
+    writeFileSync(join(dir, 'dnsmasq', 'dhcp-hosts'), '02:00:00:00:00:01,gal2,10.0.0.2\n');
+    expect((await fileSource(file).read()).record).toEqual({
+      dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n',
+    });
+    writeFileSync(
+      join(dir, 'dnsmasq', 'leases'),
+      '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n',
+    );
+    expect((await fileSource(file).read()).record).toEqual({
+      dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n',
+      leases: '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n',
+    });
+  });
+
   it('says why a file cannot be read', async () => {
     const dir = workingCopy();
     const missing = await fileSource(join(dir, 'missing.yaml')).read();

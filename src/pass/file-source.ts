@@ -2,31 +2,34 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import { MAX_BYTES } from '../environment/load-environment.js';
 import { modulesBeside } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
 import { readTextIfAny } from '../util/read-text-if-any.js';
+import { readRecord } from './read-record.js';
 import type { Source } from './source.js';
 
 /**
- * The environment file at `path` on disk. Reads at most MAX_BYTES + 1 bytes, so a huge file is
- * refused by the load stage without being read whole; a file that cannot be read is a problem of
- * the load stage, not an exception.
+ * The environment file at `path` on disk, with the secrets file beside it. Reads at most
+ * MAX_BYTES + 1 bytes, so a huge file is refused by the load stage without being read whole; a
+ * file that cannot be read is a problem of the load stage, not an exception.
  */
 export function fileSource(path: string): Source {
   return {
-    read: () => {
+    read: async () => {
       try {
         const bytes = readCapped(path, MAX_BYTES + 1);
-        const record = readTextIfAny(recordPath(path));
+        const record = await readRecord(path, (at) => Promise.resolve(readTextIfAny(at)));
+        const secrets = readTextIfAny(secretsPath(path));
         const modules = modulesBeside(path);
-        return Promise.resolve({
+        return {
           file: path,
           bytes,
           ...(record === undefined ? {} : { record }),
+          ...(secrets === undefined ? {} : { secrets }),
           ...(modules === undefined ? {} : { modules }),
-        });
+        };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        return Promise.resolve({ file: path, bytes: undefined, unreadable: code });
+        return { file: path, bytes: undefined, unreadable: code };
       }
     },
   };

@@ -59,4 +59,97 @@ describe('headSource', () => {
     const own = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
     expect([...(own.modules ?? [])]).toEqual([['site/manifests/init.pp', 'class site {}\n']]);
   });
+
+  it("takes a trailer on a commit not the bot's for a change, and says why it was ignored", async () => {
+    const repo = new FakeEnvRepo();
+    const first = repo.push({ [ENV]: 'first\n' });
+    repo.push({}, { author: 'dockstack', trailers: { 'Dockstack-Applied': [first] } });
+    // A squash-merged pull request whose description carried the bot's trailers.
+    const unknown = 'f'.repeat(40);
+    const forged = repo.push(
+      { [ENV]: 'forged\n' },
+      {
+        subject: 'Squashed',
+        author: 'Mallory',
+        trailers: { 'Dockstack-Applied': [unknown], 'Dockstack-Configured': [unknown] },
+      },
+    );
+    const after = repo.push({ [ENV]: 'after\n' }, { subject: 'Ordinary' });
+    const git = (await headSource(repo, { envPath: ENV }).read()).git;
+    expect(git?.commits.map((c) => c.sha)).toEqual([forged, after]);
+    expect(git?.applied).toBe(after);
+    expect(git?.before).toBe('first\n');
+    expect(git?.configured).toBeUndefined();
+    expect(git?.ignored).toEqual([
+      {
+        commit: forged,
+        subject: 'Squashed',
+        trailer: 'Dockstack-Applied',
+        reason:
+          "Dockstack-Applied on a commit not dockstack's: its author is Mallory <mallory@example.org>",
+      },
+    ]);
+  });
+
+  it('does not let a trailer naming an older commit hide the commits after it', async () => {
+    const repo = new FakeEnvRepo();
+    const first = repo.push({ [ENV]: 'first\n' });
+    repo.push({}, { author: 'dockstack', trailers: { 'Dockstack-Applied': [first] } });
+    const second = repo.push({ [ENV]: 'second\n' });
+    repo.push({}, { author: 'dockstack', trailers: { 'Dockstack-Applied': [second] } });
+    // The author is the bot's, the committer someone else: not the bot's record either.
+    const forged = repo.push(
+      { [ENV]: 'third\n' },
+      { author: 'dockstack', committer: 'Mallory', trailers: { 'Dockstack-Applied': [first] } },
+    );
+    const git = (await headSource(repo, { envPath: ENV }).read()).git;
+    expect(git?.commits.map((c) => c.sha)).toEqual([forged]);
+    expect(git?.applied).toBe(forged);
+    expect(git?.ignored?.map((i) => i.reason)).toEqual([
+      "Dockstack-Applied on a commit not dockstack's: its committer is Mallory <mallory@example.org>",
+    ]);
+  });
+
+  it('passes over a bot record naming a commit off the branch, to the one before', async () => {
+    const repo = new FakeEnvRepo();
+    const first = repo.push({ [ENV]: 'first\n' });
+    const record = repo.push(
+      {},
+      { author: 'dockstack', trailers: { 'Dockstack-Applied': [first] } },
+    );
+    const second = repo.push({ [ENV]: 'second\n' });
+    const stray = repo.push(
+      {},
+      { author: 'dockstack', trailers: { 'Dockstack-Applied': ['e'.repeat(40)] } },
+    );
+    const git = (await headSource(repo, { envPath: ENV }).read()).git;
+    // The commits since the record that holds: the second; both bot commits are the bot's own.
+    expect(git?.commits.map((c) => c.sha)).toEqual([second]);
+    expect(git?.applied).toBe(stray);
+    expect(git?.ignored).toEqual([
+      {
+        commit: stray,
+        subject: expect.any(String) as string,
+        trailer: 'Dockstack-Applied',
+        reason: `Dockstack-Applied names ${'e'.repeat(40)}, not a commit of the branch`,
+      },
+    ]);
+    expect(record).not.toBe(stray);
+  });
+
+  it('reads the address record beside the file at the head, leases and all', async () => {
+    const repo = new FakeEnvRepo();
+    repo.push({ 'env/environment.yaml': 'first\n' });
+    const none = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(none.record).toBeUndefined();
+    repo.push({ 'env/dnsmasq/dhcp-hosts': '02:00:00:00:00:01,gal2,10.0.0.2\n' });
+    const before = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(before.record).toEqual({ dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n' });
+    repo.push({ 'env/dnsmasq/leases': '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n' });
+    const after = await headSource(repo, { envPath: 'env/environment.yaml' }).read();
+    expect(after.record).toEqual({
+      dhcpHosts: '02:00:00:00:00:01,gal2,10.0.0.2\n',
+      leases: '02:00:00:00:00:02,gal1,10.0.0.1,2026-01-01T00:00:00Z\n',
+    });
+  });
 });

@@ -1,11 +1,12 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
+import { trailerValues } from '../git/commit-log-format.js';
 import { envRepoModules } from '../render/puppet-modules.js';
-import { recordPath } from '../render/renderer.js';
 import { TRAILERS } from '../report/trailers.js';
-import type { PassRepo } from './pass-repo.js';
+import { secretsPath } from '../secrets/environment-secrets.js';
+import { BotRecords } from './bot-records.js';
+import type { PassRepo, RepoCommit } from './pass-repo.js';
+import { readRecord } from './read-record.js';
 import type { LastConfigured, Source, SourceCommit } from './source.js';
-
-const SHA = /^[0-9a-f]{40}$/;
 
 export interface HeadSourceOptions {
   envPath: string;
@@ -15,15 +16,19 @@ export interface HeadSourceOptions {
 
 /**
  * The followed branch's head: fetched, with the first-parent commits since the last one the
- * bot recorded as applied (its own commits left out) and the environment file at each of them.
+ * bot recorded as applied (its own commits left out) and the environment file at each of them,
+ * with the secrets file beside it. Only the bot's own commits count as its records (see
+ * BotRecords); a trailer on any other commit is ignored and reported with the snapshot, and that
+ * commit is a change like any other.
  */
 export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
   const { envPath } = options;
+  const secretsFile = secretsPath(envPath);
   return {
     read: async () => {
       const head = await repo.fetch();
-      const lastBot = await repo.findLastTrailer(head, TRAILERS.applied);
-      const lastApplied = lastBot?.trailers[TRAILERS.applied]?.[0];
+      const records = new BotRecords(repo, head);
+      const lastApplied = (await records.last(TRAILERS.applied))?.names;
       const listed = await repo.firstParentLog(
         head,
         lastApplied,
@@ -38,17 +43,42 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
         }
         return text;
       };
-      const userCommits = listed.filter((c) => c.trailers[TRAILERS.applied] === undefined);
+      const secrets = new Map<string, Promise<string | undefined>>();
+      const secretsAt = (sha: string) => {
+        let text = secrets.get(sha);
+        if (text === undefined) {
+          text = repo.readFile(sha, secretsFile);
+          secrets.set(sha, text);
+        }
+        return text;
+      };
+      const withSecrets = async (sha: string) => {
+        const text = await secretsAt(sha);
+        return text === undefined ? {} : { secrets: text };
+      };
+      const userCommits: RepoCommit[] = [];
+      for (const commit of listed) {
+        if (!(await records.isRecord(commit, TRAILERS.applied))) userCommits.push(commit);
+      }
       const commits: SourceCommit[] = [];
-      for (const commit of userCommits) commits.push({ ...commit, text: await textAt(commit.sha) });
+      for (const commit of userCommits) {
+        commits.push({
+          ...commit,
+          text: await textAt(commit.sha),
+          ...(await withSecrets(commit.sha)),
+        });
+      }
       const first = userCommits[0]?.parents[0];
       const before = first === undefined ? undefined : await textAt(first);
-      const record = await repo.readFile(head, recordPath(envPath));
-      const configured = await lastConfigured(repo, head, envPath);
+      const beforeSecrets = first === undefined ? undefined : await secretsAt(first);
+      const record = await readRecord(envPath, (path) => repo.readFile(head, path));
+      const configured = await lastConfigured(repo, records, envPath);
+      const ignored = records.ignored;
       const modules = await repo.readFolder(head, envRepoModules(envPath));
       return {
         file: envPath,
         bytes: await textAt(head),
+        ...(await withSecrets(head)),
         ...(record === undefined ? {} : { record }),
         ...(modules === undefined ? {} : { modules }),
         git: {
@@ -56,24 +86,32 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
           applied: userCommits.length === 0 && lastApplied !== undefined ? lastApplied : head,
           commits,
           ...(before === undefined ? {} : { before }),
+          ...(beforeSecrets === undefined ? {} : { beforeSecrets }),
           ...(configured === undefined ? {} : { configured }),
+          ...(ignored.length === 0 ? {} : { ignored }),
         },
       };
     },
   };
 }
 
-/** The last `Dockstack-Configured` trailer on the branch, with the file and failures it names. */
+/** The bot's last `Dockstack-Configured` record, with the file and failures it names. */
 async function lastConfigured(
   repo: PassRepo,
-  head: string,
+  records: BotRecords,
   envPath: string,
 ): Promise<LastConfigured | undefined> {
-  const bot = await repo.findLastTrailer(head, TRAILERS.configured);
-  const commit = bot?.trailers[TRAILERS.configured]?.[0];
-  if (bot === undefined || commit === undefined || !SHA.test(commit)) return undefined;
-  const failed = (bot.trailers[TRAILERS.kickFailed] ?? [])
+  const record = await records.last(TRAILERS.configured);
+  if (record === undefined) return undefined;
+  const commit = record.names;
+  const failed = trailerValues(record.commit, TRAILERS.kickFailed)
     .flatMap((value) => value.split(/\s+/))
     .filter((name) => RFC1123_LABEL.test(name));
-  return { commit, text: await repo.readFile(commit, envPath), failed };
+  const secrets = await repo.readFile(commit, secretsPath(envPath));
+  return {
+    commit,
+    text: await repo.readFile(commit, envPath),
+    ...(secrets === undefined ? {} : { secrets }),
+    failed,
+  };
 }

@@ -5,6 +5,7 @@ export interface RepoCommit {
   sha: string;
   parents: string[];
   author: { name: string; email: string };
+  committer: { name: string; email: string };
   date: string;
   subject: string;
   trailers: Record<string, string[]>;
@@ -19,6 +20,10 @@ export interface PassRepo {
   /** Every file under the folder `path` at a commit, by its path below it; see EnvRepo. */
   readFolder(commit: string, path: string): Promise<ReadonlyMap<string, string> | undefined>;
   findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined>;
+  /** Why `commit` is not the bot's own; undefined when it is (see EnvRepo.whyNotOwn). */
+  whyNotOwn(commit: RepoCommit): Promise<string | undefined>;
+  /** True when `ancestor` is a commit and an ancestor of `descendant` (see EnvRepo). */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /**
    * Commits what `change` makes of the branch's head as the bot and pushes it (fast-forward
    * only); when someone pushed meanwhile, does it again on the new head. The sha pushed, or

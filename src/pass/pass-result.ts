@@ -4,6 +4,7 @@ import type { Environment } from '../environment/schema.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import type { ServedDns } from '../network/serve-dns.js';
 import type { ObservedContainer } from '../plan/observed.js';
+import type { IgnoredRecord } from './bot-records.js';
 import type { CommitRecord } from './commit-record.js';
 import type { Configured } from '../configure/configured.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
@@ -16,6 +17,8 @@ export interface PassRevision {
   applied: string;
   /** The commits new since the last applied one, oldest first, with their deltas. */
   commits: CommitRecord[];
+  /** Commits with the bot's trailers that were not taken for its records, and why. */
+  ignored?: IgnoredRecord[];
 }
 
 interface PassBase {

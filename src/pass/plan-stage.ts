@@ -9,6 +9,7 @@ import { unreachableHosts, type UnreachableHost } from '../plan/unreachable-host
 import type { AddressedEnvironment } from '../network/address-environment.js';
 import type { Allocation } from '../network/allocate-addresses.js';
 import type { NetworkLayout } from '../network/network-layout.js';
+import type { Lease } from '../render/render-leases.js';
 import { planNetwork, planWiring } from '../network/plan-network.js';
 import { kickTargets, type ConfiguredBefore } from '../configure/kick-targets.js';
 import type { Refresh } from '../configure/refreshed-containers.js';
@@ -31,6 +32,8 @@ export interface Planned {
   layout?: NetworkLayout;
   /** Each container's MAC and address, by name, and where they come from (new, ...). */
   addresses: Map<string, Allocation>;
+  /** The addresses kept for names that are not in the file (see AddressedEnvironment). */
+  leases?: Map<string, Lease>;
   /** Hosts whose network could not be looked at, with the reason. */
   networkProblems: { host: string; message: string }[];
   /** The containers found, as this environment sees them. */
@@ -60,7 +63,7 @@ export function planStage(
   observation: Observation,
   configure?: ConfigureInput,
 ): Planned {
-  const { specs, layout, addresses } = addressed;
+  const { specs, layout, addresses, leases } = addressed;
   const down = new Set(observation.unreachable.keys());
   const reachable = specs.filter((spec) => !down.has(spec.host));
   const observed = asSeenBy(environmentName(env), observation.observed);
@@ -89,6 +92,7 @@ export function planStage(
     specs,
     ...(layout === undefined ? {} : { layout }),
     addresses,
+    ...(leases === undefined ? {} : { leases }),
     networkProblems: [...observation.networkProblems].map(([host, message]) => ({ host, message })),
     observed,
     state: compareState(specs, observed, down),

@@ -9,8 +9,11 @@ import type { Reconciliation } from '../apply/reconciliation.js';
 import { Environment } from '../environment/schema.js';
 import { DEFAULT_ORDER } from '../environment/tier-order.js';
 import { LABELS } from '../plan/labels.js';
-import { loadRenderer } from '../render/renderer.js';
+import { leaseTime } from '../render/render-leases.js';
+import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
+import type { RecordFiles } from '../network/address-record.js';
 import { HELPER_IMAGE } from '../network/helper-image.js';
+import type { Recorder } from './record-stage.js';
 import { runPass, type PassDeps } from './run-pass.js';
 import type { Source } from './source.js';
 
@@ -278,6 +281,48 @@ describe('a pass up to apply, on fake hosts', () => {
       outcome: 'failed',
       error: 'not healthy 5 s after it started',
     });
+  });
+});
+
+describe('the address record a pass writes', () => {
+  it("keeps a removed container's address as a lease, stamped with the pass's clock", async () => {
+    const { options } = setup();
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 12));
+    const deps = { ...options, clock };
+    let written: Record<string, string> = {};
+    const recorder: Recorder = {
+      record: ({ files }) => {
+        written = files;
+        return Promise.resolve(undefined);
+      },
+    };
+    const pass = async (env: Environment, record?: RecordFiles) => {
+      const read = () =>
+        Promise.resolve({
+          file: 'environment.yaml',
+          bytes: stringify(env),
+          ...(record === undefined ? {} : { record }),
+        });
+      await runPass({ goal: 'apply', source: { read }, recorder }, deps);
+      return written;
+    };
+    const first = await pass(seed());
+    expect(first[RENDERED_PATHS.leases]).toBeUndefined();
+    const gal1 = /^([0-9a-f:]+),gal1,([0-9.]+)$/m.exec(first[RENDERED_PATHS.dhcpHosts] ?? '');
+    expect(gal1).not.toBeNull();
+
+    clock.advance(90_000);
+    const left = leaseTime(clock.wallTime());
+    const second = await pass(
+      seed((env) => delete env.services.galera?.gal1),
+      { dhcpHosts: first[RENDERED_PATHS.dhcpHosts] ?? '' },
+    );
+    expect(left).toBe('2026-06-01T12:01:30Z');
+    expect(second[RENDERED_PATHS.leases]).toContain(
+      `\n${gal1?.[1] ?? ''},gal1,${gal1?.[2] ?? ''},${left}\n`,
+    );
+    expect(second[RENDERED_PATHS.dhcpHosts]).not.toContain(',gal1,');
+    expect(second[RENDERED_PATHS.addnHosts]).not.toContain('gal1');
   });
 });
 

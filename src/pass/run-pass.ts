@@ -30,7 +30,7 @@ import { silentLog, type Log } from '../util/log.js';
 import { applyStage } from './apply-stage.js';
 import { configureStage, environmentSecrets, KICK_DEADLINE_MS } from './configure-stage.js';
 import { deltaStage } from './delta-stage.js';
-import { LoadStage, type Loader } from './load-stage.js';
+import { LoadStage, type AgeKeys, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
 import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
@@ -50,6 +50,8 @@ export interface PassDeps {
   connect: ConnectHosts;
   renderer: Renderer;
   loader?: Loader;
+  /** The age identities that open the environment's secrets file; none unless given. */
+  ageKeys?: AgeKeys;
   clock?: Clock;
   log?: Log;
   /** How the apply stage works (executors beyond the container lifecycle, limits, progress). */
@@ -93,7 +95,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
   const log = deps.log ?? silentLog;
   const reporters = request.reporters ?? [];
   const snapshot = await request.source.read();
-  const load = new LoadStage(deps.loader);
+  const load = new LoadStage(deps.loader, deps.ageKeys);
   const loaded = await load.snapshot(snapshot);
   const git: PassRevision | undefined =
     snapshot.git === undefined
@@ -102,6 +104,7 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
           head: snapshot.git.head,
           applied: snapshot.git.applied,
           commits: await deltaStage(snapshot.git, snapshot.file, load),
+          ...(snapshot.git.ignored === undefined ? {} : { ignored: snapshot.git.ignored }),
         };
   const base = {
     file: snapshot.file,
@@ -120,7 +123,10 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     renderer,
   };
   if (request.offline === true) {
-    const addressed = addressEnvironment(env, snapshot.record);
+    const addressed = addressEnvironment(env, {
+      record: snapshot.record,
+      now: clock.wallTime(),
+    });
     const planned = planStage(env, addressed, emptyObservation(clock), configure);
     return { stage: 'plan', ...base, env, planned };
   }
@@ -133,7 +139,12 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     layout === undefined ? undefined : { layout, tunnels, switches };
   try {
     const observation = await observeStage(hosts, clock, network(request.tunnels ?? true, true));
-    const addressed = addressEnvironment(env, snapshot.record, observation.observed, layout);
+    const addressed = addressEnvironment(env, {
+      record: snapshot.record,
+      observed: observation.observed,
+      layout,
+      now: clock.wallTime(),
+    });
     const planned = await volumeStage(
       planStage(env, addressed, observation, configure),
       hosts,
@@ -150,7 +161,8 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     }
     // Rendered once, and only when something needs the files (a drift check mostly does not).
     let files: Record<string, string> | undefined;
-    const rendered = () => (files ??= renderer.files(snapshot.file, env, addressed.specs));
+    const rendered = () =>
+      (files ??= renderer.files(snapshot.file, env, addressed.specs, addressed.leases));
     let code: PuppetCode | undefined;
     const serving = new Serving({
       hosts,
@@ -260,6 +272,7 @@ async function lastConfigured(
       load,
       last === undefined ? snapshot.git?.before : last.text,
       snapshot.file,
+      last === undefined ? snapshot.git?.beforeSecrets : last.secrets,
     ),
     retry: last?.failed ?? [],
   };
@@ -270,9 +283,10 @@ async function environmentOf(
   load: LoadStage,
   text: string | undefined,
   file: string,
+  secrets: string | undefined,
 ): Promise<Environment | undefined> {
   if (text === undefined) return undefined;
-  const loaded = await load.text(text, file);
+  const loaded = await load.text(text, file, secrets);
   return loaded.ok ? loaded.env : undefined;
 }
 

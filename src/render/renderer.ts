@@ -10,6 +10,7 @@ import { parseClassMap, type ClassMap } from './class-map.js';
 import { dnsmasqEntries } from './dnsmasq-entries.js';
 import { PUPPET_MODULES_DIR, readModuleFiles, type ModuleFiles } from './puppet-modules.js';
 import { renderAddnHosts, renderDhcpHosts } from './render-dnsmasq.js';
+import { renderLeases, type Lease } from './render-leases.js';
 import { compileSitePp, type SitePpTemplate } from './render-site-pp.js';
 import { sitePpView } from './site-pp-view.js';
 import { TEMPLATES_DIR } from './templates-dir.js';
@@ -19,11 +20,17 @@ export const RENDERED_PATHS = {
   sitePp: 'manifests/site.pp',
   dhcpHosts: 'dnsmasq/dhcp-hosts',
   addnHosts: 'dnsmasq/hosts',
+  leases: 'dnsmasq/leases',
 } as const;
 
 /** Where the address record of the environment file at `envPath` is: its dhcp-hosts file. */
 export function recordPath(envPath: string): string {
   return besideEnv(envPath, RENDERED_PATHS.dhcpHosts);
+}
+
+/** Where the leases of the names that left the environment file at `envPath` are kept. */
+export function leasesPath(envPath: string): string {
+  return besideEnv(envPath, RENDERED_PATHS.leases);
 }
 
 export { besideEnv };
@@ -40,13 +47,15 @@ export interface Renderer {
   sitePp(env: Environment): string;
   /**
    * Every rendered file, by its path in the repo beside the environment file at `envPath`:
-   * `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`. The dnsmasq files list
-   * `specs` (the containers with their addresses; the file's own when not given) and the VIP.
+   * `manifests/site.pp`, `dnsmasq/dhcp-hosts` and `dnsmasq/hosts`, and `dnsmasq/leases` when
+   * `leases` are given. The dnsmasq files list `specs` (the containers with their addresses; the
+   * file's own when not given) and the VIP; the names that left the file are in the leases only.
    */
   files(
     envPath: string,
     env: Environment,
     specs?: readonly ContainerSpec[],
+    leases?: ReadonlyMap<string, Lease>,
   ): Record<string, string>;
 }
 
@@ -68,7 +77,7 @@ export function createRenderer(sources: RendererSources): Renderer {
     modules: sources.modules ?? new Map(),
     inputs: classInputsOf(sources.modules ?? new Map()),
     sitePp,
-    files(envPath, env, specs = containerSpecs(env)) {
+    files(envPath, env, specs = containerSpecs(env), leases) {
       const at = (path: string) => besideEnv(envPath, path);
       const entries = dnsmasqEntries(specs);
       const { vip, vip_name: vipName, domain } = env.common;
@@ -80,6 +89,7 @@ export function createRenderer(sources: RendererSources): Renderer {
         [at(RENDERED_PATHS.sitePp)]: sitePp(env),
         [at(RENDERED_PATHS.dhcpHosts)]: renderDhcpHosts(entries),
         [at(RENDERED_PATHS.addnHosts)]: renderAddnHosts(entries),
+        ...(leases === undefined ? {} : { [at(RENDERED_PATHS.leases)]: renderLeases(leases) }),
       };
     },
   };

@@ -8,6 +8,8 @@ import { containerSpecs, type ContainerSpec } from '../environment/container-spe
 import { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
 import { addressEnvironment } from '../network/address-environment.js';
+import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { emptyObservation } from '../pass/observe-stage.js';
 import { planStage } from '../pass/plan-stage.js';
 import { systemClock } from '../util/clock.js';
@@ -195,13 +197,37 @@ function planLine(p: Plan, name: string): string {
   return step.reason;
 }
 
+describe('formatPlan with addresses', () => {
+  it('marks the new addresses, and those a name kept since it left the file', () => {
+    const addressed = addressEnvironment(seed, {
+      record: {
+        dhcpHosts: 'de:ad:00:00:00:01,ha1,10.0.0.40\n',
+        leases: 'de:ad:00:00:00:02,gal1,10.0.0.41,2026-01-01T00:00:00Z\n',
+      },
+      now: 0,
+    });
+    const text = formatPlan(planChanges(addressed.specs, [], tierOrder(seed)), {
+      color: false,
+      fresh: freshAddresses(addressed.addresses),
+      returning: returningAddresses(addressed.addresses),
+    });
+    expect(text).toMatch(
+      /\+ ha1 +haproxy:latest {2}ip 10\.0\.0\.40\/16 {2}mac de:ad:00:00:00:01 {2}#/,
+    );
+    expect(text).toMatch(
+      /\+ gal1 +galera:latest {2}ip 10\.0\.0\.41\/16 \(returning\) {2}mac de:ad:00:00:00:02 {2}#/,
+    );
+    expect(text).toMatch(/\+ webui1 +webui:latest {2}ip 10\.0\.0\.\d+\/16 \(new\) {2}mac /);
+  });
+});
+
 describe('formatPlan with the ovs driver', () => {
   it('lists the switch and tunnel per host, and each container wired after its create', () => {
     const raw = parse(seedText) as RawEnvironment & Record<string, unknown>;
     raw.network = { driver: 'ovs' };
     raw.services.webui!.webui1 = { host: '192.168.99.3' };
     const env = Environment.parse(raw);
-    const addressed = addressEnvironment(env, undefined);
+    const addressed = addressEnvironment(env, { now: 0 });
     const layout = addressed.layout!;
     const planned = planStage(env, addressed, {
       ...emptyObservation(systemClock),

@@ -1,3 +1,4 @@
+import { addressNote } from './address-note.js';
 import { hostStepDetail } from './host-step-detail.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { countSteps } from '../plan/count-steps.js';
@@ -16,6 +17,8 @@ export interface FormatOptions {
   color: boolean;
   /** Containers whose address is new (neither in the file nor recorded): marked `(new)`. */
   fresh?: ReadonlySet<string>;
+  /** Containers back in the file at the address their name kept: marked `(returning)`. */
+  returning?: ReadonlySet<string>;
 }
 
 const SYMBOL: Record<StepAction | HostAction, string> = {
@@ -80,8 +83,8 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
         const width = Math.max(...steps.map((step) => step.name.length));
         for (const step of steps) {
           const symbol = paint(ANSI[step.action], SYMBOL[step.action].padStart(3));
-          const isNew = options.fresh?.has(step.name) === true;
-          const details = [step.name.padEnd(width), ...detailsOf(step, isNew)].join('  ');
+          const note = addressNote(step.name, options.fresh, options.returning);
+          const details = [step.name.padEnd(width), ...detailsOf(step, note)].join('  ');
           lines.push(`    ${symbol} ${details}  # ${step.reason}`);
           const volumes = volumeLine(step);
           if (volumes !== undefined) lines.push(`${' '.repeat(8 + width)}${volumes}`);
@@ -125,8 +128,8 @@ function byHost<S extends { host: string }>(steps: readonly S[]): Map<string, S[
   return hosts;
 }
 
-function detailsOf(step: Step, isNew: boolean): string[] {
-  const addresses = (spec: ContainerSpec) => addressesOf(spec, isNew);
+function detailsOf(step: Step, note: string): string[] {
+  const addresses = (spec: ContainerSpec) => addressesOf(spec, note);
   switch (step.action) {
     case 'remove':
       return [
@@ -177,9 +180,9 @@ export function volumeLine(step: Step): string | undefined {
   return `volumes: ${mounts.join(', ')}`;
 }
 
-function addressesOf(spec: ContainerSpec, isNew: boolean): string[] {
+function addressesOf(spec: ContainerSpec, note: string): string[] {
   const found: string[] = [];
-  if (spec.ipaddress !== undefined) found.push(`ip ${spec.ipaddress}${isNew ? ' (new)' : ''}`);
+  if (spec.ipaddress !== undefined) found.push(`ip ${spec.ipaddress}${note}`);
   if (spec.macAddress !== undefined) found.push(`mac ${spec.macAddress}`);
   return found;
 }

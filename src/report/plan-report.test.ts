@@ -7,6 +7,7 @@ import { loadEnvironment } from '../environment/load-environment.js';
 import { tierOrder } from '../environment/tier-order.js';
 import { addressEnvironment } from '../network/address-environment.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
+import { returningAddresses } from '../network/returning-addresses.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { invalidReport, MAX_REPORT, PLAN_MARKER, planReport } from './plan-report.js';
 
@@ -41,6 +42,32 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `webui1` | webui | assigned at start |');
   });
 
+  it('says when a pull request changes hosts:, and which hosts it planned offline', () => {
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: seedPlan(),
+      unreachable: [],
+      offline: [
+        { host: 'h2', why: 'changed' },
+        { host: 'evil`|<b>', why: 'new' },
+      ],
+      files: [],
+      refreshed: [],
+    });
+    expect(report.title).toBe('13 to create; 2 host(s) planned offline');
+    expect(report.body).toContain(
+      [
+        '🔐 **This pull request changes `hosts:`.**',
+        '',
+        'Planned offline, as if they ran nothing (a pull request is planned with the hosts, endpoints and TLS files of the base branch only; these are reached once it is merged):',
+        '',
+        '- `h2`: its `hosts:` entry changes',
+        '- `` evil`|<b> ``: not a host of the base branch',
+      ].join('\n'),
+    );
+  });
+
   it('lists the containers whose configuration is refreshed, grouped by why', () => {
     const why = 'members of openstack changed: + os2.endor.lab';
     const report = planReport({
@@ -69,7 +96,10 @@ describe('planReport', () => {
   it('shows every container at its address, and marks the new ones', () => {
     const loaded = loadEnvironment(seed);
     if (!loaded.ok) throw new Error('the seed is valid');
-    const addressed = addressEnvironment(loaded.env, 'de:ad:00:00:00:01,gal1,10.0.0.40\n');
+    const addressed = addressEnvironment(loaded.env, {
+      record: { dhcpHosts: 'de:ad:00:00:00:01,gal1,10.0.0.40\n' },
+      now: 0,
+    });
     const report = planReport({
       headSha: SHA,
       envPath: 'environment.yaml',
@@ -82,6 +112,29 @@ describe('planReport', () => {
     expect(report.body).toContain('| ➕ create | `dns1` | dns | 10.0.0.1/16, de:ad:be:ef:ba:11 |');
     expect(report.body).toContain(
       '| ➕ create | `gal1` | galera | 10.0.0.40/16, de:ad:00:00:00:01 |',
+    );
+    expect(report.body).toMatch(/\| ➕ create \| `webui1` \| webui \| 10\.0\.0\.\d+\/16 \(new\), /);
+  });
+
+  it('marks a name that comes back at the address it kept as returning', () => {
+    const loaded = loadEnvironment(seed);
+    if (!loaded.ok) throw new Error('the seed is valid');
+    const addressed = addressEnvironment(loaded.env, {
+      record: { leases: 'de:ad:00:00:00:02,gal1,10.0.0.41,2026-01-01T00:00:00Z\n' },
+      now: 0,
+    });
+    const report = planReport({
+      headSha: SHA,
+      envPath: 'environment.yaml',
+      plan: planChanges(addressed.specs, [], tierOrder(loaded.env)),
+      unreachable: [],
+      files: [],
+      refreshed: [],
+      fresh: [...freshAddresses(addressed.addresses)],
+      returning: [...returningAddresses(addressed.addresses)],
+    });
+    expect(report.body).toContain(
+      '| ➕ create | `gal1` | galera | 10.0.0.41/16 (returning), de:ad:00:00:00:02 |',
     );
     expect(report.body).toMatch(/\| ➕ create \| `webui1` \| webui \| 10\.0\.0\.\d+\/16 \(new\), /);
   });

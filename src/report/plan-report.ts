@@ -1,3 +1,4 @@
+import { addressNote } from './address-note.js';
 import { groupRefreshed, type RefreshLine } from './format-refreshed.js';
 import { volumeLine } from './format-plan.js';
 import { hostStepDetail } from './host-step-detail.js';
@@ -25,6 +26,11 @@ export interface PlanReportInput {
   plan: Plan;
   /** Hosts that could not be observed: their containers are left out of the plan. */
   unreachable: { host: string; error: string }[];
+  /**
+   * Hosts planned as if they ran nothing, never connected to: `changed`, their `hosts:` entry
+   * changes; `new`, the base branch does not name them.
+   */
+  offline?: readonly { host: string; why: 'changed' | 'new' }[];
   /** What merging changes in the files dockstack writes back. */
   files: FileChange[];
   /** Containers that keep running but whose Puppet configuration changes, and why. */
@@ -33,6 +39,8 @@ export interface PlanReportInput {
   commitUrl?: (sha: string) => string;
   /** Containers whose address is new (neither in the file nor recorded): marked new. */
   fresh?: readonly string[];
+  /** Containers back in the file at the address their name kept: marked returning. */
+  returning?: readonly string[];
 }
 
 export interface Report {
@@ -86,7 +94,10 @@ export function planReport(input: PlanReportInput): Report {
   )
     .filter((action) => counts[action] > 0)
     .map((action) => `${counts[action]} ${TITLE_WORDS[action] ?? `to ${action}`}`);
-  const title = parts.length === 0 ? 'No changes to the hosts' : parts.join(', ');
+  const offline = input.offline ?? [];
+  const title =
+    (parts.length === 0 ? 'No changes to the hosts' : parts.join(', ')) +
+    (offline.length === 0 ? '' : `; ${String(offline.length)} host(s) planned offline`);
   const lines = [
     PLAN_MARKER,
     `### dockstack plan for ${mdCommit(input.headSha, input.commitUrl)}: ${title}`,
@@ -113,7 +124,7 @@ export function planReport(input: PlanReportInput): Report {
     );
     for (const step of hostSteps) {
       lines.push(
-        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step, input.fresh?.includes(step.name) === true)} | ${mdText(step.reason)} |`,
+        `| ${VERB[step.action]} | ${mdCode(step.name)} | ${mdText(step.service ?? '')} | ${address(step, addressNote(step.name, input.fresh, input.returning))} | ${mdText(step.reason)} |`,
       );
     }
     lines.push('');
@@ -138,6 +149,19 @@ export function planReport(input: PlanReportInput): Report {
       '',
       ...groupRefreshed(input.refreshed).map(
         ([names, why]) => `- ${names.map(mdCode).join(', ')}: ${mdText(why)}`,
+      ),
+      '',
+    );
+  }
+  if (offline.length > 0) {
+    const changed = offline.some((o) => o.why === 'changed');
+    lines.push(
+      ...(changed ? ['🔐 **This pull request changes `hosts:`.**', ''] : []),
+      'Planned offline, as if they ran nothing (a pull request is planned with the hosts, endpoints and TLS files of the base branch only; these are reached once it is merged):',
+      '',
+      ...offline.map(
+        (o) =>
+          `- ${mdCode(o.host)}: ${o.why === 'changed' ? 'its `hosts:` entry changes' : 'not a host of the base branch'}`,
       ),
       '',
     );
@@ -193,13 +217,10 @@ function filesSection(files: readonly FileChange[], room: number): string {
   return `${text}</details>\n`;
 }
 
-function address(step: Step, isNew: boolean): string {
+function address(step: Step, note: string): string {
   const spec: ContainerSpec | undefined = 'spec' in step ? step.spec : undefined;
   if (spec === undefined || step.action === 'stop') return '';
-  const ip =
-    spec.ipaddress === undefined
-      ? 'assigned at start'
-      : `${spec.ipaddress}${isNew ? ' (new)' : ''}`;
+  const ip = spec.ipaddress === undefined ? 'assigned at start' : `${spec.ipaddress}${note}`;
   return mdText(spec.macAddress === undefined ? ip : `${ip}, ${spec.macAddress}`);
 }
 

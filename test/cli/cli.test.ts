@@ -4,9 +4,13 @@ import { join } from 'node:path';
 
 import { describe, expect, it, onTestFinished } from 'vitest';
 
-import { ROOT, runDockstack } from './run-dockstack.js';
+import { DEMO_IDENTITY } from '../../src/secrets/demo-key.js';
+import { ROOT, runDockstack as runWithOptions } from './run-dockstack.js';
 
 const example = join(ROOT, 'env-repo-example/environment.yaml');
+/** The example's secrets are encrypted to the demo key: every run here has it. */
+const runDockstack = (args: readonly string[], cwd = ROOT) =>
+  runWithOptions(args, cwd, { env: { SOPS_AGE_KEY: DEMO_IDENTITY } });
 const seed = join(ROOT, 'test/fixtures/seed-environment.yaml');
 
 function tempFile(name: string, text: string): string {

@@ -1,9 +1,13 @@
+import { parse, stringify } from 'yaml';
+
+import { SECRET_KEYS } from '../../src/environment/schema.js';
 import { removeTestContainers } from '../apply/apply-env.js';
 import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { removeTestNetworks, removeTestVolumes } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { readyForRealImages } from './configure-testbed.js';
+import { encryptedSecrets, type EncryptedSecrets } from './encrypted-secrets.js';
 
 /** What the configure tests read of `/api/status`. */
 export interface ConfigureStatus {
@@ -27,6 +31,18 @@ export interface RealDaemon {
   push(environment: string, subject: string): string;
   /** Waits for the bot's commit that applies `commit`; its sha. */
   botCommitFor(commit: string, ms: number): Promise<string>;
+  /** The daemon's log lines so far. */
+  logs(): string[];
+  /** The encrypted secrets of the env repo, when the suite asked for them. */
+  secrets(): EncryptedSecrets | undefined;
+}
+
+export interface RealDaemonOptions {
+  /**
+   * The secrets of `common`, by field: moved out of the environment file into an encrypted
+   * secrets.sops.yaml, the daemon given its key in SOPS_AGE_KEY_FILE.
+   */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -38,10 +54,12 @@ export interface RealDaemon {
 export function useRealDaemon(
   environment: () => string,
   files: Record<string, string> = {},
+  options: RealDaemonOptions = {},
 ): RealDaemon {
   const root = tempDir();
   let remote: RemoteFixture | undefined;
   let daemon: DaemonProcess | undefined;
+  let secrets: EncryptedSecrets | undefined;
   const remoteOf = () => {
     if (remote === undefined) throw new Error('the suite has no remote yet');
     return remote;
@@ -54,18 +72,30 @@ export function useRealDaemon(
   useTestbed({
     setup: async () => {
       await readyForRealImages();
-      remote = createRemote(root.path, { ...files, 'environment.yaml': environment() });
-      daemon = await startDaemon([
-        '--repo',
-        remote.fileUrl,
-        '--workdir',
-        `${root.path}/work`,
-        '--interval',
-        '1',
-        // A puppet server takes one to three minutes to answer on a busy machine.
-        '--ready-timeout',
-        '600',
-      ]);
+      let text = environment();
+      if (options.secrets !== undefined) {
+        secrets = await encryptedSecrets(text, options.secrets, root.path);
+        text = secrets.environment;
+      }
+      remote = createRemote(root.path, {
+        ...files,
+        ...secrets?.files,
+        'environment.yaml': text,
+      });
+      daemon = await startDaemon(
+        [
+          '--repo',
+          remote.fileUrl,
+          '--workdir',
+          `${root.path}/work`,
+          '--interval',
+          '1',
+          // A puppet server takes one to three minutes to answer on a busy machine.
+          '--ready-timeout',
+          '600',
+        ],
+        secrets === undefined ? {} : { SOPS_AGE_KEY_FILE: secrets.keyFile },
+      );
       await waitFor(
         'the first commit applied',
         async () => ((await status()).lastApplied?.converged === true ? true : undefined),
@@ -89,7 +119,13 @@ export function useRealDaemon(
     base,
     status,
     trailer,
-    push: (text, subject) => remoteOf().push({ 'environment.yaml': text }, subject),
+    push: (text, subject) =>
+      remoteOf().push(
+        { 'environment.yaml': secrets === undefined ? text : withoutSecrets(text) },
+        subject,
+      ),
+    logs: () => daemon?.logs ?? [],
+    secrets: () => secrets,
     botCommitFor: (commit, ms) =>
       waitFor(
         `the bot's commit that applies ${commit.slice(0, 12)}`,
@@ -100,4 +136,13 @@ export function useRealDaemon(
         ms,
       ),
   };
+}
+
+/** An environment file with the secret fields of `common` left out (they are in secrets.sops.yaml). */
+function withoutSecrets(text: string): string {
+  const raw = parse(text) as { common: Record<string, unknown>; [key: string]: unknown };
+  const common = Object.fromEntries(
+    Object.entries(raw.common).filter(([key]) => !SECRET_KEYS.has(key)),
+  );
+  return stringify({ ...raw, common });
 }

@@ -9,11 +9,18 @@ import { useRealDaemon } from './real-daemon.js';
 const NAME = `kick-test-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
 const fqdn = (short: string) => `${p(short)}.endor.lab`;
-// The seed's file: the VIP, its name, the two dns containers' addresses, the admin's password.
+// The seed's file: the VIP, its name, the two dns containers' addresses.
 const VIP = 'vip.endor.lab';
 const VIP_ADDRESS = '10.0.0.254';
 const DNS_SERVERS = ['10.0.0.1', '10.0.0.2'];
-const ADMIN_PASSWORD = 'password';
+// Its secrets, only in an encrypted secrets.sops.yaml, with values found nowhere else.
+const SECRETS = {
+  galera_password: 'gal-pw-from-sops-7f3a',
+  haproxy_password: 'ha-pw-from-sops-91c2',
+  keystone_admin_password: 'admin-pw-from-sops-4e8d',
+  keystone_admin_token: 'admin-token-from-sops-b05e',
+};
+const ADMIN_PASSWORD = SECRETS.keystone_admin_password;
 
 /** The seed's ten services over the two engines, with the openstack members given. */
 const environment = (openstack: Placement[string]) =>
@@ -113,9 +120,10 @@ async function keystoneServers(container: string): Promise<Map<string, [string, 
 // The seed's environment, all ten services, with the real images over the two engines: dnsmasq
 // in dns1 and dns2, two puppet servers, Keystone in os1 with its database in gal1's MariaDB
 // (Galera) through HAProxy on the VIP held by keepalived, ZooKeeper and the Contrail stand-ins;
-// every application configured by puppet1 from the repository's modules and the file's secrets.
+// every application configured by puppet1 from the repository's modules and the secrets of the
+// encrypted secrets.sops.yaml beside the file, decrypted by the daemon with its age key.
 describe("the seed's environment with the real images, configured by Puppet", () => {
-  const daemon = useRealDaemon(() => environment({ os1: 'local' }));
+  const daemon = useRealDaemon(() => environment({ os1: 'local' }), {}, { secrets: SECRETS });
 
   it("runs every agent's first run with success", async () => {
     for (const short of AGENTS) {
@@ -252,4 +260,20 @@ describe("the seed's environment with the real images, configured by Puppet", ()
       ]);
     }
   }, 1_100_000);
+
+  it('keeps the plain secrets out of the repo, /api/status, the dashboard and the log', async () => {
+    const bare = daemon.remote().bare;
+    const everything = git(bare, ['log', '--all', '-p', '--format=%B']);
+    const status = await (await fetch(`${daemon.base()}/api/status`)).text();
+    const dashboard = await (await fetch(`${daemon.base()}/`)).text();
+    const logs = daemon.logs().join('\n');
+    expect(everything).toContain('secrets.sops.yaml');
+    expect(status.length).toBeGreaterThan(100);
+    expect(logs.length).toBeGreaterThan(100);
+    for (const [key, value] of Object.entries(SECRETS)) {
+      for (const [where, text] of Object.entries({ everything, status, dashboard, logs })) {
+        expect([key, where, text.includes(value)]).toEqual([key, where, false]);
+      }
+    }
+  }, 60_000);
 });

@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { encryptPlain } from '../../src/secrets/encrypt-plain.js';
 import {
   environmentText,
   PREFIX,
@@ -29,7 +31,7 @@ interface Status {
   head: string | null;
   lastApplied: { commit: string; converged: boolean } | null;
   degraded: string | null;
-  invalid: { line: number; message: string }[] | null;
+  invalid: { file: string; line: number; message: string }[] | null;
 }
 
 describe('dockstack daemon against a smart-HTTP remote and real engines', () => {
@@ -167,6 +169,34 @@ describe('dockstack daemon against a smart-HTTP remote and real engines', () => 
     expect((await testContainers()).map((c) => `${c.name} ${c.id}`)).toEqual(before);
     const metrics = await (await fetch(`${daemon?.base ?? ''}/metrics`)).text();
     expect(metrics).toMatch(/dockstack_invalid_commits_total 1/);
+
+    // Its secrets file encrypted to a key the daemon does not have: nothing applied either, and
+    // /api/status names the file and the key it needs, never a value.
+    const stranger = await identityToRecipient(await generateX25519Identity());
+    const sealed = await encryptPlain({
+      text: 'common:\n  galera_password: never-shown-4b1e\n',
+      file: 'secrets.sops.yaml',
+      recipients: [stranger],
+      rules: {},
+      now: new Date(),
+    });
+    if (!sealed.ok) throw new Error(JSON.stringify(sealed.problems));
+    const locked = remote.push(
+      { 'environment.yaml': envFile(withWebui2), 'secrets.sops.yaml': sealed.text },
+      'Add webui2, with the secrets in secrets.sops.yaml',
+    );
+    const missing = await waitFor('the commit without its key reported', async () => {
+      const s = await status();
+      return s.head === locked && s.invalid !== null ? s.invalid : undefined;
+    });
+    expect(missing[0]?.file).toBe('secrets.sops.yaml');
+    expect(missing[0]?.message).toMatch(
+      /^cannot decrypt: (no age identity found|no identity tried is a recipient)/,
+    );
+    expect(missing[0]?.message).toContain(stranger);
+    expect(JSON.stringify(await status())).not.toContain('never-shown-4b1e');
+    expect((await testContainers()).map((c) => `${c.name} ${c.id}`)).toEqual(before);
+    git(remote.clone, ['rm', '--quiet', 'secrets.sops.yaml']);
 
     const good = remote.push({ 'environment.yaml': envFile(withWebui2) }, 'Fix the name');
     await botCommitFor(good);

@@ -42,11 +42,12 @@ export async function startGitHubStack(
   name: string,
   initial: Services | string,
   daemonArgs: readonly string[] = [],
+  extra: { files?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitHubStack> {
   const root = tempDir();
   const envFile = (services: Services) => environmentText(services, { name });
   const first = typeof initial === 'string' ? initial : envFile(initial);
-  const remote = createRemote(root.path, { 'environment.yaml': first });
+  const remote = createRemote(root.path, { ...extra.files, 'environment.yaml': first });
   const server = await startGitHttpServer(root.path);
   const url = mode === 'token over file' ? remote.fileUrl : server.url('env.git');
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -91,7 +92,7 @@ export async function startGitHubStack(
       PUBLIC_URL,
       ...daemonArgs,
     ],
-    { DOCKSTACK_WEBHOOK_SECRET: SECRET, ...credentials },
+    { DOCKSTACK_WEBHOOK_SECRET: SECRET, ...credentials, ...extra.env },
   );
   github.setWebhook({ url: `${daemon.base}/webhooks/github`, secret: SECRET });
 

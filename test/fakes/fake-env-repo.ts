@@ -7,6 +7,21 @@ interface FakeCommit extends RepoCommit {
   files: Map<string, string>;
 }
 
+/** The identity of the bot's commits; `author: 'dockstack'` makes a commit as the bot. */
+export const FAKE_BOT = { name: 'dockstack', email: 'dockstack@localhost' };
+
+interface CommitOptions {
+  subject?: string;
+  /** The author's name: `dockstack` is the bot; anyone else is a person. */
+  author?: string;
+  /** The committer's name, when not the author's. */
+  committer?: string;
+  trailers?: Record<string, string[]>;
+}
+
+const person = (name: string) =>
+  name === FAKE_BOT.name ? FAKE_BOT : { name, email: `${name.toLowerCase()}@example.org` };
+
 /**
  * An env repo in memory, for unit tests of the pass and the daemon loop: one branch of commits
  * with files and trailers. Its write-back is the real retry loop (commitAndPush) over an
@@ -24,10 +39,7 @@ export class FakeEnvRepo implements PassRepo {
   private next = 1;
 
   /** A commit on the branch by a person (or the bot, with trailers) changing `files`. */
-  push(
-    files: Record<string, string>,
-    options: { subject?: string; author?: string; trailers?: Record<string, string[]> } = {},
-  ): string {
+  push(files: Record<string, string>, options: CommitOptions = {}): string {
     const sha = this.make(this.head, files, options);
     this.head = sha;
     return sha;
@@ -37,7 +49,7 @@ export class FakeEnvRepo implements PassRepo {
   private make(
     parent: string | undefined,
     files: Record<string, string>,
-    options: { subject?: string; author?: string; trailers?: Record<string, string[]> },
+    options: CommitOptions,
   ): string {
     const sha = `${String(this.next++).padStart(4, '0')}${'0'.repeat(36)}`;
     const merged = new Map(parent === undefined ? [] : this.get(parent).files);
@@ -45,7 +57,8 @@ export class FakeEnvRepo implements PassRepo {
     this.commits.set(sha, {
       sha,
       parents: parent === undefined ? [] : [parent],
-      author: { name: options.author ?? 'Alice', email: 'alice@example.org' },
+      author: person(options.author ?? 'Alice'),
+      committer: person(options.committer ?? options.author ?? 'Alice'),
       date: '2026-01-01T00:00:00+00:00',
       subject: options.subject ?? `commit ${sha.slice(0, 4)}`,
       trailers: options.trailers ?? {},
@@ -91,6 +104,26 @@ export class FakeEnvRepo implements PassRepo {
       sha = commit.parents[0];
     }
     return Promise.resolve(undefined);
+  }
+
+  /** The bot's own: author and committer are FAKE_BOT (the real check is tested on git). */
+  whyNotOwn(commit: RepoCommit): Promise<string | undefined> {
+    for (const role of ['author', 'committer'] as const) {
+      const who = commit[role];
+      if (who.name !== FAKE_BOT.name || who.email !== FAKE_BOT.email) {
+        return Promise.resolve(`its ${role} is ${who.name} <${who.email}>`);
+      }
+    }
+    return Promise.resolve(undefined);
+  }
+
+  isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    if (!this.commits.has(ancestor)) return Promise.resolve(false);
+    for (let sha: string | undefined = descendant; sha !== undefined;) {
+      if (sha === ancestor) return Promise.resolve(true);
+      sha = this.get(sha).parents[0];
+    }
+    return Promise.resolve(false);
   }
 
   writeBack(

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -33,11 +34,13 @@ describe('a Docker host reached over TLS', () => {
     },
   });
 
+  /** The endpoint of a hosts: entry; the PKIs lie under the system's temporary folder. */
   function tlsEndpoint(files: { ca: string; cert: string; key: string }): Endpoint {
     return resolveEndpoint(
       'secure',
       { secure: { docker: `tcp://127.0.0.1:${String(proxy.port)}`, tls: files } },
       {},
+      { tlsDir: tmpdir() },
     );
   }
 

@@ -18,7 +18,9 @@ import { git, tempDir } from '../git/git-fixture.js';
 import { LOCAL, rawClient, TEST_LABEL } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 
-const IMAGE = 'dockstack:latest';
+/** The image under test: DOCKSTACK_IMAGE, as images/build.sh --daemon names it. */
+const IMAGE = process.env.DOCKSTACK_IMAGE ?? 'dockstack:latest';
+const READ_TOKEN = 'read-token-of-the-image-test-0123';
 const NAME = `image-test-${String(process.pid)}`;
 const DAEMON = `dockstack-${NAME}`;
 /** The image's user, which owns the env repo it writes to. */
@@ -39,6 +41,8 @@ const SEED_NAMES = [
   'puppet2',
   'webui1',
 ];
+
+const bearer = { authorization: `Bearer ${READ_TOKEN}` };
 
 interface Status {
   lastApplied: { commit: string; converged: boolean } | null;
@@ -103,22 +107,43 @@ describe('the dockstack image', () => {
       await removeOurs();
 
       // The env repo a user makes with `dockstack init`, under its own environment name.
-      const made = runDockstack(['init', repoDir, '--docker', `unix://${SOCKET}`]);
+      // init puts the demo key that opens the example's secrets.sops.yaml in the user's sops key
+      // file; the container gets it as a mounted key file.
+      const config = join(root.path, 'config');
+      const made = runDockstack(['init', repoDir, '--docker', `unix://${SOCKET}`], undefined, {
+        env: { XDG_CONFIG_HOME: config },
+      });
       expect(made.code, made.stderr).toBe(0);
+      const keyFile = join(config, 'sops', 'age', 'keys.txt');
+      chmodSync(keyFile, 0o644);
       const file = join(repoDir, 'environment.yaml');
       writeFileSync(file, `name: ${NAME}\n${readFileSync(file, 'utf8')}`);
       git(repoDir, ['commit', '-qam', 'Name the environment']);
       chmodSync(root.path, 0o755);
       chownTree(repoDir, UID);
+      // The read token a listener beyond the container's loopback needs, in a file it can read.
+      const tokenFile = join(root.path, 'read-token');
+      writeFileSync(tokenFile, `${READ_TOKEN}\n`, { mode: 0o400 });
+      chownSync(tokenFile, UID, UID);
 
       const container = await docker.createContainer({
         name: DAEMON,
         Image: IMAGE,
         Labels: { [TEST_LABEL]: '1' },
-        Env: ['DOCKSTACK_REPO=/srv/env-repo', 'DOCKSTACK_INTERVAL=2'],
+        Env: [
+          'DOCKSTACK_REPO=/srv/env-repo',
+          'DOCKSTACK_INTERVAL=2',
+          'SOPS_AGE_KEY_FILE=/run/secrets/age-keys.txt',
+          'DOCKSTACK_READ_TOKEN_FILE=/run/secrets/read-token',
+        ],
         ExposedPorts: { '3288/tcp': {} },
         HostConfig: {
-          Binds: [`${SOCKET}:${SOCKET}`, `${repoDir}:/srv/env-repo`],
+          Binds: [
+            `${SOCKET}:${SOCKET}`,
+            `${repoDir}:/srv/env-repo`,
+            `${keyFile}:/run/secrets/age-keys.txt:ro`,
+            `${tokenFile}:/run/secrets/read-token:ro`,
+          ],
           GroupAdd: [String(statSync(SOCKET).gid)],
           PortBindings: { '3288/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
         },
@@ -142,7 +167,9 @@ describe('the dockstack image', () => {
     const converged = await waitFor(
       'the seed environment converged by the daemon in the image',
       async () => {
-        const response = await fetch(`${base}/api/status`).catch(() => undefined);
+        const response = await fetch(`${base}/api/status`, { headers: bearer }).catch(
+          () => undefined,
+        );
         if (response?.ok !== true) return undefined;
         const status = (await response.json()) as Status;
         return status.lastApplied?.converged === true ? status.lastApplied : undefined;
@@ -170,7 +197,10 @@ describe('the dockstack image', () => {
     const daemonProcess = top.Processes.find((p) => p.some((field) => field.includes('daemon')));
     expect(daemonProcess?.[1]).toBe(String(UID));
 
-    const page = await fetch(`${base}/`);
+    // Its listener, published on the host's loopback, wants the read token.
+    expect((await fetch(`${base}/api/status`)).status).toBe(401);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const page = await fetch(`${base}/`, { headers: bearer });
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const name of SEED_NAMES) expect(html).toContain(name);

@@ -199,7 +199,7 @@ describe('every container keeps its address and its name, across two engines', (
           ip: first.ip,
           mac: first.mac,
         });
-        // By the file: removed (its address released), then added back.
+        // By the file: removed (its address kept as a lease), then added back.
         const galera = Object.fromEntries(
           Object.entries(services.galera ?? {}).filter(([name]) => name !== n('gal2')),
         );

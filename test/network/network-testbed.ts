@@ -89,7 +89,8 @@ export function seedOverTwoEngines(name: string, prefix: string, dnsTag = REAL_D
 }
 
 /** The environment names the network tests and benchmarks use (each with its process id). */
-const TEST_ENVIRONMENTS = /^(net-test|seed-net|bench-net|kick-test|bench-kick|apply-test|bench-apply)-\d+$/;
+const TEST_ENVIRONMENTS =
+  /^(net-test|seed-net|bench-net|kick-test|bench-kick|apply-test|bench-apply)-\d+$/;
 
 /**
  * Removes the networks of the network tests and benchmarks from both engines, this run's and
