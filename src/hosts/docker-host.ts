@@ -89,7 +89,10 @@ export interface DockerHost {
   ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
   /** Removes a volume; an absent one counts as removed, one in use is a conflict. */
   removeVolume(name: string): Promise<void>;
-  /** True when `path` exists in container `id` (created or running). */
+  /**
+   * True when `path` exists in container `id` (created or running), its volumes included; a
+   * container that is not there fails with a HostError of kind `not-found`.
+   */
   pathExists(id: string, path: string): Promise<boolean>;
 
   /** Releases connections; the host is not used afterwards. */

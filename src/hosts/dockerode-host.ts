@@ -321,9 +321,12 @@ class DockerodeHost implements DockerHost {
       );
       return true;
     } catch (error) {
-      if (error instanceof HostError && error.kind === 'not-found') return false;
-      throw error;
+      if (!(error instanceof HostError && error.kind === 'not-found')) throw error;
     }
+    // The engine answers 404 for a missing container as for a missing path: a container that is
+    // gone is no answer about its files.
+    await this.containerStatus(id);
+    return false;
   }
 
   close(): void {

@@ -155,6 +155,9 @@ export class FakeDockerHost implements DockerHost {
 
   pathExists(id: string, path: string): Promise<boolean> {
     this.call(`look ${id} ${path}`);
+    if (!this.containers.has(id)) {
+      return Promise.reject(new HostError(this.name, 'not-found', `no container ${id}`));
+    }
     const files = this.containers.get(id)?.files;
     return Promise.resolve(
       [...(files?.keys() ?? [])].some((f) => f === path || f.startsWith(`${path}/`)),

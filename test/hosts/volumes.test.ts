@@ -138,6 +138,8 @@ describe.each([
     );
     expect(await host.pathExists(id, '/host-etc')).toBe(true);
     expect(await host.pathExists(id, '/var/lib/data/nothing-here')).toBe(false);
+    const gone = await host.pathExists('dsh-no-such-container', '/').catch((e: unknown) => e);
+    expect((gone as HostError).kind).toBe('not-found');
 
     const inUse = await host.removeVolume(volume).catch((e: unknown) => e);
     expect((inUse as HostError).kind).toBe('conflict');
