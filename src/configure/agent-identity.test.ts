@@ -83,4 +83,11 @@ describe('agentIdentityGuard', () => {
       'the puppet server puppet-p1 could not forget the certificate of gal1.endor.lab (exit 1: Error: the CA does not answer)',
     );
   });
+
+  it('forgets nothing for a container that is gone (a start of one being removed)', async () => {
+    const { h1, execs, guard } = setup();
+    h1.containers.delete('c1');
+    await expect(guard.beforeStart(h1, 'c1', spec, agent)).rejects.toThrow('no container c1');
+    expect(execs).toEqual([]);
+  });
 });
