@@ -51,7 +51,7 @@ export function createDaemonMetrics(): DaemonMetrics {
     }),
     containers: new Gauge({
       name: 'dockstack_containers',
-      help: 'Containers of the environment by host and state (running, stopped, missing, blocked, extra).',
+      help: 'Containers of the environment by host and state (running, starting, unhealthy, stopped, missing, blocked, unknown, extra).',
       labelNames: ['host', 'state'],
       registers,
     }),

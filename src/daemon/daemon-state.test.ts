@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import type { PassResult } from '../pass/pass-result.js';
 import {
+  driftChecked,
   INITIAL_STATE,
   KEPT_PULLS,
   nextDelay,
+  notReady,
+  observedMeanwhile,
   passFailed,
   passFinished,
   pullClosed,
@@ -198,5 +201,76 @@ describe('the daemon state', () => {
     expect(nextDelay({ failures: 3 }, 5_000, 60_000, none)).toBe(8_000);
     expect(nextDelay({ failures: 20 }, 5_000, 60_000, none)).toBe(60_000);
     expect(nextDelay({ failures: 1 }, 5_000, 60_000, () => 1)).toBe(2_400);
+  });
+});
+
+describe('health in the daemon state', () => {
+  const gal1 = {
+    host: 'h1',
+    name: 'gal1',
+    service: 'galera',
+    desired: 'running' as const,
+    observed: 'running' as const,
+    drifted: false,
+  };
+
+  /** A drift check that repaired (or failed to repair) gal1, leaving it as `state` says. */
+  function repair(
+    outcome: 'done' | 'failed',
+    state: Partial<typeof gal1> & { ok: boolean; health?: 'starting' | 'healthy' | 'unhealthy' },
+  ): PassResult {
+    const result = applied(true);
+    if (result.stage !== 'apply') throw new Error('an applied pass');
+    delete result.git;
+    result.reconciliation.result.steps = [
+      {
+        action: 'create',
+        host: 'h1',
+        name: 'gal1',
+        outcome,
+        durationMs: 1,
+        ...(outcome === 'failed' ? { error: 'not healthy 300 s after it started' } : {}),
+      },
+    ];
+    result.state = [{ ...gal1, ...state }];
+    return result;
+  }
+
+  function look(state: { ok: boolean; health?: 'starting' | 'healthy' | 'unhealthy' }) {
+    return {
+      state: [{ ...gal1, ...state }],
+      observedHosts: ['h1'],
+      observedAt: Date.parse('2026-01-01T00:05:00Z'),
+      unreachable: [],
+    };
+  }
+
+  it('keeps a failed repair as the reason the daemon is not ready until its container is ok', () => {
+    const ready = passFinished(INITIAL_STATE, applied(true), timing).state;
+    const failed = driftChecked(
+      ready,
+      repair('failed', { ok: false, health: 'starting' }),
+      'at',
+    ).state;
+    expect(notReady(failed)).toBe('1 repair(s) failed');
+    // The next check finds nothing to do, but gal1 is still not healthy: still not ready, and why.
+    const quiet = observedMeanwhile(failed, look({ ok: false, health: 'unhealthy' }));
+    const after = { ...quiet, drift: null };
+    expect(notReady(after)).toBe(
+      'the repair of gal1 on h1 failed: not healthy 300 s after it started',
+    );
+    expect(after.hosts.h1?.lastObserved).toBe('2026-01-01T00:05:00.000Z');
+    const healthy = observedMeanwhile(after, look({ ok: true, health: 'healthy' }));
+    expect(healthy.repairFailures).toEqual([]);
+    expect(notReady(healthy)).toBeNull();
+  });
+
+  it('names an unhealthy container as the reason the daemon is not ready', () => {
+    const ready = passFinished(INITIAL_STATE, applied(true), timing).state;
+    const sick = observedMeanwhile(ready, look({ ok: false, health: 'unhealthy' }));
+    expect(notReady(sick)).toBe('unhealthy: gal1');
+    const starting = observedMeanwhile(ready, look({ ok: false, health: 'starting' }));
+    expect(notReady(starting)).toBeNull();
+    expect(starting.containers[0]?.ok).toBe(false);
   });
 });

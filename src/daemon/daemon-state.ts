@@ -46,6 +46,11 @@ export interface DaemonState {
    * removed, stopped or changed by hand, a foreign one on a managed name), and what was repaired.
    */
   drift: DriftState | null;
+  /**
+   * Repairs that failed, each kept until its container is found ok (running, and healthy where
+   * its image has a check): the hosts are not as the environment says until then.
+   */
+  repairFailures: RepairFailure[];
   /** The plans of the open pull requests into the branch, newest first, as planned since start. */
   pulls: PullPlan[];
   /**
@@ -82,6 +87,14 @@ export interface DriftItem {
   reason: string;
 }
 
+/** A repair between commits that did not make its container ok, and why. */
+export interface RepairFailure {
+  host: string;
+  container: string;
+  error: string;
+  at: string;
+}
+
 export interface DriftState {
   at: string;
   items: DriftItem[];
@@ -115,6 +128,7 @@ export const INITIAL_STATE: DaemonState = {
   pendingEdit: null,
   hosts: {},
   drift: null,
+  repairFailures: [],
   pulls: [],
   closedPulls: [],
 };
@@ -204,6 +218,7 @@ export function passFinished(
       lastPass: { ...timing, outcome },
       // A commit's pass observed the hosts afresh: what a drift check found before is old news.
       drift: null,
+      repairFailures: stillFailing(state.repairFailures, result.state),
     },
     outcome,
     fresh,
@@ -243,12 +258,22 @@ export function driftChecked(
       : failed > 0
         ? `${String(failed)} repair(s) failed`
         : null;
+  const containers = result.stage === 'apply' ? result.state : result.planned.state;
+  const failures = steps
+    .filter((step) => step.outcome === 'failed')
+    .map((step) => ({ host: step.host, container: step.name, error: step.error ?? 'failed', at }));
+  const where = (f: { host: string; container: string }) => `${f.host}\u0000${f.container}`;
+  const fresh = new Set(failures.map(where));
   return {
     state: {
       ...state,
       hosts: hostsSeen(state.hosts, result.planned),
-      containers: result.stage === 'apply' ? result.state : result.planned.state,
+      containers,
       unreachable,
+      repairFailures: stillFailing(
+        [...state.repairFailures.filter((f) => !fresh.has(where(f))), ...failures],
+        containers,
+      ),
       drift:
         items.length === 0 && problem === null
           ? null
@@ -258,9 +283,60 @@ export function driftChecked(
   };
 }
 
-/** Why the daemon is not ready: the last commit's pass, else the last drift check. */
+/**
+ * The state after a look at the hosts while a pass runs (its repair may wait minutes for a
+ * container to be healthy): what runs, and when each host was seen; nothing else changes.
+ */
+export function observedMeanwhile(
+  state: DaemonState,
+  planned: {
+    state: ContainerState[];
+    observedHosts: string[];
+    observedAt: number;
+    unreachable: { host: string; error: string }[];
+  },
+): DaemonState {
+  return {
+    ...state,
+    hosts: hostsSeen(state.hosts, planned),
+    containers: planned.state,
+    repairFailures: stillFailing(state.repairFailures, planned.state),
+  };
+}
+
+/**
+ * Why the daemon is not ready: the last commit's pass, else the last drift check, else a repair
+ * that failed and whose container is still not ok, else a container whose health check fails.
+ */
 export function notReady(state: DaemonState): string | null {
-  return state.degraded ?? state.drift?.problem ?? null;
+  return (
+    state.degraded ??
+    state.drift?.problem ??
+    repairProblem(state.repairFailures) ??
+    healthProblem(state.containers)
+  );
+}
+
+function repairProblem(failures: readonly RepairFailure[]): string | null {
+  const [first, ...rest] = failures;
+  if (first === undefined) return null;
+  const more = rest.length === 0 ? '' : ` (and ${String(rest.length)} more)`;
+  return `the repair of ${first.container} on ${first.host} failed: ${first.error}${more}`;
+}
+
+function healthProblem(containers: readonly ContainerState[]): string | null {
+  const unhealthy = containers.filter((c) => c.observed === 'running' && c.health === 'unhealthy');
+  if (unhealthy.length === 0) return null;
+  return `unhealthy: ${unhealthy.map((c) => c.name).join(', ')}`;
+}
+
+/** The failures whose container is not ok in `containers` (a container not seen stays failed). */
+function stillFailing(
+  failures: readonly RepairFailure[],
+  containers: readonly ContainerState[],
+): RepairFailure[] {
+  const ok = new Set(containers.filter((c) => c.ok).map((c) => `${c.host}\u0000${c.name}`));
+  return failures.filter((f) => !ok.has(`${f.host}\u0000${f.container}`));
 }
 
 function hostsSeen(

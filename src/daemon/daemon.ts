@@ -20,6 +20,7 @@ import {
   INITIAL_STATE,
   nextDelay,
   notReady,
+  observedMeanwhile,
   passFailed,
   passFinished,
   pullClosed,
@@ -30,7 +31,7 @@ import {
   type PassOutcome,
 } from './daemon-state.js';
 import { createHttpServer } from './http-server.js';
-import { errorKind, observeDrift, observePass } from './observe-pass.js';
+import { countContainers, errorKind, observeDrift, observePass } from './observe-pass.js';
 import type { PendingEdit } from './watch-working-copy.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
 
@@ -200,7 +201,44 @@ export function createDaemon(options: DaemonOptions): Daemon {
       log.error({ err: error, failures: state.failures }, 'reconcile pass failed');
     }
     metrics.reconcileDuration.observe({ result: outcome }, (clock.now() - started) / 1000);
-    metrics.degraded.set(state.degraded === null ? 0 : 1);
+    metrics.degraded.set(notReady(state) === null ? 0 : 1);
+  };
+
+  /** The applied environment as a pass's source, with no commit (drift checks and looks). */
+  const appliedSource = (snapshot: Snapshot) => ({
+    read: () =>
+      Promise.resolve({
+        file: snapshot.file,
+        bytes: snapshot.bytes,
+        ...(snapshot.record === undefined ? {} : { record: snapshot.record }),
+        ...(snapshot.secrets === undefined ? {} : { secrets: snapshot.secrets }),
+      }),
+  });
+
+  let looking: Promise<void> | undefined;
+  /**
+   * A look at the hosts while a pass runs (a repair may wait minutes for a container to be
+   * healthy), so the status and the dashboard stay current; it changes nothing. One at a time.
+   */
+  const lookMeanwhile = (): void => {
+    const snapshot = applied;
+    if (snapshot === undefined || looking !== undefined) return;
+    looking = (async () => {
+      try {
+        const result = await runPass(
+          { goal: 'plan', source: appliedSource(snapshot), tunnels: false },
+          options.pass,
+        );
+        if (result.stage !== 'load') {
+          update(observedMeanwhile(state, result.planned));
+          countContainers(metrics, result.planned.state);
+        }
+      } catch (error) {
+        log.debug({ err: error }, 'a look at the hosts during a pass failed');
+      } finally {
+        looking = undefined;
+      }
+    })();
   };
 
   /** A pass from the applied environment, with no commit: finds drift, and repairs it. */
@@ -212,14 +250,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
       const result = await runPass(
         {
           goal: repair ? 'apply' : 'plan',
-          source: {
-            read: () =>
-              Promise.resolve({
-                file: snapshot.file,
-                bytes: snapshot.bytes,
-                ...(snapshot.record === undefined ? {} : { record: snapshot.record }),
-              }),
-          },
+          // With its secrets file: a repair serves the puppet servers the code as the commit did.
+          source: appliedSource(snapshot),
           // Tunnels take a helper container per host to look at: one check in TUNNEL_CHECK_EVERY.
           tunnels: driftChecks++ % TUNNEL_CHECK_EVERY === 0,
         },
@@ -249,9 +281,13 @@ export function createDaemon(options: DaemonOptions): Daemon {
     return runner.request();
   };
 
-  /** Asks for a drift check, unless a pass is under way (it observes the hosts anyway). */
+  /**
+   * Asks for a drift check; while a pass is under way (it repairs what it finds), a look at the
+   * hosts keeps the status current instead.
+   */
   const requestDriftCheck = (): void => {
     if (!runner.busy) runner.request().catch(() => undefined);
+    else lookMeanwhile();
   };
 
   const scheduleDrift = () => {

@@ -1,6 +1,7 @@
 import type { IgnoredRecord } from '../pass/bot-records.js';
 import type { CommitRecord } from '../pass/commit-record.js';
 import type { PassResult } from '../pass/pass-result.js';
+import type { ContainerState } from '../plan/compare-state.js';
 import type { Clock } from '../util/clock.js';
 import { ExternalError } from '../util/external-error.js';
 import type { Log } from '../util/log.js';
@@ -53,13 +54,7 @@ export function observePass(
     metrics.lastAppliedCommit.set({ commit: lastApplied ?? '' }, 1);
     metrics.lastAppliedTimestamp.set(clock.wallTime() / 1000);
   }
-  metrics.containers.reset();
-  for (const c of result.state) {
-    metrics.containers.inc({
-      host: c.host,
-      state: c.desired === 'absent' ? 'extra' : c.observed,
-    });
-  }
+  countContainers(metrics, result.state);
   if (result.recorded !== undefined) {
     log.info({ commit: result.recorded, applied: result.git?.applied }, 'wrote back what runs');
   }
@@ -85,6 +80,21 @@ export function observePass(
   );
 }
 
+/**
+ * `dockstack_containers` by host and state: running, stopped, missing, blocked, unknown, extra;
+ * a running container whose health check says so counts as starting or unhealthy.
+ */
+export function countContainers(metrics: DaemonMetrics, states: readonly ContainerState[]): void {
+  metrics.containers.reset();
+  for (const c of states) {
+    const health = c.observed === 'running' && c.health !== 'healthy' ? c.health : undefined;
+    metrics.containers.inc({
+      host: c.host,
+      state: c.desired === 'absent' ? 'extra' : (health ?? c.observed),
+    });
+  }
+}
+
 /** The logs and metrics of a drift check: the differences new since the last, and the repairs. */
 export function observeDrift(
   { log, metrics }: { log: Log; metrics: DaemonMetrics },
@@ -96,6 +106,9 @@ export function observeDrift(
       { host: item.host, container: item.container, action: item.action, reason: item.reason },
       repair && item.action !== 'conflict' ? 'drift: repairing' : 'drift',
     );
+  }
+  if (result.stage !== 'load') {
+    countContainers(metrics, result.stage === 'apply' ? result.state : result.planned.state);
   }
   if (result.stage !== 'apply') return;
   for (const step of result.reconciliation.result.steps) {

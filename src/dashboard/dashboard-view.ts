@@ -1,5 +1,5 @@
 import type { DashboardInput } from '../daemon/dashboard-pages.js';
-import type { DaemonState } from '../daemon/daemon-state.js';
+import { notReady, type DaemonState } from '../daemon/daemon-state.js';
 import { formatProblem } from '../environment/problem.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import { compareText } from '../util/compare-text.js';
@@ -153,7 +153,7 @@ export function dashboardView(input: DashboardInput): DashboardView {
       ...(lastPass === null
         ? {}
         : { at: lastPass.at, durationS: (lastPass.durationMs / 1000).toFixed(1) }),
-      ...(state.degraded === null ? {} : { degraded: state.degraded }),
+      ...notReadyOf(state),
       ...(applied === null
         ? {}
         : { applied: { ...short(applied.commit), at: applied.at, converged: applied.converged } }),
@@ -238,6 +238,12 @@ function tiersOf(containers: readonly ContainerState[]): TierView[] {
           drifted: c.drifted,
         })),
     }));
+}
+
+/** Why the daemon is not ready, for the summary (see notReady). */
+function notReadyOf(state: DaemonState): { degraded?: string } {
+  const reason = notReady(state);
+  return reason === null ? {} : { degraded: reason };
 }
 
 function toneOf(c: ContainerState): ContainerView['tone'] {
