@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { LABELS } from '../../src/plan/labels.js';
 import { ROOT } from '../cli/run-dockstack.js';
+import { removeTestVolumes } from '../network/network-testbed.js';
+import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   ENVIRONMENT_NAME,
@@ -69,9 +71,59 @@ async function expectConverged(services: Services, tag: string): Promise<void> {
   }
 }
 
+/** The stateful services of the seed keep their data in a volume each. */
+function withVolumes(services: Services): Services {
+  for (const service of ['galera', 'cassandra']) {
+    for (const c of Object.values(services[service] ?? {})) c.volumes = ['/data'];
+  }
+  return services;
+}
+
+/** The engine a container of `services` runs on. */
+const engineOf = (c: Record<string, unknown>) => (c.host === 'local' ? 'local' : 'h2');
+
+/**
+ * No volume lost, none left loose: on each engine, this test's volumes are exactly one per
+ * container that has (or had, in `before`) volumes there, and each container mounts its own.
+ */
+async function expectVolumes(services: Services, tag: string, before?: Services): Promise<void> {
+  const name = (container: string) => `dockstack-${ENVIRONMENT_NAME}.${container}.data`;
+  const wanted = new Set<string>();
+  for (const set of [services, ...(before === undefined ? [] : [before])]) {
+    for (const containers of Object.values(set)) {
+      for (const [container, c] of Object.entries(containers)) {
+        if (c.volumes !== undefined) wanted.add(`${engineOf(c)} ${name(container)}`);
+      }
+    }
+  }
+  const found = new Set<string>();
+  for (const [engine, endpoint] of Object.entries(ENGINES)) {
+    const { Volumes: volumes } = await rawClient(endpoint).listVolumes({
+      filters: { label: [`${LABELS.environment}=${ENVIRONMENT_NAME}`] },
+    });
+    for (const v of volumes)
+      if (v.Name.includes(`.${PREFIX}-${tag}-`)) found.add(`${engine} ${v.Name}`);
+  }
+  expect([...found].sort()).toEqual([...wanted].sort());
+  for (const c of (await testContainers()).filter((t) => t.name.startsWith(`${PREFIX}-${tag}-`))) {
+    const spec = Object.values(services).find((containers) => c.name in containers)?.[c.name];
+    if (spec?.volumes === undefined) continue;
+    const info = await rawClient(ENGINES[c.engine]).getContainer(c.id).inspect();
+    expect(
+      info.Mounts.map((m) => m.Name),
+      `${c.name} mounts its volume`,
+    ).toContain(name(c.name));
+  }
+}
+
+async function removeAll(): Promise<void> {
+  await removeTestContainers();
+  await removeTestVolumes();
+}
+
 describe('apply killed with SIGKILL and applied again', () => {
-  useTestbed({ setup: removeTestContainers, teardown: removeTestContainers });
-  afterEach(removeTestContainers);
+  useTestbed({ setup: removeAll, teardown: removeAll });
+  afterEach(removeAll);
 
   const points = [
     { lines: 1 },
@@ -84,20 +136,21 @@ describe('apply killed with SIGKILL and applied again', () => {
   ];
 
   it.each(points)('converges a first deployment after a kill at %o', async (point) => {
-    const services = seedServices(2, 'first');
+    const services = withVolumes(seedServices(2, 'first'));
     const file = writeEnvironment(services);
     const killed = await applyAndKill(file, point);
     expect(killed, 'killed before it finished').not.toContain('converged');
     const again = applyToEnd(file);
     expect(again.code, again.output).toBe(0);
     await expectConverged(services, 'first');
+    await expectVolumes(services, 'first');
     expect(applyToEnd(file).output).toContain('converged: 0 steps done');
   });
 
   it.each(points.slice(1, 6))(
     'converges a change (moves, recreates, removals, additions) after a kill at %o',
     async (point) => {
-      const before = seedServices(2, 'change');
+      const before = withVolumes(seedServices(2, 'change'));
       const after: Services = structuredClone(before);
       for (const [service, containers] of Object.entries(after)) {
         for (const [name, c] of Object.entries(containers)) {
@@ -118,6 +171,8 @@ describe('apply killed with SIGKILL and applied again', () => {
       const again = applyToEnd(file);
       expect(again.code, again.output).toBe(0);
       await expectConverged(after, 'change');
+      // galera1 moved: its volume stays on the host it left; the new host has one of its own.
+      await expectVolumes(after, 'change', before);
       const webui = (await testContainers()).filter((c) => c.name.includes('-change-webui'));
       expect(webui.map((c) => c.image)).toEqual(['webui:2', 'webui:2']);
     },

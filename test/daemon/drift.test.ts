@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+
 import { describe, expect, it } from 'vitest';
 
+import { tarArchive } from '../../src/hosts/tar-archive.js';
 import { LABELS } from '../../src/plan/labels.js';
 import {
   environmentText,
@@ -19,8 +22,12 @@ const gal1 = `${PREFIX}-drift-gal1`;
 const os1 = `${PREFIX}-drift-os1`;
 const webui1 = `${PREFIX}-drift-webui1`;
 const ctrl1 = `${PREFIX}-drift-ctrl1`;
+const flaky1 = `${PREFIX}-drift-flaky1`;
+/** An image tag the test points at a healthy image, then at one whose health check never passes. */
+const FLAKY = 'collector:drift-test';
 const services: Services = {
   dns: { [dns1]: { host: 'local' } },
+  collector: { [flaky1]: { host: 'local', tag: 'drift-test' } },
   galera: { [gal1]: { host: 'local' } },
   openstack: { [os1]: { host: 'h2' } },
   control: { [ctrl1]: { host: 'local' } },
@@ -29,6 +36,7 @@ const services: Services = {
 
 interface Status {
   lastApplied: { commit: string; converged: boolean } | null;
+  containers: { name: string; ok: boolean; health?: string }[];
   hosts: Record<string, { lastObserved: string; reachable: boolean }>;
   drift: { items: { container: string; action: string }[] } | null;
 }
@@ -44,6 +52,7 @@ describe('the daemon between commits, on real engines', () => {
   useTestbed({
     setup: async () => {
       await removeTestContainers();
+      await pointFlakyAt('healthy:latest');
       remote = createRemote(root.path, {
         'environment.yaml': environmentText(services, { name: NAME }),
       });
@@ -56,6 +65,8 @@ describe('the daemon between commits, on real engines', () => {
         '3600',
         '--drift-interval',
         '1',
+        '--ready-timeout',
+        '12',
       ]);
       await waitFor('the first commit applied', async () =>
         (await status()).lastApplied?.converged === true ? true : undefined,
@@ -65,6 +76,14 @@ describe('the daemon between commits, on real engines', () => {
       try {
         await daemon?.stop();
         await removeTestContainers();
+        await rawClient(ENGINES.local)
+          .getImage(FLAKY)
+          .remove({ force: true })
+          .catch(() => undefined);
+        await rawClient(ENGINES.local)
+          .getImage(SLOW)
+          .remove({ force: true })
+          .catch(() => undefined);
       } finally {
         root.remove();
       }
@@ -145,4 +164,85 @@ describe('the daemon between commits, on real engines', () => {
     expect(info.Config.Labels[LABELS.managed]).toBeUndefined();
     expect(git(remote.bare, ['log', '--format=%s', '-1'])).toMatch(/^dockstack: /);
   });
+
+  it('reports a repair that fails as the reason it is not ready until the container serves, and keeps looking meanwhile', async () => {
+    await buildSlowStarter();
+    await pointFlakyAt(SLOW);
+    const flaky = await container(flaky1);
+    await rawClient(ENGINES.local)
+      .getContainer(flaky?.id ?? '')
+      .remove({ force: true });
+    // The repair waits up to 12 s for a health check that stays `starting`: the hosts are still
+    // looked at every second meanwhile, and the status says flaky1 is not ok.
+    const seen: number[] = [];
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const now = await status();
+      seen.push(Date.now() - Date.parse(now.hosts.local?.lastObserved ?? ''));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(
+      Math.max(...seen.slice(4)),
+      `ages of the last observation: ${seen.join(', ')}`,
+    ).toBeLessThan(2_000);
+    const failed = await waitFor(
+      'the repair reported as failed',
+      async () => {
+        const ready = await fetch(`${daemon?.base ?? ''}/readyz`);
+        const text = await ready.text();
+        return ready.status === 503 && text.includes(flaky1) ? text : undefined;
+      },
+      30_000,
+    );
+    expect(failed).toContain(
+      `the repair of ${flaky1} on local failed: not healthy 12 s after it started`,
+    );
+    expect((await status()).containers.find((c) => c.name === flaky1)?.ok).toBe(false);
+    const metrics = await (await fetch(`${daemon?.base ?? ''}/metrics`)).text();
+    expect(metrics).toMatch(/^dockstack_degraded 1$/m);
+
+    // The image is fixed: a repair of the container makes it serve, and the daemon is ready again.
+    await pointFlakyAt('healthy:latest');
+    const again = await container(flaky1);
+    await rawClient(ENGINES.local)
+      .getContainer(again?.id ?? '')
+      .remove({ force: true });
+    await waitFor(
+      'ready again',
+      async () => ((await fetch(`${daemon?.base ?? ''}/readyz`)).status === 200 ? true : undefined),
+      30_000,
+    );
+    expect((await status()).containers.find((c) => c.name === flaky1)?.ok).toBe(true);
+  }, 90_000);
 });
+
+/** An image whose health check stays `starting` for a minute, then fails. */
+const SLOW = 'dsa-drift-slow:latest';
+
+async function buildSlowStarter(): Promise<void> {
+  const docker = rawClient(ENGINES.local);
+  const dockerfile =
+    'FROM healthy:latest\nHEALTHCHECK --interval=1s --timeout=1s --start-period=60s --retries=1 CMD false\n';
+  const stream = await docker.buildImage(Readable.from([tarOf('Dockerfile', dockerfile)]), {
+    t: SLOW,
+  });
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (error) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+/** Points FLAKY at `image` on the local engine. */
+async function pointFlakyAt(image: string): Promise<void> {
+  const [repo, tag] = FLAKY.split(':');
+  await rawClient(ENGINES.local)
+    .getImage(image)
+    .tag({ repo: repo ?? '', tag: tag ?? '' });
+}
+
+/** A tar archive holding one file. */
+function tarOf(name: string, content: string): Buffer {
+  return tarArchive([{ path: name, content, mode: 0o644 }]);
+}
