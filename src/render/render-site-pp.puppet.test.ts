@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { seedEnvironment } from '../../test/fixtures/render/seed-environment.js';
+import type { Environment } from '../environment/schema.js';
 import { loadRenderer } from './renderer.js';
 
 const renderer = loadRenderer();
@@ -98,15 +99,26 @@ const parameters: Record<string, string | number | boolean> = {
 };
 HOSTILE.forEach((value, i) => (parameters[`hostile_${i}`] = value));
 
-const hostileEnv = seedEnvironment((raw) => {
+/**
+ * The seed with hostile values wherever site.pp quotes one. They are set after validation, which
+ * refuses some of them (control characters, names that are not DNS names): the quoting does not
+ * rely on it.
+ */
+const seed = seedEnvironment((raw) => {
   raw.external = { compute: { compute1: {} } };
-  raw.common.vip_name = HOSTILE[0];
-  raw.common.puppetServer = HOSTILE[3];
-  raw.common.haproxy_user = HOSTILE[7];
-  raw.common.keystone_admin_user = HOSTILE[10];
-  raw.common.keystone_admin_tenant = HOSTILE[4];
-  raw.common.parameters = parameters;
 });
+const hostileEnv: Environment = {
+  ...seed,
+  common: {
+    ...seed.common,
+    vip_name: HOSTILE[0],
+    puppetServer: HOSTILE[3],
+    haproxy_user: HOSTILE[7],
+    keystone_admin_user: HOSTILE[10],
+    keystone_admin_tenant: HOSTILE[4],
+    parameters,
+  },
+};
 
 /** What `$dockstack_common` and `$dockstack_members` must hold for `hostileEnv`. */
 const expected = {
