@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { parseSitePp } from '../../test/fixtures/render/parse-site-pp.js';
 import { seedEnvironment } from '../../test/fixtures/render/seed-environment.js';
-import type { Environment } from '../environment/schema.js';
+import { FreeText, isSecretKey, type Environment } from '../environment/schema.js';
 import { loadRenderer } from './renderer.js';
 
 const renderer = loadRenderer();
@@ -98,6 +100,17 @@ const parameters: Record<string, string | number | boolean> = {
   db_password: 'must not appear',
 };
 HOSTILE.forEach((value, i) => (parameters[`hostile_${i}`] = value));
+// Any text validation accepts, as value and as name: Puppet must read each back as it is.
+const generated = fc.sample(
+  fc.string({ unit: 'binary', maxLength: 24 }).filter((s) => FreeText.safeParse(s).success),
+  { seed: 25, numRuns: 300 },
+);
+generated.forEach((value, i) => {
+  parameters[`generated_${i}`] = value;
+  if (value !== '' && !isSecretKey(value) && !Object.hasOwn(parameters, value)) {
+    parameters[value] = i;
+  }
+});
 
 /**
  * The seed with hostile values wherever site.pp quotes one. They are set after validation, which
@@ -235,6 +248,12 @@ describe('the rendered site.pp, read by Puppet', () => {
 
     const { data, kinds } = readBack(run.stdout);
     expect(data).toEqual(expected);
+    // The strict reader the property tests use reads what Puppet reads.
+    const ours = parseSitePp(renderer.sitePp(hostileEnv));
+    expect({
+      common: { ...ours.common, parameters: ours.parameters },
+      members: Object.fromEntries(ours.members),
+    }).toEqual(data);
     expect(kinds.get('common/vip_mask')).toBe('integer');
     expect(kinds.get('common/parameters/mtu')).toBe('integer');
     expect(kinds.get('common/parameters/largest_safe')).toBe('integer');
