@@ -22,7 +22,9 @@ puts JSON.generate(Puppet::Util::Yaml.safe_load($stdin.read, [Symbol], 'data.yam
 function readAsHiera(yaml: string): unknown {
   const run = spawnSync('ruby', ['-e', READ_AS_HIERA], { input: yaml, encoding: 'utf8' });
   if (run.error !== undefined) {
-    throw new Error(`cannot run ruby (install puppet: apt-get install puppet): ${run.error.message}`);
+    throw new Error(
+      `cannot run ruby (install puppet: apt-get install puppet): ${run.error.message}`,
+    );
   }
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
