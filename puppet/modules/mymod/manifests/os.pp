@@ -4,11 +4,14 @@
 # bootstrap` makes the admin user (keystone_admin_user, keystone_admin_password,
 # keystone_admin_tenant) and the identity endpoint on the VIP; the fernet and credential keys
 # are derived from keystone_admin_token, the same on every openstack container. The passwords
-# and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads Keystone once it runs (the
-# first run comes before it starts).
+# and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads
+# Keystone once it runs (the first run comes before it starts).
+# Every value is typed before it is written: names are DNS names, other text stays on one line
+# (a catalog with anything else fails, naming the setting); the bootstrap file is KEY=VALUE lines
+# the image reads, never runs, and the database URL's password is percent-encoded.
 class mymod::os (
   Hash $common = $dockstack_common,
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Mymod::Dnsname]] $members = $dockstack_members,
   Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
   $domain = $common.get('domain', '')
@@ -20,20 +23,20 @@ class mymod::os (
     default => "${vip_name}.${domain}",
   }
   $db_host = $through_vip ? {
-    true    => $vip_host,
+    true    => mymod::dns_name('the VIP\'s name', $vip_host),
     default => $galera.empty ? {
       true    => 'localhost',
       default => $galera[0],
     },
   }
   $api_host = $through_vip ? {
-    true    => $vip_host,
-    default => $trusted['certname'],
+    true    => $db_host,
+    default => mymod::dns_name('the certname', $trusted['certname']),
   }
   $rabbit = join($members.get('openstack', []), ',')
-  $db_password = String($secrets.get('galera_password', ''))
-  $admin_password = String($secrets.get('keystone_admin_password', ''))
-  $admin_token = String($secrets.get('keystone_admin_token', ''))
+  $db_password = mymod::text('galera_password', $secrets.get('galera_password', ''))
+  $admin_password = mymod::text('keystone_admin_password', $secrets.get('keystone_admin_password', ''))
+  $admin_token = mymod::text('keystone_admin_token', $secrets.get('keystone_admin_token', ''))
 
   file { '/etc/dockstack-openstack.conf':
     ensure  => file,
@@ -51,16 +54,17 @@ class mymod::os (
     }
   }
   if $admin_password != '' {
-    $user = $common.get('keystone_admin_user', 'admin')
-    $project = $common.get('keystone_admin_tenant', 'admin')
+    $user = mymod::text('keystone_admin_user', $common.get('keystone_admin_user', 'admin'))
+    $project = mymod::text('keystone_admin_tenant', $common.get('keystone_admin_tenant', 'admin'))
+    # KEY=VALUE lines: each value is the rest of its line, as it is (dockstack-service reads it).
     file { '/etc/dockstack/keystone/bootstrap':
       ensure    => file,
       mode      => '0600',
       show_diff => false,
       content   => Sensitive(@("BOOT"/L)
-        ADMIN_PASSWORD=${mymod::shell_quote($admin_password)}
-        ADMIN_USER=${mymod::shell_quote($user)}
-        ADMIN_PROJECT=${mymod::shell_quote($project)}
+        ADMIN_PASSWORD=${admin_password}
+        ADMIN_USER=${user}
+        ADMIN_PROJECT=${project}
         PUBLIC_URL=http://${api_host}:5000/v3/
         | BOOT
       ),
