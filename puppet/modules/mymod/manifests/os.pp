@@ -7,8 +7,9 @@
 # and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads
 # Keystone once it runs (the first run comes before it starts).
 # Every value is typed before it is written: names are DNS names, other text stays on one line
-# (a catalog with anything else fails, naming the setting); the bootstrap file is KEY=VALUE lines
-# the image reads, never runs, and the database URL's password is percent-encoded.
+# (a catalog with anything else fails, naming the setting); every value of the bootstrap file is
+# shell-quoted (the image reads it, never runs it), and the database URL's password is
+# percent-encoded.
 class mymod::os (
   Hash $common = $dockstack_common,
   Hash[String, Array[Mymod::Dnsname]] $members = $dockstack_members,
@@ -56,16 +57,16 @@ class mymod::os (
   if $admin_password != '' {
     $user = mymod::text('keystone_admin_user', $common.get('keystone_admin_user', 'admin'))
     $project = mymod::text('keystone_admin_tenant', $common.get('keystone_admin_tenant', 'admin'))
-    # KEY=VALUE lines: each value is the rest of its line, as it is (dockstack-service reads it).
+    # Shell assignments, every value one single-quoted word (the image reads them, never runs them).
     file { '/etc/dockstack/keystone/bootstrap':
       ensure    => file,
       mode      => '0600',
       show_diff => false,
       content   => Sensitive(@("BOOT"/L)
-        ADMIN_PASSWORD=${admin_password}
-        ADMIN_USER=${user}
-        ADMIN_PROJECT=${project}
-        PUBLIC_URL=http://${api_host}:5000/v3/
+        ADMIN_PASSWORD=${mymod::shell_quote($admin_password)}
+        ADMIN_USER=${mymod::shell_quote($user)}
+        ADMIN_PROJECT=${mymod::shell_quote($project)}
+        PUBLIC_URL=${mymod::shell_quote("http://${api_host}:5000/v3/")}
         | BOOT
       ),
       notify    => Exec['reload keystone'],
