@@ -32,7 +32,8 @@ const ADMIN_USER = hostile('admin');
 /** The other free strings of the seed's common, and a parameter, made hostile. */
 const COMMON = {
   haproxy_user: hostile('user'),
-  keystone_admin_tenant: hostile('tenant'),
+  // Keystone takes project names of 64 characters at most.
+  keystone_admin_tenant: `t'"\\ $(touch ${MARKER})\`touch ${MARKER}\``,
   keystone_admin_user: ADMIN_USER,
   parameters: { motd: hostile('motd') },
 };
@@ -162,9 +163,10 @@ describe("the seed's environment with the real images, configured by Puppet", ()
       ]);
       expect([short, made]).toEqual([short, 'absent']);
     }
-    // The tenant went through Puppet and keystone-manage bootstrap as it is.
+    // The tenant reached the image's bootstrap file as one single-quoted shell word.
     const bootstrap = await execText('os1', ['cat', '/etc/dockstack/keystone/bootstrap']);
-    expect(bootstrap.split('\n')).toContain(`ADMIN_PROJECT=${COMMON.keystone_admin_tenant}`);
+    const quoted = `'${COMMON.keystone_admin_tenant.replaceAll("'", "'\\''")}'`;
+    expect(bootstrap.split('\n')).toContain(`ADMIN_PROJECT=${quoted}`);
   }, 60_000);
 
   it("answers the environment's names from both dns containers", async () => {
