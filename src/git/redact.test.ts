@@ -16,6 +16,7 @@ describe('urlSecrets', () => {
 
   it('finds a short password, but not a short user name alone', () => {
     expect(urlSecrets('https://me:p%40@host/r.git')).toEqual(['me:p%40', 'me:p@', 'p%40', 'p@']);
+    expect(urlSecrets('https://me:pw@host/r.git')).toEqual(['me:pw', 'pw']);
     expect(urlSecrets('ssh://git@host/r.git')).toEqual([]);
   });
 
