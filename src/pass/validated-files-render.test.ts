@@ -70,8 +70,11 @@ function checkDnsmasq(text: string, separator: string, format: RegExp[]): string
 
 /** Every output of one file that validated, each read back by the rules of its syntax. */
 function checkOutputs(file: GeneratedFile, env: Environment): void {
-  const addressed = addressEnvironment(env, undefined);
-  const files = renderer.files('environment.yaml', env, addressed.specs);
+  const addressed = addressEnvironment(env, { now: 0 });
+  const files = renderer.files('environment.yaml', env, addressed.specs, addressed.leases);
+  for (const line of (files[RENDERED_PATHS.leases] ?? '').split('\n')) {
+    if (line !== '' && !line.startsWith('# ')) expect(line.split(',')).toHaveLength(4);
+  }
   const sitePp = files[RENDERED_PATHS.sitePp] ?? '';
   checkSitePp(env, sitePp);
 
