@@ -38,6 +38,12 @@ const managed = (service: string, name: string, extra: Record<string, string>) =
 
 function setup() {
   const host = new FakeDockerHost('h1');
+  // The puppet server's image has the user puppet, in its group 113.
+  host.execHandler = (_, command) => ({
+    exitCode: 0,
+    stdout: command.join(' ') === 'id -g puppet' ? '113\n' : '',
+    stderr: '',
+  });
   host.add({
     name: 'puppet1',
     image: 'puppet:real',
@@ -85,6 +91,7 @@ describe('the configure stage', () => {
     const host = setup();
     const done = await configureStage(await input(host, {}));
     expect(host.writes()).toEqual([
+      'exec puppet1 id -g puppet',
       'upload puppet1 /etc/puppet/code/environments/production manifests/site.pp hiera.yaml data/dockstack-secrets.yaml modules/mymod/manifests/gal.pp',
       'exec gal1 puppet agent --test --color=false',
     ]);
@@ -123,7 +130,7 @@ describe('the configure stage', () => {
         error: 'the puppet server puppet1 on h1 did not get the code: no space left on device',
       }),
     ]);
-    expect(host.writes().filter((w) => w.startsWith('exec'))).toEqual([]);
+    expect(host.writes().filter((w) => w.startsWith('exec') && !w.includes(' id '))).toEqual([]);
   });
 
   it('kicks nothing without a last configured environment', async () => {

@@ -4,9 +4,10 @@
 # With the environment's galera_password (Hiera: dockstack::secrets), the first member also holds
 # Keystone's database and its user `keystone`: MariaDB runs the statements at every start
 # (init_file; the agent's first run comes before MariaDB starts) and a kick that changes them runs
-# them at once. Galera replicates them to the other members.
+# them at once. Galera replicates them to the other members. Members are DNS names, and the
+# password stays on its line (a catalog with anything else fails).
 class mymod::gal (
-  Array[String] $members = $dockstack_members.get('galera', []),
+  Array[Mymod::Dnsname] $members = $dockstack_members.get('galera', []),
   Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
   $self = $trusted['certname']
@@ -17,7 +18,7 @@ class mymod::gal (
     true    => 'gcomm://',
     default => "gcomm://${join($peers, ',')}",
   }
-  $password = String($secrets.get('galera_password', ''))
+  $password = mymod::text('galera_password', $secrets.get('galera_password', ''))
   $init = '/etc/mysql/dockstack-init.sql'
   $holds_databases = $bootstraps and $password != ''
   $init_line = $holds_databases ? {
