@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { stringify } from 'yaml';
-
 import { SECRETS_KEY } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
 import type { ObservedContainer } from '../plan/observed.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
+import { hieraData } from '../render/hiera-data.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** The image label of a puppet server that follows dockstack's contract (images/README.md). */
@@ -16,6 +15,12 @@ export const PUPPETSERVER_LABEL_VALUE = 'puppetserver';
 /** Where the contract wants the code: the `production` environment's folder. */
 export const PUPPET_CODE_DIR = '/etc/puppet/code/environments/production';
 
+/** The user the puppet server runs as (images/README.md): the secrets are its to read alone. */
+export const PUPPET_USER = 'puppet';
+
+/** Where the secrets go in the code folder, readable by PUPPET_USER's group and root only. */
+export const SECRETS_FILE = 'data/dockstack-secrets.yaml';
+
 /** The environment's Hiera settings: one level, the secrets dockstack writes. */
 const HIERA_YAML = `# Written by dockstack: the environment file's passwords and tokens, as lookup('${SECRETS_KEY}').
 version: 5
@@ -24,7 +29,7 @@ defaults:
   data_hash: yaml_data
 hierarchy:
   - name: dockstack secrets
-    path: dockstack-secrets.yaml
+    path: ${SECRETS_FILE.replace(/^data\//, '')}
 `;
 
 /**
@@ -57,20 +62,19 @@ export function servesPuppet(container: ObservedContainer): boolean {
 
 /**
  * The code for the puppet servers: the rendered `site.pp`, the files of `modules` (as
- * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, `data/dockstack-secrets.yaml`), all
- * readable inside the server's container (the server runs as the user `puppet`; the upload makes
- * root the owner). The secrets reach no commit and no log.
+ * `modules/...`) and `secrets` as Hiera data (`hiera.yaml`, SECRETS_FILE). The upload makes root
+ * the owner of each: the code is readable by all, the secrets by the server's group only
+ * (uploadPuppetCode gives the file that group). The secrets reach no commit and no log.
  */
 export function puppetCode(
   sitePp: string,
   modules: ModuleFiles,
   secrets: Readonly<Record<string, string>> = {},
 ): PuppetCode {
-  const data = stringify({ [SECRETS_KEY]: { ...secrets } });
   const files: UploadFile[] = [
     { path: 'manifests/site.pp', content: sitePp, mode: 0o644 },
     { path: 'hiera.yaml', content: HIERA_YAML, mode: 0o644 },
-    { path: 'data/dockstack-secrets.yaml', content: data, mode: 0o644 },
+    { path: SECRETS_FILE, content: hieraData({ [SECRETS_KEY]: { ...secrets } }), mode: 0o640 },
   ];
   for (const [path, content] of modules) {
     files.push({ path: `modules/${path}`, content, mode: 0o644 });
@@ -80,8 +84,21 @@ export function puppetCode(
   return { files, digest: hash.digest('hex') };
 }
 
+/** The group PUPPET_USER reads the code as in container `id`, by number. */
+async function puppetGroup(host: DockerHost, id: string): Promise<number> {
+  const run = await host.exec(id, ['id', '-g', PUPPET_USER], { deadlineMs: 30_000 });
+  const gid = run.stdout.trim();
+  if (run.exitCode !== 0 || !/^\d+$/.test(gid)) {
+    throw new Error(
+      `the puppet server has no user ${PUPPET_USER} to give the secrets to (id -g ${PUPPET_USER}: ${run.stderr.trim() || `exit ${run.exitCode}`})`,
+    );
+  }
+  return Number(gid);
+}
+
 /**
- * Puts `code` into every running puppet server of `containers` that does not serve it yet. All
+ * Puts `code` into every running puppet server of `containers` that does not serve it yet, the
+ * secrets readable by the server's group (PUPPET_USER's) and root only. All
  * at once; a failure is reported and tried again by the next call. The server compiles afresh
  * for every agent run: nothing needs restarting.
  */
@@ -99,7 +116,9 @@ export async function uploadPuppetCode(
     try {
       const host = hosts.get(c.host);
       if (host === undefined) throw new Error(`no connection to ${c.host}`);
-      await host.upload(c.id, PUPPET_CODE_DIR, code.files);
+      const gid = await puppetGroup(host, c.id);
+      const files = code.files.map((f) => (f.path === SECRETS_FILE ? { ...f, gid } : f));
+      await host.upload(c.id, PUPPET_CODE_DIR, files);
       memory.set(key, code.digest);
       return { ...base, outcome: 'uploaded' };
     } catch (error) {

@@ -40,4 +40,12 @@ describe('createLogger', () => {
       expect(text).not.toContain(secret);
     expect(text).toContain('https://***@github.example/o/r.git');
   });
+
+  it('masks a short secret where it stands alone in a line', () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l), secrets: () => ['x9'] });
+    log.warn({ reason: 'password x9 refused' }, 'agent said "x9"');
+    const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(entry).toMatchObject({ reason: 'password *** refused', msg: 'agent said "***"' });
+  });
 });

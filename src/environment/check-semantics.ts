@@ -1,3 +1,4 @@
+import { checkNameLengths } from './check-name-lengths.js';
 import { checkNetwork } from './check-network.js';
 import { checkPublicParameters } from './check-public-parameters.js';
 import { checkVolumes } from './check-volumes.js';
@@ -22,8 +23,9 @@ interface Node {
 }
 
 /**
- * Cross-field rules of a schema-valid environment: unique names and addresses, addresses that fit
- * their subnet, hosts that resolve, services that have a tier, public parameters that exist.
+ * Cross-field rules of a schema-valid environment: unique names and addresses, names that fit the
+ * DNS with the domain, addresses that fit their subnet, hosts that resolve, services that have a
+ * tier, public parameters that exist.
  * Takes time in proportion to the environment's size: the entries are listed once for all rules.
  */
 export function checkSemantics(env: Environment): SemanticIssue[] {
@@ -42,6 +44,7 @@ export function checkSemantics(env: Environment): SemanticIssue[] {
   }
   return [
     ...checkNames(nodes),
+    ...checkNameLengths(env),
     ...checkAddresses(nodes),
     ...checkHosts(env, containers),
     ...checkOrder(env),

@@ -1,6 +1,7 @@
 import { capProblems } from './cap-problems.js';
 import { checkSemantics } from './check-semantics.js';
 import { decodeSource } from './decode-source.js';
+import { layoutProblem } from './layout-problem.js';
 import type { Path, Target } from './locate.js';
 import type { Problem } from './problem.js';
 import { readBlockYaml } from './read-block-yaml.js';
@@ -25,7 +26,9 @@ export type LoadResult = { ok: true; env: Environment } | { ok: false; problems:
 
 /**
  * Parses and validates an environment file. Never throws on bad input: every problem found is
- * returned at once, each with its line and column, sorted by position. Keys are read as the text
+ * returned at once, each with its line and column, sorted by position. A file that validates can
+ * be rendered and written back: its values are typed for where they go, its names fit the DNS, and
+ * its layout is one dockstack edits. Keys are read as the text
  * they are written as (`0x1f:` is the name 0x1f, not 31). Takes time in proportion to the file's
  * size, whatever it holds; a file in the usual block style is read without the yaml library's
  * parser, which is several times slower.
@@ -57,6 +60,8 @@ export function loadEnvironment(
     return fail(parsed.error.issues.flatMap((issue) => zodProblems(issue, value, locator)).map(at));
   }
   const semantic = checkSemantics(parsed.data).map(at);
+  const layout = layoutProblem(decoded.text);
+  if (layout !== undefined) semantic.push({ file, ...layout });
   if (semantic.length > 0) return fail(semantic);
   return { ok: true, env: parsed.data };
 }

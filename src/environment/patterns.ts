@@ -13,6 +13,19 @@ export const MAC_ADDRESS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
 export const DNS_NAME =
   /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
+/**
+ * Text safe to quote into a shell word, a line of a configuration file, a manifest or YAML: no
+ * control characters (C0, DEL, C1) and no Unicode line or paragraph separators, which some
+ * line-oriented readers take for line breaks. Lone surrogates are checked apart (isWellFormed).
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it refuses
+export const FREE_TEXT = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+
+/** True for text that is valid Unicode: no half of a surrogate pair on its own. */
+export function isWellFormed(text: string): boolean {
+  return !/\p{Surrogate}/u.test(text);
+}
+
 export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const DOCKER_DIGEST = /^sha256:[a-f0-9]{64}$/;
 

@@ -14,6 +14,14 @@ describe('isSecretKey', () => {
     'Rabbit_Pass',
     'APIKEY',
     'db_password',
+    'rabbit_cookie',
+    'ErlangCookie',
+    'db_passphrase',
+    'password_salt',
+    'SALT',
+    'auth_secret',
+    'oauth_client',
+    'basic_auth',
   ])('takes %s for a secret', (name) => {
     expect(isSecretKey(name)).toBe(true);
   });

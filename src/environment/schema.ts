@@ -12,13 +12,16 @@ import {
   DNS_NAME,
   DOCKER_DIGEST,
   DOCKER_TAG,
+  FREE_TEXT,
   IPV4,
   IPV4_CIDR,
   MAC_ADDRESS,
   RFC1123_LABEL,
+  isWellFormed,
   REGISTRY,
 } from './patterns.js';
 import { VolumeEntry } from './volume-entry.js';
+import { SECRET_NAME_PARTS, secretNameList } from './secret-name-parts.js';
 
 const label = (what: string) =>
   z
@@ -47,20 +50,38 @@ export const DnsName = z
   .max(253)
   .regex(DNS_NAME, 'expected a DNS name of RFC 1123 labels separated by dots, such as endor.lab');
 
-/** A password, token or user name: any characters, but written as a string so YAML keeps it whole. */
-const Secret = z.string();
+/**
+ * Text for a password, a user name or a parameter: any printable characters, quoted wherever it
+ * is written; no control characters (a newline, a tab, NUL, ESC, ...) and valid Unicode.
+ */
+export const FreeText = z
+  .string()
+  .regex(FREE_TEXT, {
+    message: 'expected text without control characters (newline, tab, NUL, ESC, ...)',
+    abort: true,
+  })
+  .refine(isWellFormed, {
+    message: 'expected valid Unicode text, with no half of a surrogate pair on its own',
+    params: {
+      hint: 'write the character itself, or both halves of its pair, as in "\\ud83d\\ude00"',
+    },
+  });
+
+/** A password, token or user name: written as a string so YAML keeps it whole. */
+const Secret = FreeText;
 
 export const Common = z
   .strictObject({
     dnsServer: Ipv4.describe('address every container uses as its DNS server (the dns service)'),
     domain: DnsName.describe('DNS domain of the containers; node names are NAME.DOMAIN'),
-    puppetServer: z.string().optional().describe('name of the puppet master container or host'),
+    puppetServer: DnsName.optional().describe(
+      'DNS name of the puppet server (a container name gets the domain appended)',
+    ),
     vip: Ipv4.optional().describe('virtual IP held by keepalived on the haproxy containers'),
     vip_mask: z.int().min(0).max(32).optional().describe('prefix length of the VIP'),
-    vip_name: z
-      .string()
-      .optional()
-      .describe('DNS name of the VIP (dnsmasq answers it when it is a DNS label)'),
+    vip_name: DnsName.optional().describe(
+      'DNS name of the VIP (dnsmasq answers it when it is a DNS label)',
+    ),
     galera_password: Secret.optional(),
     haproxy_password: Secret.optional(),
     haproxy_user: Secret.optional(),
@@ -69,13 +90,13 @@ export const Common = z
     keystone_admin_token: Secret.optional(),
     keystone_admin_user: Secret.optional(),
     parameters: z
-      .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+      .record(FreeText.min(1), z.union([FreeText, z.number(), z.boolean()]))
       .optional()
       .describe(
-        'further settings for the Puppet modules, passed through as they are; a name holding pass, pw, secret, token, key, credential, private or cert (any case) is secret and left out of site.pp, unless public_parameters lists it',
+        `further settings for the Puppet modules, passed through as they are; a name holding ${secretNameList('or')} (any case) is secret and left out of site.pp, unless public_parameters lists it`,
       ),
     public_parameters: z
-      .array(z.string().min(1))
+      .array(FreeText.min(1))
       .optional()
       .describe(
         'names of parameters that look secret but are not: they are rendered into site.pp like the others',
@@ -252,18 +273,6 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 export const PUBLIC_COMMON_KEYS: ReadonlySet<string> = new Set(
   Object.keys(Common.shape).filter((key) => !SECRET_KEYS.has(key)),
 );
-
-/** What a name holds, in any case, when its value is a secret. */
-export const SECRET_NAME_PARTS: readonly string[] = [
-  'pass',
-  'pw',
-  'secret',
-  'token',
-  'key',
-  'credential',
-  'private',
-  'cert',
-];
 
 const SECRET_NAME = new RegExp(SECRET_NAME_PARTS.join('|'), 'i');
 const NONE: ReadonlySet<string> = new Set();

@@ -1,3 +1,5 @@
+import { isWellFormed } from './patterns.js';
+
 /** Longest text an error message quotes whole. */
 const MAX_SHOWN = 100;
 
@@ -15,11 +17,14 @@ export function showValue(value: unknown, written?: string): string {
   return Array.isArray(value) ? 'a list' : 'a mapping';
 }
 
-/** `text` in single quotes, or as a JSON string when it holds quotes, backslashes or unprintables. */
+/**
+ * `text` in single quotes, or as a JSON string when it holds quotes, backslashes, unprintables or
+ * half of a surrogate pair.
+ */
 export function quoteText(text: string): string {
   const short = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
   // eslint-disable-next-line no-control-regex -- control characters are what must not go out raw
-  return /['\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(short)
+  return /['\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(short) || !isWellFormed(short)
     ? JSON.stringify(short)
     : `'${short}'`;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { didYouMean } from './did-you-mean.js';
+import { FREE_TEXT } from './patterns.js';
 import type { Locator, Path, Target } from './locate.js';
 import { Environment } from './schema.js';
 import { schemaKeysAt } from './schema-keys.js';
@@ -44,12 +45,15 @@ export function zodProblems(
     case 'invalid_key': {
       const name = String(path.at(-1));
       const inner = issue.issues[0]?.message ?? 'invalid key';
+      const parameter = path[0] === 'common' && path[1] === 'parameters';
       return [
         {
           path,
           target: 'key',
           message: `${quoteText(name)}: ${inner}`,
-          hint: 'rename it; names become host names, Docker names and file names',
+          hint: parameter
+            ? 'rename it; parameter names are written into site.pp and Hiera, on one line'
+            : 'rename it; names become host names, Docker names and file names',
         },
       ];
     }
@@ -68,9 +72,16 @@ export function zodProblems(
         ];
       }
       const expected = `expected ${describeExpected(issue.expected)}`;
-      return [valueProblem(path, found, expected, locator, quoteHint(issue.expected, found))];
+      return [valueProblem(path, found, expected, locator, quoteHint(issue.expected, found), true)];
     }
     case 'invalid_union': {
+      // A branch whose type fits the value, failing a finer check: that check is what is wrong.
+      const [fits] =
+        issue.errors.find((errors) => errors.every((e) => e.code !== 'invalid_type')) ?? [];
+      if (fits !== undefined) {
+        const found = valueAt(value, path);
+        return [valueProblem(path, found, fits.message, locator, formatHint(fits))];
+      }
       const expected = issue.errors.flatMap((errors) =>
         errors.flatMap((e) => (e.code === 'invalid_type' ? [e.expected] : [])),
       );
@@ -99,24 +110,38 @@ export function zodProblems(
       return [valueProblem(path, valueAt(value, path), message, locator)];
     }
     default:
-      return [valueProblem(path, valueAt(value, path), issue.message, locator)];
+      return [valueProblem(path, valueAt(value, path), issue.message, locator, formatHint(issue))];
   }
 }
 
-/** `WHERE: MESSAGE, not VALUE`, the value left out under a secret key. */
+/** How to fix a value that fails a format or a refinement: from the pattern or the check's hint. */
+function formatHint(issue: z.core.$ZodIssue | undefined): string | undefined {
+  if (issue?.code === 'invalid_format' && issue.pattern === String(FREE_TEXT)) {
+    return 'values are written into shells, configuration files and manifests: keep them on one line, with no block scalar (| or >) and no escape such as "\\n", "\\t" or "\\0"';
+  }
+  const hint: unknown = issue?.code === 'custom' ? issue.params?.hint : undefined;
+  return typeof hint === 'string' ? hint : undefined;
+}
+
+/**
+ * `WHERE: MESSAGE, not VALUE`, the value left out under a secret key. With `quoteWritten`, the hint
+ * ends with the value as written in the file, and is given only when there is such a text.
+ */
 function valueProblem(
   path: Path,
   found: unknown,
   message: string,
   locator: Locator,
   hint?: string,
+  quoteWritten = false,
 ): EntryProblem {
   const where = path.length === 0 ? 'the file' : path.join('.');
   const problem: EntryProblem = { path, target: 'value', message: `${where}: ${message}` };
   if (!isSecretPath(path)) {
     const written = typeof found === 'string' ? undefined : locator.written(path);
     problem.message += `, not ${showValue(found, written)}`;
-    if (hint !== undefined && written !== undefined) {
+    if (hint !== undefined && !quoteWritten) problem.hint = hint;
+    else if (hint !== undefined && written !== undefined) {
       problem.hint = `${hint}: ${JSON.stringify(written)}`;
     }
   } else if (hint !== undefined) {

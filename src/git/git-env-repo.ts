@@ -15,6 +15,7 @@ import { urlSecrets } from './redact.js';
 import { parseRepoUrl } from './repo-url.js';
 import type { Log } from '../util/log.js';
 import type { GitContext, RunOptions } from './run-git.js';
+import { folderEntry } from './folder-entry.js';
 import { failure, runGit, runGitOk } from './run-git.js';
 import { allowedSignersLine, readSigningKey } from './signing-key.js';
 import { prepareWorkingClone } from './working-clone.js';
@@ -229,6 +230,13 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
         const files = new Map<string, string>();
         let total = 0;
         for (const entry of listed) {
+          const inside = folderEntry(path, entry.path);
+          if (inside.refused !== undefined) {
+            throw new GitError(
+              'invalid',
+              `the tree under ${at(path)} holds ${JSON.stringify(entry.path)}, which is refused: ${inside.refused} (git never makes such an entry: the tree was crafted; remove it)`,
+            );
+          }
           if (!isRegularFile(entry)) {
             throw new GitError('invalid', `${at(entry.path)} is not a regular file`);
           }
@@ -239,10 +247,7 @@ export function createGitEnvRepo(options: GitEnvRepoOptions): EnvRepo {
               `the files under ${at(path)} are over the limit of ${maxFileBytes} bytes together`,
             );
           }
-          files.set(
-            entry.path.slice(path.length + 1),
-            await git(['cat-file', 'blob', entry.object]),
-          );
+          files.set(inside.path, await git(['cat-file', 'blob', entry.object]));
         }
         return files;
       });

@@ -48,6 +48,20 @@ describe('tarArchive', () => {
     expect(listing.trim().split('\n')).toHaveLength(5);
   });
 
+  it("gives a file the group it names, by number, and the others root's", () => {
+    const archive = tarArchive([
+      { path: 'secrets.yaml', content: 'x', mode: 0o640, gid: 113 },
+      { path: 'site.pp', content: 'y' },
+    ]);
+    const { listing } = unpack(archive);
+    expect(listing).toMatch(/^-rw-r----- 0\/113 .* secrets\.yaml$/m);
+    expect(listing).toMatch(/^-rw-r--r-- 0\/0 .* site\.pp$/m);
+    expect(() => tarArchive([{ path: 'a', content: '', gid: -1 }])).toThrow(UploadPathError);
+    expect(() => tarArchive([{ path: 'a', content: '', gid: 1.5 }])).toThrow(
+      'the group of "a" is not a group number',
+    );
+  });
+
   it('puts the files under a prefix', () => {
     const { dir } = unpack(tarArchive([{ path: 'x/y', content: 'z' }], 'etc/dnsmasq.d'));
     expect(readFileSync(path.join(dir, 'etc/dnsmasq.d/x/y'), 'utf8')).toBe('z');

@@ -6,6 +6,8 @@ export interface UploadFile {
   content: string | Uint8Array;
   /** Permission bits; 0o644 unless given. */
   mode?: number;
+  /** The file's group, by number; root's (0) unless given. Its owner is root. */
+  gid?: number;
 }
 
 /** A file list that cannot be made into an archive; nothing was sent. */
@@ -21,9 +23,9 @@ const encoder = new TextEncoder();
 
 /**
  * The files as a tar archive (POSIX ustar; a pax header carries a path too long for ustar), each
- * a regular file owned by root, under `prefix` (a relative folder, empty for none). Throws
- * UploadPathError for an absolute path, a `..` segment, a NUL, an empty path, a path given twice
- * or a mode outside 0-0o7777.
+ * a regular file owned by root (in root's group unless the file names another), under `prefix` (a
+ * relative folder, empty for none). Throws UploadPathError for an absolute path, a `..` segment, a NUL, an empty path, a path given twice,
+ * a mode outside 0-0o7777 or a group that is not a number.
  */
 export function tarArchive(files: readonly UploadFile[], prefix = ''): Buffer {
   const seen = new Set<string>();
@@ -37,6 +39,10 @@ export function tarArchive(files: readonly UploadFile[], prefix = ''): Buffer {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
       throw new UploadPathError(`the mode of ${quote(file.path)} is not between 0 and 0o7777`);
     }
+    const gid = file.gid ?? 0;
+    if (!Number.isInteger(gid) || gid < 0 || gid > 0o7777777) {
+      throw new UploadPathError(`the group of ${quote(file.path)} is not a group number`);
+    }
     const content = typeof file.content === 'string' ? encoder.encode(file.content) : file.content;
     const name = encoder.encode(path);
     const split = ustarSplit(name);
@@ -48,7 +54,7 @@ export function tarArchive(files: readonly UploadFile[], prefix = ''): Buffer {
       blocks.push(...padded(record));
     }
     const fields = split ?? { name: name.subarray(0, 100), prefix: new Uint8Array() };
-    blocks.push(header({ ...fields, mode, size: content.length, mtime, type: '0' }));
+    blocks.push(header({ ...fields, mode, gid, size: content.length, mtime, type: '0' }));
     blocks.push(...padded(content));
   }
   blocks.push(new Uint8Array(BLOCK * 2));
@@ -99,6 +105,8 @@ interface Header {
   name: Uint8Array;
   prefix?: Uint8Array;
   mode: number;
+  /** Group number; 0 (root) unless given. */
+  gid?: number;
   size: number;
   mtime: number;
   type: '0' | 'x';
@@ -109,14 +117,15 @@ function header(fields: Header): Uint8Array {
   block.set(fields.name.subarray(0, 100), 0);
   octal(block, 100, 8, fields.mode);
   octal(block, 108, 8, 0);
-  octal(block, 116, 8, 0);
+  octal(block, 116, 8, fields.gid ?? 0);
   octal(block, 124, 12, fields.size);
   octal(block, 136, 12, fields.mtime);
   block.fill(0x20, 148, 156);
   block[156] = fields.type.charCodeAt(0);
   block.set(encoder.encode('ustar\u000000'), 257);
   block.set(encoder.encode('root'), 265);
-  block.set(encoder.encode('root'), 297);
+  // Another group's name is not known here: left empty, tools that extract by name use its number.
+  if ((fields.gid ?? 0) === 0) block.set(encoder.encode('root'), 297);
   block.set((fields.prefix ?? new Uint8Array()).subarray(0, 155), 345);
   const sum = block.reduce((total, byte) => total + byte, 0);
   block.set(encoder.encode(`${sum.toString(8).padStart(6, '0')}\u0000 `), 148);

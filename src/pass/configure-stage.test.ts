@@ -29,9 +29,18 @@ function env(galera: string[], parameters: Record<string, string> = {}): Environ
   });
 }
 
+/** An agent's run, not the puppet server's look at its own group. */
+const isKick = (write: string) => write.startsWith('exec') && !write.endsWith(' id -g puppet');
+
 /** h1 runs puppet1 (a puppet server), gal1 and gal2 (agents) and webui1 (no agent), as `env` has them. */
 async function setup(running: Environment = env(['gal1', 'gal2'])) {
   const host = new FakeDockerHost('h1');
+  // The puppet server's image has the user puppet, in its group 113.
+  host.execHandler = (_, command) => ({
+    exitCode: 0,
+    stdout: command.join(' ') === 'id -g puppet' ? '113\n' : '',
+    stderr: '',
+  });
   for (const image of ['puppet:latest', 'galera:latest', 'webui:latest']) host.images.add(image);
   host.imageLabels.set('puppet:latest', { [SERVES_LABEL]: 'puppetserver' });
   host.imageLabels.set('galera:latest', { [AGENT_LABEL]: 'kick' });
@@ -73,6 +82,7 @@ describe('configuring the running applications', () => {
     const { host, deps } = await setup();
     const done = await apply(env(['gal1', 'gal2']), deps, { env: env(['gal1']) });
     expect(host.writes()).toEqual([
+      'exec puppet1 id -g puppet',
       expect.stringMatching(
         /^upload puppet1 \/etc\/puppet\/code\/environments\/production manifests\/site\.pp hiera\.yaml data\/dockstack-secrets\.yaml /,
       ),
@@ -121,7 +131,7 @@ describe('configuring the running applications', () => {
         error: 'the puppet server puppet1 on h1 did not get the code: no space left on device',
       }),
     ]);
-    expect(host.writes().filter((w) => w.startsWith('exec'))).toEqual([]);
+    expect(host.writes().filter(isKick)).toEqual([]);
     expect(done.reconciliation.result.converged).toBe(false);
   });
 
@@ -139,7 +149,7 @@ describe('configuring the running applications', () => {
     expect(done.planned.plan.tiers.map((t) => [t.phase, t.service])).toEqual([
       ['configure', 'galera'],
     ]);
-    expect(host.writes().filter((w) => w.startsWith('exec'))).toEqual([
+    expect(host.writes().filter(isKick)).toEqual([
       'exec gal1 puppet agent --test --color=false',
       'exec gal2 puppet agent --test --color=false',
     ]);

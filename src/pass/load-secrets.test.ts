@@ -111,6 +111,25 @@ describe('the load stage with a secrets file', () => {
     ]);
   });
 
+  it('types its values as the environment file does, naming no value', async () => {
+    const { text, keyring } = await secretsFile(
+      'common:\n  galera_password: "pa\\nss-sekrit"\n  parameters:\n    api_token: .inf\n    "a\\epw": x\n',
+    );
+    const loaded = await new LoadStage(undefined, () => Promise.resolve(keyring)).text(
+      ENV,
+      'e.yaml',
+      text,
+    );
+    const problems = loaded.ok ? [] : loaded.problems;
+    expect(problems.map((p) => p.message)).toEqual([
+      'common.galera_password: expected text without control characters (newline, tab, NUL, ESC, ...)',
+      'common.parameters.api_token: expected a finite number',
+      '"common.parameters.a\\u001bpw": expected text without control characters (newline, tab, NUL, ESC, ...)',
+    ]);
+    expect(problems.every((p) => p.file === 'secrets.sops.yaml')).toBe(true);
+    expect(JSON.stringify(problems)).not.toContain('sekrit');
+  });
+
   it('names the file, its recipient and the places looked at when no key opens it', async () => {
     const { text } = await secretsFile('common:\n  galera_password: s3cr3t-value\n');
     const other = await keyringOf(await generateX25519Identity(), 'SOPS_AGE_KEY');

@@ -5,14 +5,18 @@
  * once (or a few times at once) on manifests holding many cases.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { parseSitePp } from '../../test/fixtures/render/parse-site-pp.js';
 import { seedEnvironment } from '../../test/fixtures/render/seed-environment.js';
+import { puppetCode } from '../configure/puppet-code.js';
+import { FreeText, isSecretKey, type Environment } from '../environment/schema.js';
 import { loadRenderer } from './renderer.js';
 
 const renderer = loadRenderer();
@@ -97,16 +101,38 @@ const parameters: Record<string, string | number | boolean> = {
   db_password: 'must not appear',
 };
 HOSTILE.forEach((value, i) => (parameters[`hostile_${i}`] = value));
-
-const hostileEnv = seedEnvironment((raw) => {
-  raw.external = { compute: { compute1: {} } };
-  raw.common.vip_name = HOSTILE[0];
-  raw.common.puppetServer = HOSTILE[3];
-  raw.common.haproxy_user = HOSTILE[7];
-  raw.common.keystone_admin_user = HOSTILE[10];
-  raw.common.keystone_admin_tenant = HOSTILE[4];
-  raw.common.parameters = parameters;
+// Any text validation accepts, as value and as name: Puppet must read each back as it is.
+const generated = fc.sample(
+  fc.string({ unit: 'binary', maxLength: 24 }).filter((s) => FreeText.safeParse(s).success),
+  { seed: 25, numRuns: 300 },
+);
+generated.forEach((value, i) => {
+  parameters[`generated_${i}`] = value;
+  if (value !== '' && !isSecretKey(value) && !Object.hasOwn(parameters, value)) {
+    parameters[value] = i;
+  }
 });
+
+/**
+ * The seed with hostile values wherever site.pp quotes one. They are set after validation, which
+ * refuses some of them (control characters, names that are not DNS names): the quoting does not
+ * rely on it.
+ */
+const seed = seedEnvironment((raw) => {
+  raw.external = { compute: { compute1: {} } };
+});
+const hostileEnv: Environment = {
+  ...seed,
+  common: {
+    ...seed.common,
+    vip_name: HOSTILE[0],
+    puppetServer: HOSTILE[3],
+    haproxy_user: HOSTILE[7],
+    keystone_admin_user: HOSTILE[10],
+    keystone_admin_tenant: HOSTILE[4],
+    parameters,
+  },
+};
 
 /** What `$dockstack_common` and `$dockstack_members` must hold for `hostileEnv`. */
 const expected = {
@@ -197,6 +223,57 @@ function readBack(output: string): ReadBack {
   return { data, kinds };
 }
 
+/** Text validation accepts in a free string, each piece of it hostile somewhere. */
+const PRINTABLE_HOSTILE = `p'a"s$(touch /tmp/pwned)\`id\`;|&\\ #-w=%40 é 𝄞 \${x} %{hiera}`;
+
+/** The seed with hostile text validation accepts in every free string. */
+const validHostileEnv = seedEnvironment((raw) => {
+  raw.external = { compute: { compute1: {} } };
+  for (const key of ['haproxy_user', 'keystone_admin_user', 'keystone_admin_tenant']) {
+    raw.common[key] = `${key}:${PRINTABLE_HOSTILE}`;
+  }
+  raw.common.parameters = { motd: PRINTABLE_HOSTILE, rabbit_cookie: PRINTABLE_HOSTILE };
+});
+
+/** The secrets of validHostileEnv, as hostile. */
+const validHostileSecrets: Record<string, string> = Object.fromEntries(
+  ['galera_password', 'haproxy_password', 'keystone_admin_password', 'keystone_admin_token'].map(
+    (key) => [key, `${key}:${PRINTABLE_HOSTILE}`],
+  ),
+);
+
+/** A default node block declaring `classes`. */
+function everyClassNode(classes: readonly string[]): string {
+  return `node default {\n${classes.map((name) => `  class { '${name}': }\n`).join('')}}\n`;
+}
+
+/**
+ * `puppet apply --noop` of `manifest` with the project's modules and `secrets` as the Hiera data
+ * dockstack uploads, as `certname` (the machine's own name unless given).
+ */
+function compileModules(
+  name: string,
+  manifest: string,
+  secrets: Record<string, string>,
+  certname?: string,
+): Promise<Run> {
+  const modules = fileURLToPath(new URL('../../puppet/modules', import.meta.url));
+  const hiera = join(work, `hiera-${name}`);
+  for (const file of puppetCode('', new Map(), secrets).files) {
+    if (file.path.startsWith('manifests/')) continue;
+    mkdirSync(dirname(join(hiera, file.path)), { recursive: true });
+    writeFileSync(join(hiera, file.path), file.content);
+  }
+  return puppet([
+    'apply',
+    '--noop',
+    `--modulepath=${modules}`,
+    `--hiera_config=${join(hiera, 'hiera.yaml')}`,
+    ...(certname === undefined ? [] : [`--certname=${certname}`]),
+    write(`${name}.pp`, manifest),
+  ]);
+}
+
 describe('the rendered site.pp, read by Puppet', () => {
   it('passes puppet parser validate, hostile values and all, where naive quoting fails', async () => {
     const seed = write('seed.pp', renderer.sitePp(seedEnvironment()));
@@ -223,6 +300,12 @@ describe('the rendered site.pp, read by Puppet', () => {
 
     const { data, kinds } = readBack(run.stdout);
     expect(data).toEqual(expected);
+    // The strict reader the property tests use reads what Puppet reads.
+    const ours = parseSitePp(renderer.sitePp(hostileEnv));
+    expect({
+      common: { ...ours.common, parameters: ours.parameters },
+      members: Object.fromEntries(ours.members),
+    }).toEqual(data);
     expect(kinds.get('common/vip_mask')).toBe('integer');
     expect(kinds.get('common/parameters/mtu')).toBe('integer');
     expect(kinds.get('common/parameters/largest_safe')).toBe('integer');
@@ -233,24 +316,11 @@ describe('the rendered site.pp, read by Puppet', () => {
   });
 
   it("compiles against the project's Puppet modules, for a node and for every class", async () => {
-    const modules = fileURLToPath(new URL('../../puppet/modules', import.meta.url));
-    const manifest = renderer.sitePp(hostileEnv);
+    const manifest = renderer.sitePp(validHostileEnv);
     const classes = [...new Set(Object.values(renderer.classes).flat())];
-    const everyClass = classes.map((name) => `  class { '${name}': }\n`).join('');
     const [node, every] = await Promise.all([
-      puppet([
-        'apply',
-        '--noop',
-        `--modulepath=${modules}`,
-        '--certname=ha1.endor.lab',
-        write('node.pp', manifest),
-      ]),
-      puppet([
-        'apply',
-        '--noop',
-        `--modulepath=${modules}`,
-        write('classes.pp', `${manifest}node default {\n${everyClass}}\n`),
-      ]),
+      compileModules('node', manifest, validHostileSecrets, 'ha1.endor.lab'),
+      compileModules('every', `${manifest}${everyClassNode(classes)}`, validHostileSecrets),
     ]);
     expect(classes).toHaveLength(11);
     for (const run of [node, every]) {
@@ -260,5 +330,34 @@ describe('the rendered site.pp, read by Puppet', () => {
     }
     expect(node.stdout).toMatch(/Stage\[main\]\/Mymod::Ka\/File/);
     expect(every.stdout).toMatch(/Stage\[main\]\/Contrail::Database\/File/);
+    expect(every.stdout).toMatch(
+      /Stage\[main\]\/Mymod::Os\/File\[\/etc\/dockstack\/keystone\/bootstrap\]/,
+    );
+  });
+
+  it('fails to compile what validation refuses, naming the setting and never a secret', async () => {
+    const refused = (common: Partial<Environment['common']>) =>
+      renderer.sitePp({ ...validHostileEnv, common: { ...validHostileEnv.common, ...common } });
+    const [vipName, password] = await Promise.all([
+      compileModules(
+        'vip-name',
+        refused({ vip_name: 'vip$(touch /tmp/pwned)' }) + everyClassNode(['::mymod::os']),
+        validHostileSecrets,
+      ),
+      compileModules(
+        'password',
+        refused({}) + everyClassNode(['::mymod::gal']),
+        { ...validHostileSecrets, galera_password: 'pass\nword-sekrit' },
+        'gal1.endor.lab',
+      ),
+    ]);
+    expect(errors(vipName).join('\n')).toContain(
+      "the VIP's name is not a DNS name: 'vip$(touch /tmp/pwned).endor.lab'",
+    );
+    expect(errors(password).join('\n')).toContain(
+      'galera_password holds a control character (a line break, NUL, ESC, ...): it cannot be written into a file',
+    );
+    expect(`${password.stdout}${password.stderr}`).not.toContain('sekrit');
+    for (const run of [vipName, password]) expect(run.code).not.toBe(0);
   });
 });

@@ -185,7 +185,7 @@ node 'compute1.endor.lab' {
     expect(manifest).toContain("  'parameters' => {\n    'rabbit_user' => 'guest',\n  },\n");
   });
 
-  it('leaves out every parameter whose name holds pass, pw, secret, token, key, credential, private or cert', () => {
+  it('leaves out every parameter whose name holds pass, pw, secret, token, key, credential, private, cert, cookie, salt or auth', () => {
     const secret = {
       mysql_passwd: 'secret-1',
       admin_pw: 'secret-2',
@@ -196,6 +196,10 @@ node 'compute1.endor.lab' {
       tls_CERT: 'secret-7',
       sshPrivate: 'secret-8',
       PassPhrase: 'secret-9',
+      rabbit_cookie: 'secret-10',
+      hash_Salt: 'secret-11',
+      oauth_client: 'secret-12',
+      AuthHeader: 'secret-13',
     };
     const env = seedEnvironment((raw) => {
       raw.common.parameters = { ...secret, mtu: 1450, rabbit_user: 'guest' };

@@ -1,10 +1,8 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import { yamlScalar } from '../environment/yaml-scalar.js';
 import { compareText } from '../util/compare-text.js';
-import { sectionSource } from './section-source.js';
-import { topLevelSections, type TopLevelSection } from './top-level-sections.js';
-
-const KEY = 'registered_services';
+import { REGISTERED_KEY as KEY, registeredSection } from '../environment/registered-section.js';
+import type { TopLevelSection } from '../environment/top-level-sections.js';
 
 /**
  * The environment file `text` with its `registered_services` section set to `registered`, every
@@ -22,19 +20,16 @@ export function writeRegisteredServices(
   registered: Readonly<Record<string, readonly string[]>>,
 ): string {
   const wanted = sortedServices(registered);
-  const sections = topLevelSections(text);
+  const { sections, current, after } = registeredSection(text);
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const width = indentWidth(sections);
-  const current = sections.find((s) => s.key === KEY);
   if (current !== undefined) {
-    const source = sectionSource(text, current);
+    const { section, source } = current;
     if (holds(source.value, wanted)) return text;
     const body = sectionBody(wanted, width, newline, source.keyLineComment);
-    return text.slice(0, source.colonEnd) + body + text.slice(current.end);
+    return text.slice(0, source.colonEnd) + body + text.slice(section.end);
   }
   const section = `${KEY}:${sectionBody(wanted, width, newline, '')}`;
-  const after = sections.find((s) => s.key === 'common') ?? sections.at(-1);
-  if (after !== undefined) sectionSource(text, after);
   if (after === undefined) {
     const separator = text === '' || text.endsWith('\n') ? '' : newline;
     return `${text}${separator}${section}${newline}`;

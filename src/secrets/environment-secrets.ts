@@ -3,7 +3,9 @@ import { posix } from 'node:path';
 import { didYouMean } from '../environment/did-you-mean.js';
 import type { Position } from '../environment/locate.js';
 import type { Problem } from '../environment/problem.js';
-import { Common, isSecretKey, SECRET_KEYS } from '../environment/schema.js';
+import { Common, FreeText, isSecretKey, SECRET_KEYS } from '../environment/schema.js';
+import { secretNameList } from '../environment/secret-name-parts.js';
+import { quoteText } from '../environment/show-value.js';
 import type { OpenedSopsFile } from './open-sops-file.js';
 import { yamlValueOf } from './sops-scalar.js';
 
@@ -65,15 +67,33 @@ export function environmentSecrets(
     }
     seen.add(name);
     const key = path[shape - 1] ?? '';
+    // Names and values are typed as the environment file's are: one line of printable text.
+    const badName = textProblem(key);
+    const badValue = value.type === 'str' ? textProblem(value.text) : undefined;
+    if (badName !== undefined) {
+      problem(`${quoteText(name)}: ${badName}`, 'rename it: names are written into Hiera data');
+      continue;
+    }
+    if (badValue !== undefined) {
+      problem(
+        `${name}: ${badValue}`,
+        'secrets are written into configuration files and Hiera data: keep each on one line, with no block scalar (| or >) and no escape such as "\\n"',
+      );
+      continue;
+    }
     if (isParameter) {
       if (!isSecretKey(key)) {
         problem(
           `parameter ${key} does not look secret, so it would be rendered into site.pp`,
-          'keep it in environment.yaml, or give it a name that holds pass, pw, secret, token, key, credential, private or cert',
+          `keep it in environment.yaml, or give it a name that holds ${secretNameList('or')}`,
         );
         continue;
       }
       const plain = yamlValueOf(value);
+      if (typeof plain === 'number' && !Number.isFinite(plain)) {
+        problem(`${name}: expected a finite number`, 'write the number out, or quote it as text');
+        continue;
+      }
       entries.push({
         path: ['common', 'parameters', key],
         value: typeof plain === 'bigint' ? plain.toString() : plain,
@@ -105,4 +125,10 @@ export function environmentSecrets(
 function suggest(key: string): string {
   const close = didYouMean(key, [...SECRET_KEYS, 'parameters']);
   return close === undefined ? '' : ` (did you mean '${close}'?)`;
+}
+
+/** What is wrong with `text` as a value of the environment file (FreeText), or undefined. */
+function textProblem(text: string): string | undefined {
+  const parsed = FreeText.safeParse(text);
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'expected text');
 }

@@ -47,6 +47,16 @@ describe('redact', () => {
     );
   });
 
+  it('masks a secret shorter than 4 characters where it stands alone, not inside words', () => {
+    expect(
+      redact('login admin/pw1 refused: "pw1" is wrong; pw10 and xpw1 are other words', ['pw1']),
+    ).toBe('login admin/*** refused: "***" is wrong; pw10 and xpw1 are other words');
+    expect(redact('password=ab, a="a b"', ['ab', 'a b', '$'])).toBe('password=***, a="***"');
+    expect(redact('cost $ and $$', ['$'])).toBe('cost *** and ******');
+    expect(redact('{"v":"\\\\"} p%40', ['\\', 'p@'])).toBe('{"v":"***"} ***');
+    expect(redact('nothing here', ['', 'é'])).toBe('nothing here');
+  });
+
   it('masks a secret in its JSON-escaped and percent-encoded forms', () => {
     expect(redact('{"v":"pa\\"ss"} and p%40ss', ['pa"ss', 'p@ss'])).toBe('{"v":"***"} and ***');
   });

@@ -56,14 +56,21 @@ export type Placement = Record<string, Record<string, 'local' | 'h2'>>;
  * An environment over the two engines, from the seed's file, with the real images: the
  * containers given, by service, each on the engine named, with the seed's own settings (the dns
  * containers' addresses); dns1 (real dnsmasq) and puppet1 (a real puppet server) on the local
- * engine unless `services` places the dns or puppet service itself; names prefixed (`PREFIX-`).
+ * engine unless `services` places the dns or puppet service itself; names prefixed (`PREFIX-`);
+ * `common` set over the seed's.
  */
-export function realEnvironment(name: string, services: Placement): string {
+export function realEnvironment(
+  name: string,
+  services: Placement,
+  common: Record<string, unknown> = {},
+): string {
   const raw = parse(seedOverTwoEngines(name, PREFIX)) as {
+    common: Record<string, unknown>;
     services: Record<string, Record<string, Record<string, unknown>>>;
     registered_services?: unknown;
     [key: string]: unknown;
   };
+  raw.common = { ...raw.common, ...common };
   const placed: Placement = { dns: { dns1: 'local' }, puppet: { puppet1: 'local' }, ...services };
   const chosen: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const [service, containers] of Object.entries(placed)) {

@@ -13,29 +13,49 @@ const fqdn = (short: string) => `${p(short)}.endor.lab`;
 const VIP = 'vip.endor.lab';
 const VIP_ADDRESS = '10.0.0.254';
 const DNS_SERVERS = ['10.0.0.1', '10.0.0.2'];
-// Its secrets, only in an encrypted secrets.sops.yaml, with values found nowhere else.
+/** What every free string below tries to make, in whichever container runs it. */
+const MARKER = '/tmp/dockstack-pwned';
+/** Shell metacharacters and quotes that validation accepts, each trying to make MARKER. */
+const HOSTILE = `'" \\ $(touch ${MARKER}) \`touch ${MARKER}\`;touch ${MARKER}|touch ${MARKER}&& touch ${MARKER} #%40 -x`;
+const hostile = (what: string) => `${what}${HOSTILE}`;
+// Its secrets, only in an encrypted secrets.sops.yaml, with values found nowhere else, each with
+// shell metacharacters.
 const SECRETS = {
-  galera_password: 'gal-pw-from-sops-7f3a',
-  haproxy_password: 'ha-pw-from-sops-91c2',
-  keystone_admin_password: 'admin-pw-from-sops-4e8d',
-  keystone_admin_token: 'admin-token-from-sops-b05e',
+  galera_password: hostile('gal-pw-from-sops-7f3a'),
+  haproxy_password: hostile('ha-pw-from-sops-91c2'),
+  keystone_admin_password: hostile('admin-pw-from-sops-4e8d'),
+  keystone_admin_token: hostile('admin-token-from-sops-b05e'),
 };
 const ADMIN_PASSWORD = SECRETS.keystone_admin_password;
+const ADMIN_USER = hostile('admin');
+
+/** The other free strings of the seed's common, and a parameter, made hostile. */
+const COMMON = {
+  haproxy_user: hostile('user'),
+  // Keystone takes project names of 64 characters at most.
+  keystone_admin_tenant: `t'"\\ $(touch ${MARKER})\`touch ${MARKER}\``,
+  keystone_admin_user: ADMIN_USER,
+  parameters: { motd: hostile('motd') },
+};
 
 /** The seed's ten services over the two engines, with the openstack members given. */
 const environment = (openstack: Placement[string]) =>
-  realEnvironment(NAME, {
-    dns: { dns1: 'local', dns2: 'h2' },
-    puppet: { puppet1: 'local', puppet2: 'h2' },
-    haproxy: { ha1: 'local', ha2: 'h2' },
-    galera: { gal1: 'h2' },
-    openstack,
-    cassandra: { cas1: 'local' },
-    config: { conf1: 'h2' },
-    collector: { col1: 'local' },
-    control: { ctrl1: 'h2' },
-    webui: { webui1: 'local' },
-  });
+  realEnvironment(
+    NAME,
+    {
+      dns: { dns1: 'local', dns2: 'h2' },
+      puppet: { puppet1: 'local', puppet2: 'h2' },
+      haproxy: { ha1: 'local', ha2: 'h2' },
+      galera: { gal1: 'h2' },
+      openstack,
+      cassandra: { cas1: 'local' },
+      config: { conf1: 'h2' },
+      collector: { col1: 'local' },
+      control: { ctrl1: 'h2' },
+      webui: { webui1: 'local' },
+    },
+    COMMON,
+  );
 
 /** The containers with a Puppet agent (all but dns and puppet). */
 const AGENTS = ['ha1', 'ha2', 'gal1', 'os1', 'cas1', 'conf1', 'col1', 'ctrl1', 'webui1'];
@@ -54,7 +74,7 @@ const PASSWORD_AUTH = JSON.stringify({
   auth: {
     identity: {
       methods: ['password'],
-      password: { user: { name: 'admin', domain: { id: 'default' }, password: ADMIN_PASSWORD } },
+      password: { user: { name: ADMIN_USER, domain: { id: 'default' }, password: ADMIN_PASSWORD } },
     },
   },
 });
@@ -130,6 +150,23 @@ describe("the seed's environment with the real images, configured by Puppet", ()
       const code = await execText(short, ['cat', '/run/dockstack/puppet-first-run']);
       expect([short, code]).toEqual([short, expect.stringMatching(/^[02]$/)]);
     }
+  }, 60_000);
+
+  it('deploys shell metacharacters in every free string, and no command from them runs', async () => {
+    const file = git(daemon.remote().bare, ['show', 'HEAD:environment.yaml']);
+    expect(file).toContain('touch /tmp/dockstack-pwned');
+    for (const short of ['dns1', 'dns2', 'puppet1', 'puppet2', ...AGENTS]) {
+      const made = await execText(short, [
+        'sh',
+        '-c',
+        `test -e ${MARKER} && echo made || echo absent`,
+      ]);
+      expect([short, made]).toEqual([short, 'absent']);
+    }
+    // The tenant reached the image's bootstrap file as one single-quoted shell word.
+    const bootstrap = await execText('os1', ['cat', '/etc/dockstack/keystone/bootstrap']);
+    const quoted = `'${COMMON.keystone_admin_tenant.replaceAll("'", "'\\''")}'`;
+    expect(bootstrap.split('\n')).toContain(`ADMIN_PROJECT=${quoted}`);
   }, 60_000);
 
   it("answers the environment's names from both dns containers", async () => {

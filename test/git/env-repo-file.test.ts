@@ -234,6 +234,64 @@ describe('readFolder', () => {
   });
 });
 
+/**
+ * Pushes a commit whose tree holds `puppet/modules/NAME/x.pp` beside `mymod/x.pp`: git's plumbing
+ * makes a tree entry of any name.
+ */
+function pushCraftedTree(name: string): string {
+  const blob = git(remote.clone, ['hash-object', '-w', '--stdin'], 'class x {}\n');
+  const inner = git(remote.clone, ['mktree'], `100644 blob ${blob}\tx.pp\n`);
+  const modules = git(
+    remote.clone,
+    ['mktree'],
+    [name, 'mymod']
+      .sort()
+      .map((entry) => `040000 tree ${inner}\t${entry}\n`)
+      .join(''),
+  );
+  const puppet = git(remote.clone, ['mktree'], `040000 tree ${modules}\tmodules\n`);
+  const base = git(remote.clone, ['write-tree']);
+  const listing = git(remote.clone, ['ls-tree', base]);
+  const root = git(remote.clone, ['mktree'], `${listing}\n040000 tree ${puppet}\tpuppet\n`);
+  const commit = git(remote.clone, ['commit-tree', '-p', 'HEAD', '-m', 'Crafted', root]);
+  git(remote.clone, ['update-ref', 'HEAD', commit]);
+  git(remote.clone, ['push', '--quiet', 'origin', 'main']);
+  return commit;
+}
+
+describe('readFolder on a crafted tree', () => {
+  it("refuses an entry named '..' that would lead out of the folder, saying which", async () => {
+    const crafted = pushCraftedTree('..');
+    expect(git(remote.bare, ['ls-tree', '-r', '--name-only', crafted, '--', 'puppet/'])).toContain(
+      'puppet/modules/../x.pp',
+    );
+    const repo = openRepo(remote.fileUrl, workDir);
+    await repo.fetch();
+    const refused = await rejection(repo.readFolder(crafted, 'puppet/modules'));
+    expect([refused.kind, refused.message]).toEqual([
+      'invalid',
+      `the tree under puppet/modules at ${crafted.slice(0, 12)} holds "puppet/modules/../x.pp", which is refused: it has a "." or ".." component (git never makes such an entry: the tree was crafted; remove it)`,
+    ]);
+  });
+
+  it("refuses '.' and '.git' entries too, and reads a normal tree", async () => {
+    for (const name of ['.', '.git']) {
+      const crafted = pushCraftedTree(name);
+      const repo = openRepo(remote.fileUrl, workDir);
+      await repo.fetch();
+      const refused = await rejection(repo.readFolder(crafted, 'puppet/modules'));
+      expect(refused.message).toContain(`holds "puppet/modules/${name}/x.pp", which is refused`);
+    }
+    const plain = pushCraftedTree('other');
+    const repo = openRepo(remote.fileUrl, workDir);
+    await repo.fetch();
+    expect([...((await repo.readFolder(plain, 'puppet/modules')) ?? []).keys()]).toEqual([
+      'mymod/x.pp',
+      'other/x.pp',
+    ]);
+  });
+});
+
 describe('commit and push', () => {
   it('writes exactly the changed files, as the bot, with the message and trailers', async () => {
     const repo = openRepo(remote.fileUrl, workDir);

@@ -18,7 +18,7 @@ start_main() {
     rm -f /var/run/docker.pid "$MAIN_SOCK"
     setsid dockerd >"$MAIN_LOG" 2>&1 </dev/null &
   fi
-  wait_until 30 "dockerd (see $MAIN_LOG)" answers "$MAIN_ENDPOINT"
+  wait_until 120 "dockerd (see $MAIN_LOG)" answers "$MAIN_ENDPOINT"
 }
 
 # The tcp endpoint is only asked once the link into the namespace exists.
@@ -27,10 +27,7 @@ h2_is_up() {
     answers "$H2_ENDPOINT" && answers "$H2_TCP_ENDPOINT"
 }
 
-start_h2() {
-  if h2_is_up; then
-    return 0
-  fi
+launch_h2() {
   teardown_h2
 
   ip netns add "$H2_NS"
@@ -48,7 +45,30 @@ start_h2() {
     --data-root "$H2_DATA_ROOT" --exec-root "$H2_EXEC_ROOT" --pidfile "$H2_PIDFILE" \
     -H "$H2_ENDPOINT" -H "$H2_TCP_ENDPOINT" --tls=false --bridge none --iptables=false \
     >"$H2_LOG" 2>&1 </dev/null &
-  wait_until 30 "second dockerd (see $H2_LOG)" h2_is_up
+}
+
+# What a start that did not answer left behind, so a failed run says why.
+explain_h2() {
+  echo "--- last lines of $H2_LOG" >&2
+  tail -n 30 "$H2_LOG" >&2 || true
+  echo "--- dockerd pid file: $(pid_from "$H2_PIDFILE")" >&2
+}
+
+# A loaded machine can take long to start a first engine; a start that fails outright is tried
+# once more from nothing before giving up.
+start_h2() {
+  if h2_is_up; then
+    return 0
+  fi
+  local attempt
+  for attempt in 1 2; do
+    launch_h2
+    if wait_until 120 "second dockerd, attempt $attempt (see $H2_LOG)" h2_is_up; then
+      return 0
+    fi
+    explain_h2
+  done
+  return 1
 }
 
 guard_test_subnet

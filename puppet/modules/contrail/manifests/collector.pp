@@ -1,6 +1,6 @@
 # The Contrail collector role: its peers are every member of the collector service.
 class contrail::collector (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

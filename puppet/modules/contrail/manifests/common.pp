@@ -1,8 +1,14 @@
-# What every Contrail node shares: the domain, the DNS server and where the others are.
+# What every Contrail node shares: the domain, the DNS server and where the others are, each a
+# name or an address (a catalog with anything else fails).
 class contrail::common (
   Hash $common = $dockstack_common,
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
+  $domain = $common.get('domain', '')
+  $dns_server = $common.get('dnsServer', '')
+  unless $domain =~ Variant[Contrail::Dnsname, Enum['']] and $dns_server =~ /\A[0-9.]*\z/ {
+    fail("the domain ${String($domain, '%p')} or the DNS server ${String($dns_server, '%p')} does not fit a line of dockstack.conf")
+  }
   file { '/etc/contrail':
     ensure => directory,
   }
@@ -10,8 +16,8 @@ class contrail::common (
     ensure  => file,
     content => @("CONF")
       [DEFAULTS]
-      domain=${common.get('domain', '')}
-      dns_server=${common.get('dnsServer', '')}
+      domain=${domain}
+      dns_server=${dns_server}
       config_nodes=${join($members.get('config', []), ' ')}
       control_nodes=${join($members.get('control', []), ' ')}
       collector_nodes=${join($members.get('collector', []), ' ')}

@@ -1,6 +1,6 @@
 # The Contrail compute role: its peers are every member of the compute service.
 class contrail::compute (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

@@ -1,6 +1,6 @@
 # The Contrail config role: its peers are every member of the config service.
 class contrail::config (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

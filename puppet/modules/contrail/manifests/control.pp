@@ -1,6 +1,6 @@
 # The Contrail control role: its peers are every member of the control service.
 class contrail::control (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

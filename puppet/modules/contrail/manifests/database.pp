@@ -3,7 +3,7 @@
 # /etc/zookeeper/servers.cfg at start, so a changed ensemble restarts it once it runs; at the first
 # run, before ZooKeeper starts, it reads the file then.
 class contrail::database (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

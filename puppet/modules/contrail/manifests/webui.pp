@@ -1,6 +1,6 @@
 # The Contrail webui role: its peers are every member of the webui service.
 class contrail::webui (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Contrail::Dnsname]] $members = $dockstack_members,
 ) {
   require contrail::common
 

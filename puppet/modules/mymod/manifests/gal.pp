@@ -9,8 +9,9 @@
 # Keystone's database and its user `keystone`: MariaDB runs the statements at every start
 # (init_file; the agent's first run comes before MariaDB starts, and a joining member has its
 # state transfer before) and a kick that changes them runs them at once. Galera replicates them.
+# Members are DNS names, and the password stays on its line (a catalog with anything else fails).
 class mymod::gal (
-  Array[String] $members = $dockstack_members.get('galera', []),
+  Array[Mymod::Dnsname] $members = $dockstack_members.get('galera', []),
   Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
   $self = $trusted['certname']
@@ -18,7 +19,7 @@ class mymod::gal (
   $address = "gcomm://${join($peers, ',')}"
   # A selector binds tighter than == and or: the condition is worked out first.
   $first = $members.empty or $self == $members[0]
-  $password = String($secrets.get('galera_password', ''))
+  $password = mymod::text('galera_password', $secrets.get('galera_password', ''))
   $init = '/etc/mysql/dockstack-init.sql'
   $holds_databases = $first and $password != ''
   $init_line = $holds_databases ? {

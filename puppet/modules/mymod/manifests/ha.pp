@@ -5,7 +5,7 @@
 # running configuration and fails the agent run. The monitor endpoint (8404) stays as the image
 # has it, with HAProxy's statistics besides (/stats, /stats;csv).
 class mymod::ha (
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Mymod::Dnsname]] $members = $dockstack_members,
 ) {
   $openstack = $members.get('openstack', [])
   $config = $members.get('config', [])

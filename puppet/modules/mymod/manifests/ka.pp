@@ -2,10 +2,13 @@
 # preferred holder, the others take the VIP over within seconds when it stops answering.
 class mymod::ka (
   Hash $common = $dockstack_common,
-  Array[String] $members = $dockstack_members.get('haproxy', []),
+  Array[Mymod::Dnsname] $members = $dockstack_members.get('haproxy', []),
 ) {
   $vip = $common.get('vip', '')
   $mask = $common.get('vip_mask', 24)
+  unless $vip =~ Variant[Mymod::Ipv4, Enum['']] and $mask =~ Integer[0, 32] {
+    fail("the VIP ${String($vip, '%p')}/${String($mask, '%p')} is not an IPv4 address with a prefix length")
+  }
   $position = $members.index |$m| { $m == $trusted['certname'] }
   $priority = $position ? {
     undef   => 100,

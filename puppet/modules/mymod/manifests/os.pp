@@ -4,11 +4,15 @@
 # bootstrap` makes the admin user (keystone_admin_user, keystone_admin_password,
 # keystone_admin_tenant) and the identity endpoint on the VIP; the fernet and credential keys
 # are derived from keystone_admin_token, the same on every openstack container. The passwords
-# and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads Keystone once it runs (the
-# first run comes before it starts).
+# and the token come from Hiera (dockstack::secrets), never from site.pp. A changed file reloads
+# Keystone once it runs (the first run comes before it starts).
+# Every value is typed before it is written: names are DNS names, other text stays on one line
+# (a catalog with anything else fails, naming the setting); every value of the bootstrap file is
+# shell-quoted (the image reads it, never runs it), and the database URL's password is
+# percent-encoded.
 class mymod::os (
   Hash $common = $dockstack_common,
-  Hash[String, Array[String]] $members = $dockstack_members,
+  Hash[String, Array[Mymod::Dnsname]] $members = $dockstack_members,
   Hash $secrets = lookup('dockstack::secrets', Hash, 'first', {}),
 ) {
   $domain = $common.get('domain', '')
@@ -20,20 +24,20 @@ class mymod::os (
     default => "${vip_name}.${domain}",
   }
   $db_host = $through_vip ? {
-    true    => $vip_host,
+    true    => mymod::dns_name('the VIP\'s name', $vip_host),
     default => $galera.empty ? {
       true    => 'localhost',
       default => $galera[0],
     },
   }
   $api_host = $through_vip ? {
-    true    => $vip_host,
-    default => $trusted['certname'],
+    true    => $db_host,
+    default => mymod::dns_name('the certname', $trusted['certname']),
   }
   $rabbit = join($members.get('openstack', []), ',')
-  $db_password = String($secrets.get('galera_password', ''))
-  $admin_password = String($secrets.get('keystone_admin_password', ''))
-  $admin_token = String($secrets.get('keystone_admin_token', ''))
+  $db_password = mymod::text('galera_password', $secrets.get('galera_password', ''))
+  $admin_password = mymod::text('keystone_admin_password', $secrets.get('keystone_admin_password', ''))
+  $admin_token = mymod::text('keystone_admin_token', $secrets.get('keystone_admin_token', ''))
 
   file { '/etc/dockstack-openstack.conf':
     ensure  => file,
@@ -51,8 +55,9 @@ class mymod::os (
     }
   }
   if $admin_password != '' {
-    $user = $common.get('keystone_admin_user', 'admin')
-    $project = $common.get('keystone_admin_tenant', 'admin')
+    $user = mymod::text('keystone_admin_user', $common.get('keystone_admin_user', 'admin'))
+    $project = mymod::text('keystone_admin_tenant', $common.get('keystone_admin_tenant', 'admin'))
+    # Shell assignments, every value one single-quoted word (the image reads them, never runs them).
     file { '/etc/dockstack/keystone/bootstrap':
       ensure    => file,
       mode      => '0600',
@@ -61,7 +66,7 @@ class mymod::os (
         ADMIN_PASSWORD=${mymod::shell_quote($admin_password)}
         ADMIN_USER=${mymod::shell_quote($user)}
         ADMIN_PROJECT=${mymod::shell_quote($project)}
-        PUBLIC_URL=http://${api_host}:5000/v3/
+        PUBLIC_URL=${mymod::shell_quote("http://${api_host}:5000/v3/")}
         | BOOT
       ),
       notify    => Exec['reload keystone'],

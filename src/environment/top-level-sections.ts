@@ -14,6 +14,19 @@ export interface TopLevelSection {
   childColumn?: number;
 }
 
+/** A file whose layout is not the one dockstack edits, at the offset that shows it. */
+export class LayoutError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    /** What is wrong there, without the place. */
+    readonly reason = message,
+  ) {
+    super(message);
+    this.name = 'LayoutError';
+  }
+}
+
 const PLAIN_KEY = String.raw`(?:[^\s#'"{}[\],&*!|>%@\x60?:-]|[?:-]\S).*?`;
 const KEY_LINE = new RegExp(
   String.raw`^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|(${PLAIN_KEY}))[ \t]*:(?:[ \t]|$)`,
@@ -22,7 +35,8 @@ const KEY_LINE = new RegExp(
 /**
  * The sections of a YAML file whose top level is a block mapping at column 0, found from its lines
  * alone: the file is not parsed, so a large file costs one pass over its lines. Stops at the end
- * of the first document. Throws on a top-level line that is not a key of such a mapping.
+ * of the first document. Throws a LayoutError on a top-level line that is not a key of such a
+ * mapping.
  */
 export function topLevelSections(text: string): TopLevelSection[] {
   const sections: TopLevelSection[] = [];
@@ -53,7 +67,7 @@ export function topLevelSections(text: string): TopLevelSection[] {
     }
     if (/^(---|\.\.\.)([ \t]|$)/.test(line)) break;
     const key = KEY_LINE.exec(line);
-    if (indent > 0 || key === null) throw notTopLevel(lineNumber);
+    if (indent > 0 || key === null) throw notTopLevel(lineNumber, start);
     current = { key: keyName(key), start, end };
     valueSeen = !/^[ \t]*(#.*)?$/.test(line.slice(key[0].length));
     sections.push(current);
@@ -66,8 +80,11 @@ function keyName([, doubleQuoted, singleQuoted, plain]: RegExpExecArray): string
   return (doubleQuoted ?? plain ?? '').trimEnd();
 }
 
-function notTopLevel(line: number): Error {
-  return new Error(
-    `line ${line}: not a key of a top-level block mapping at column 0, the only layout dockstack edits`,
+function notTopLevel(line: number, offset: number): LayoutError {
+  const reason = 'not a key of a top-level block mapping at column 0';
+  return new LayoutError(
+    `line ${line}: ${reason}, the only layout dockstack edits`,
+    offset,
+    reason,
   );
 }
