@@ -17,12 +17,14 @@
 # that builds, default unix:///var/run/docker.sock), DOCKSTACK_IMAGE_CACHE (a folder that keeps
 # the built images as tar files between machines, e.g. a CI cache), APP_SERVICES (with --app:
 # only these application images, space-separated, e.g. "puppet galera"), DEBIAN_MIRROR and
-# DEBIAN_SECURITY_MIRROR (default: the ones this machine's apt uses). See README.md.
+# DEBIAN_SECURITY_MIRROR (default: the ones this machine's apt uses for bookworm; with neither, the
+# network, app and daemon images stop and say so). See images/README.md.
 set -euo pipefail
 export LC_ALL=C
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$IMAGES_DIR/lib/common.sh"
 source "$IMAGES_DIR/lib/install.sh"
+source "$IMAGES_DIR/lib/mirrors.sh"
 source "$IMAGES_DIR/lib/base.sh"
 source "$IMAGES_DIR/lib/queue.sh"
 

@@ -1,64 +1,23 @@
 # shellcheck shell=bash
 # The Debian base image, dockstack-base:bookworm: debootstrap --variant=minbase from the mirror
 # this machine's apt uses, plus the files in base/rootfs/, imported with `docker import`. Every
-# real image is built FROM it. Sourced by build.sh after common.sh.
+# real image is built FROM it. Sourced by build.sh after common.sh and mirrors.sh.
 
 BASE_REF=dockstack-base:bookworm
 BASE_SUITE=bookworm
 BASE_VARIANT=minbase
 
-# apt_sources: "URI SUITE" for every binary source this machine's apt reads, one-line
-# (sources.list, *.list) and deb822 (*.sources) files alike.
-apt_sources() {
-  local files=() file
-  [[ -f /etc/apt/sources.list ]] && files+=(/etc/apt/sources.list)
-  for file in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [[ -f "$file" ]] && files+=("$file")
-  done
-  ((${#files[@]} > 0)) || return 0
-  # mawk has no ENDFILE: a deb822 stanza ends at a blank line, a new file or the end.
-  awk '
-    function flush(   i, j, nu, ns, u, s) {
-      if (types ~ /(^| )deb( |$)/) {
-        nu = split(uris, u, " "); ns = split(suites, s, " ")
-        for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++) print u[i], s[j]
-      }
-      types = uris = suites = ""
-    }
-    FNR == 1 { flush() }
-    FILENAME ~ /\.sources$/ {
-      if ($0 ~ /^[ \t]*$/) { flush(); next }
-      if ($0 ~ /^#/) next
-      key = tolower($1); $1 = ""
-      if (key == "types:") types = $0
-      else if (key == "uris:") uris = $0
-      else if (key == "suites:") suites = $0
-      next
-    }
-    { sub(/#.*/, "") }
-    $1 == "deb" {
-      i = 2
-      if ($i ~ /^\[/) { while (i < NF && $i !~ /\]$/) i++; i++ }
-      print $i, $(i + 1)
-    }
-    END { flush() }
-  ' "${files[@]}"
-}
-
-# mirror_for SUITE DEFAULT: the first URI this machine's apt uses for SUITE, else DEFAULT.
-mirror_for() {
-  local uri
-  uri=$(apt_sources | awk -v suite="$1" '$2 == suite { print $1; exit }')
-  printf '%s' "${uri:-$2}"
-}
-
 # base_prepare: sets the mirrors and BASE_KEY, the key of the base's recipe: suite, variant,
-# mirrors, the files laid over it and the steps below (this file). The mirrors can be named
-# outright, e.g. when this machine's mirror is a proxy on 127.0.0.1 that containers cannot reach.
+# mirrors, the files laid over it and the steps below (this file). The mirrors are the ones this
+# machine's apt uses for the suite and its security updates, unless DEBIAN_MIRROR and
+# DEBIAN_SECURITY_MIRROR name them (e.g. when this machine's mirror is a proxy on 127.0.0.1 that
+# containers cannot reach, or when its apt follows another distribution). No mirror is assumed:
+# without one the build stops and says which variable to set.
 base_prepare() {
-  MIRROR=${DEBIAN_MIRROR:-$(mirror_for "$BASE_SUITE" http://deb.debian.org/debian)}
-  SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-$(mirror_for "$BASE_SUITE-security" \
-    http://deb.debian.org/debian-security)}
+  pick_mirror DEBIAN_MIRROR "$BASE_SUITE" "Debian mirror"
+  MIRROR=$PICKED
+  pick_mirror DEBIAN_SECURITY_MIRROR "$BASE_SUITE-security" "Debian security mirror"
+  SECURITY_MIRROR=$PICKED
   BASE_KEY=$(tar_of "$IMAGES_DIR/base" | cat - "${BASH_SOURCE[0]}" |
     key_of base "$BASE_SUITE" "$BASE_VARIANT" "$MIRROR" "$SECURITY_MIRROR")
 }
