@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { PUPPET_MODULES_DIR, readModuleFiles } from '../../src/render/puppet-modules.js';
 import { PREFIX } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git } from '../git/git-fixture.js';
@@ -38,8 +39,32 @@ const COMMON = {
   parameters: { motd: hostile('motd') },
 };
 
-/** The seed's ten services over the two engines, with the openstack members given. */
-const environment = (openstack: Placement[string]) =>
+/** A note the env repo's own copy of contrail::config writes besides what dockstack's writes. */
+const SITE_NOTE = '/etc/contrail/site-note.conf';
+
+/**
+ * The env repo's own Puppet modules (`puppet/modules`): dockstack's, with contrail::config also
+ * writing SITE_NOTE. The puppet servers serve these, not dockstack's.
+ */
+function envRepoModules(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [path, text] of readModuleFiles(PUPPET_MODULES_DIR)) {
+    files[`puppet/modules/${path}`] =
+      path === 'contrail/manifests/config.pp'
+        ? text.replace(
+            /\n}\s*$/,
+            `\n  file { '${SITE_NOTE}':\n    content => "from the env repo's modules\\n",\n  }\n}\n`,
+          )
+        : text;
+  }
+  return files;
+}
+
+/**
+ * The seed's ten services over the two engines, with the openstack and config members given
+ * (conf1 alone unless said).
+ */
+const environment = (openstack: Placement[string], config: Placement[string] = { conf1: 'h2' }) =>
   realEnvironment(
     NAME,
     {
@@ -49,7 +74,7 @@ const environment = (openstack: Placement[string]) =>
       galera: { gal1: 'h2' },
       openstack,
       cassandra: { cas1: 'local' },
-      config: { conf1: 'h2' },
+      config,
       collector: { col1: 'local' },
       control: { ctrl1: 'h2' },
       webui: { webui1: 'local' },
@@ -143,7 +168,9 @@ async function keystoneServers(container: string): Promise<Map<string, [string, 
 // every application configured by puppet1 from the repository's modules and the secrets of the
 // encrypted secrets.sops.yaml beside the file, decrypted by the daemon with its age key.
 describe("the seed's environment with the real images, configured by Puppet", () => {
-  const daemon = useRealDaemon(() => environment({ os1: 'local' }), {}, { secrets: SECRETS });
+  const daemon = useRealDaemon(() => environment({ os1: 'local' }), envRepoModules(), {
+    secrets: SECRETS,
+  });
 
   it("runs every agent's first run with success", async () => {
     for (const short of AGENTS) {
@@ -243,9 +270,10 @@ describe("the seed's environment with the real images, configured by Puppet", ()
         expect([short, common]).toEqual([short, expect.stringContaining(line)]);
       }
     }
-    // The Contrail API through HAProxy on the VIP.
+    // The Contrail API through HAProxy on the VIP, configured from the env repo's modules.
     const api = JSON.parse(await curl('webui1', `http://${VIP}:8082/`)) as StandInAnswer;
     expect(api.role).toBe('config');
+    expect(api.files[SITE_NOTE]).toBe("from the env repo's modules\n");
     // ZooKeeper's ensemble, as contrail::database wrote it: cas1 alone.
     expect(await execText('cas1', ['cat', '/etc/zookeeper/servers.cfg'])).toBe(
       `server.1=${fqdn('cas1')}:2888:3888`,
@@ -297,6 +325,46 @@ describe("the seed's environment with the real images, configured by Puppet", ()
       ]);
     }
   }, 1_100_000);
+
+  it('adds conf2 to the balancers by kicking ha1 and ha2, which reload HAProxy without restarting', async () => {
+    const master = await execText('ha1', ['cat', '/run/dockstack/haproxy.pid']);
+    const added = daemon.push(
+      environment({ os1: 'local', os2: 'h2' }, { conf1: 'h2', conf2: 'local' }),
+      'Add conf2',
+    );
+    const bot = await daemon.botCommitFor(added, 600_000);
+    const message = git(daemon.remote().bare, ['log', '-1', '--format=%B', bot]);
+    for (const [short, host] of [
+      ['ha1', 'local'],
+      ['ha2', 'h2'],
+    ] as const) {
+      expect(message).toContain(
+        `  ${p(short)} on ${host}: changes applied (members of config changed: + ${fqdn('conf2')})`,
+      );
+    }
+    // conf1's common class lists its peers.
+    expect(message).toMatch(new RegExp(`  ${p('conf1')} on h2: changes applied`));
+    expect(daemon.trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
+    expect(await execText('ha1', ['grep', '-c', 'server config', '/etc/haproxy/haproxy.cfg'])).toBe(
+      '2',
+    );
+    const both = await waitFor(
+      'both config members answering through ha1',
+      async () => {
+        const found = new Set<string>();
+        for (let i = 0; i < 6; i++) {
+          const body = await curl('ha1', 'http://127.0.0.1:8082/').catch(() => '');
+          const host = /"host":\s*"([^"]+)"/.exec(body)?.[1];
+          if (host !== undefined) found.add(host);
+        }
+        return found.size === 2 ? found : undefined;
+      },
+      60_000,
+    );
+    expect([...both].sort()).toEqual([p('conf1'), p('conf2')]);
+    // Reloaded, not restarted: the same master process.
+    expect(await execText('ha1', ['cat', '/run/dockstack/haproxy.pid'])).toBe(master);
+  }, 700_000);
 
   it('keeps the plain secrets out of the repo, /api/status, the dashboard and the log', async () => {
     const bare = daemon.remote().bare;

@@ -198,6 +198,9 @@ describe('the daemon between commits, on real engines', () => {
       `the repair of ${flaky1} on local failed: not healthy 12 s after it started`,
     );
     expect((await status()).containers.find((c) => c.name === flaky1)?.ok).toBe(false);
+    // The dashboard says the same.
+    const dashboard = await (await fetch(`${daemon?.base ?? ''}/`)).text();
+    expect(dashboard).toContain(`the repair of ${flaky1} on local failed`);
     const metrics = await (await fetch(`${daemon?.base ?? ''}/metrics`)).text();
     expect(metrics).toMatch(/^dockstack_degraded 1$/m);
 
