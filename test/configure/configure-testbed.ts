@@ -111,9 +111,12 @@ export async function execText(container: string, command: string[]): Promise<st
   return text.trim();
 }
 
-/** Runs SQL in a galera container through the socket (root) and returns the output, trimmed. */
+/**
+ * Runs SQL in a galera container through the socket (root) and returns the output, trimmed; a
+ * server that does not answer within 10 s (still starting) gives what the client printed by then.
+ */
 export function sql(container: string, query: string): Promise<string> {
-  return execText(container, ['mariadb', '-Nse', query]);
+  return execText(container, ['timeout', '10', 'mariadb', '-Nse', query]);
 }
 
 /** `wsrep_cluster_size` as a member sees it; undefined while it does not answer. */

@@ -6,9 +6,10 @@
 # (gcomm://). Adding or removing a galera container changes the address on the others at their
 # next agent run; a running member needs no restart for it.
 # With the environment's galera_password (Hiera: dockstack::secrets), the first member also holds
-# Keystone's database and its user `keystone`: MariaDB runs the statements at every start
-# (init_file; the agent's first run comes before MariaDB starts, and a joining member has its
-# state transfer before) and a kick that changes them runs them at once. Galera replicates them.
+# Keystone's database and its user `keystone`: the galera image runs the statements of
+# /etc/mysql/dockstack-init.sql at every start of MariaDB, once the member is synced (the agent's
+# first run comes before MariaDB starts), and a kick that changes them runs them at once. Galera
+# replicates them.
 # Members are DNS names, and the password stays on its line (a catalog with anything else fails).
 class mymod::gal (
   Array[Mymod::Dnsname] $members = $dockstack_members.get('galera', []),
@@ -22,15 +23,11 @@ class mymod::gal (
   $password = mymod::text('galera_password', $secrets.get('galera_password', ''))
   $init = '/etc/mysql/dockstack-init.sql'
   $holds_databases = $first and $password != ''
-  $init_line = $holds_databases ? {
-    true    => "init_file=${init}\n",
-    default => '',
-  }
 
   file { '/etc/mysql/conf.d/galera.cnf':
     ensure  => file,
     mode    => '0640',
-    content => "[galera]\nwsrep_on=ON\nwsrep_cluster_name=dockstack\nwsrep_cluster_address=${address}\nwsrep_node_name=${self}\n${init_line}",
+    content => "[galera]\nwsrep_on=ON\nwsrep_cluster_name=dockstack\nwsrep_cluster_address=${address}\nwsrep_node_name=${self}\n",
   }
 
   if $holds_databases {
