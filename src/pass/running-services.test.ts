@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { Environment } from '../environment/schema.js';
-import type { ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { runningServices } from './running-services.js';
 
 const env = Environment.parse({

@@ -1,5 +1,6 @@
 import type { Environment } from '../environment/schema.js';
-import { isManaged, managedName, serviceOf, type ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { isManaged, managedName, serviceOf } from '../plan/observed.js';
 import { registeredServices } from '../render/registered-services.js';
 
 /**
