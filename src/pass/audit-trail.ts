@@ -1,8 +1,7 @@
 import { trailerValues } from '../git/commit-log-format.js';
 import { TRAILERS } from '../report/trailers.js';
-import type { CommitRecord } from './commit-record.js';
-import { commitRecord } from './delta-stage.js';
 import { secretsPath } from '../secrets/environment-secrets.js';
+import { commitRecord, type CommitRecord } from './commit-record.js';
 import { LoadStage, type AgeKeys } from './load-stage.js';
 import type { PassRepo, RepoCommit } from './pass-repo.js';
 
