@@ -1,8 +1,8 @@
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
+import type { CommitInfo } from '../git/env-repo.js';
 import { delta } from '../plan/delta.js';
 import type { Loaded } from './load-stage.js';
-import type { RepoCommit } from './pass-repo.js';
 
 /** What one env repo commit asked for, as the daemon saw it: the audit trail's unit. */
 export interface CommitRecord {
@@ -29,7 +29,7 @@ export interface CommitRecord {
  * one).
  */
 export function commitRecord(
-  commit: RepoCommit,
+  commit: CommitInfo,
   loaded: Loaded,
   parent: Environment | undefined,
 ): CommitRecord {
