@@ -84,9 +84,10 @@ export interface PassRequest {
 
 /**
  * One reconcile pass, through its stages (see PASS_STAGES) up to the one asked for: source, load,
- * delta, observe, plan, then for `apply`: apply, observe again, record, report. The hosts are
- * connected once and closed when the pass ends, whatever happens. An invalid environment stops
- * the pass after load: nothing is observed or changed.
+ * delta, observe, allocate, plan, then for `apply`: apply (observing again after it), serve,
+ * configure, record; report at the end of either. The hosts are connected once and closed when
+ * the pass ends, whatever happens. An invalid environment stops the pass after load: nothing is
+ * observed or changed.
  */
 export async function runPass(request: PassRequest, deps: PassDeps): Promise<PassResult> {
   const clock = deps.clock ?? systemClock;
