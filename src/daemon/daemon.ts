@@ -12,20 +12,17 @@ import type { Log } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { CoalescingRunner } from './coalescing-runner.js';
 import { dashboardFeed, type DashboardPages } from './dashboard-pages.js';
+import { driftChecked, observedMeanwhile } from './drift-checked.js';
+import { passFinished } from './pass-finished.js';
+import { pullClosed, pullPlanned, pullRequested } from './pull-plans.js';
 import type { EngineWatch } from './watch-engines.js';
 import type { DaemonMetrics } from './daemon-metrics.js';
 import {
-  driftChecked,
   editSeen,
   INITIAL_STATE,
   nextDelay,
   notReady,
-  observedMeanwhile,
   passFailed,
-  passFinished,
-  pullClosed,
-  pullPlanned,
-  pullRequested,
   type DaemonState,
   type PullPlan,
   type PassOutcome,
