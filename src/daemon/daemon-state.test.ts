@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PassResult } from '../pass/pass-result.js';
-import { INITIAL_STATE, nextDelay, notReady, passFailed, type PullPlan } from './daemon-state.js';
+import { INITIAL_STATE, notReady, passFailed, type PullPlan } from './daemon-state.js';
+import { nextDelay } from './daemon-timers.js';
 import { driftChecked, observedMeanwhile } from './drift-checked.js';
 import { passFinished } from './pass-finished.js';
 import { KEPT_PULLS, pullClosed, pullPlanned, pullRequested } from './pull-plans.js';

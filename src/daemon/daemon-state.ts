@@ -207,18 +207,3 @@ export function passFailed(state: DaemonState, reason: string, timing?: PassTimi
 export function editSeen(state: DaemonState, edit: PendingEdit | null): DaemonState {
   return { ...state, pendingEdit: edit };
 }
-
-/**
- * How long to wait before the next poll: the interval while all is well; after failures, an
- * exponential backoff (1 s, 2 s, 4 s, ... up to `maxBackoffMs`) with up to 20 % jitter.
- */
-export function nextDelay(
-  state: Pick<DaemonState, 'failures'>,
-  intervalMs: number,
-  maxBackoffMs: number,
-  random: () => number,
-): number {
-  if (state.failures === 0) return intervalMs;
-  const backoff = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(state.failures, 10));
-  return backoff + random() * backoff * 0.2;
-}
