@@ -1,5 +1,6 @@
 import { isMap, type Document } from 'yaml';
 
+import { yamlScalar } from '../../environment/yaml-scalar.js';
 import {
   EditRefused,
   fillItem,
@@ -9,9 +10,8 @@ import {
   type EditSource,
 } from './block-map-edits.js';
 import type { NewContainer } from './container-edit.js';
-import { servicesLayout } from './services-layout.js';
 import { serviceContainers, servicesOf } from './service-containers.js';
-import { yamlScalar } from './yaml-scalar.js';
+import { servicesLayout } from './services-layout.js';
 
 const FIELDS: readonly (keyof NewContainer)[] = [
   'host',

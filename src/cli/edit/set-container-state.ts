@@ -1,5 +1,6 @@
 import { isNode, isScalar, type Document } from 'yaml';
 
+import type { ContainerState } from '../../environment/schema.js';
 import {
   blockMapOf,
   EditRefused,
@@ -9,7 +10,6 @@ import {
   removeItem,
   type EditSource,
 } from './block-map-edits.js';
-import type { ContainerState } from './schema.js';
 import { serviceContainers } from './service-containers.js';
 
 /**

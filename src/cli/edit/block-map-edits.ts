@@ -1,6 +1,6 @@
 import { isAlias, isMap, isNode, isScalar, type Pair, type YAMLMap } from 'yaml';
 
-import { compareText } from '../util/compare-text.js';
+import { compareText } from '../../util/compare-text.js';
 import { blockItemEnd } from './block-item-end.js';
 import { lineIndexAt, sourceLines, type SourceLine } from './source-lines.js';
 
