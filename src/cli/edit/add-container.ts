@@ -2,7 +2,7 @@ import { isMap, type Document } from 'yaml';
 
 import { yamlScalar } from '../../environment/yaml-scalar.js';
 import {
-  EditRefused,
+  TextEditRefused,
   fillItem,
   insertItem,
   keyPlace,
@@ -33,7 +33,7 @@ export function addContainer(
   name: string,
   container: NewContainer,
 ): string {
-  if (!isMap(doc.contents)) throw new EditRefused('the file is not a mapping');
+  if (!isMap(doc.contents)) throw new TextEditRefused('the file is not a mapping');
   const layout = servicesLayout(source, doc.contents);
   const block = (column: number): string[] => [
     `${pad(column)}${yamlScalar(name)}:`,

@@ -7,7 +7,7 @@ import type { Problem } from '../../environment/problem.js';
 import { parseEnvironmentDocument } from '../../environment/read-yaml.js';
 import type { Container, Environment } from '../../environment/schema.js';
 import { addContainer } from './add-container.js';
-import { EditRefused, editSource, type EditSource } from './block-map-edits.js';
+import { TextEditRefused, editSource, type EditSource } from './block-map-edits.js';
 import type { ContainerEdit } from './container-edit.js';
 import { removeContainer } from './remove-container.js';
 import { setContainerState } from './set-container-state.js';
@@ -74,7 +74,7 @@ export function editServices(
   try {
     edited = applyEdit(editSource(text), parseEnvironmentDocument(text), edit, service);
   } catch (error) {
-    if (error instanceof EditRefused) return refuse(`cannot edit ${file}: ${error.message}`);
+    if (error instanceof TextEditRefused) return refuse(`cannot edit ${file}: ${error.message}`);
     throw error;
   }
   if (edited === text && found !== undefined) {
