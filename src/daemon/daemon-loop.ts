@@ -39,7 +39,7 @@ export interface DaemonLoopOptions {
   /** False: a drift check reports what it finds, and repairs nothing. */
   repair: boolean;
   /** A commit's pass applied `env`: the engines' events about its containers matter now. */
-  applied: (env: Environment) => void;
+  onApplied: (env: Environment) => void;
 }
 
 /**
@@ -142,7 +142,7 @@ export class DaemonLoop {
       store.update(finished.state);
       outcome = finished.outcome;
       if (result.stage === 'apply' && read !== undefined) this.applied = read;
-      if (result.stage === 'apply') this.options.applied(result.env);
+      if (result.stage === 'apply') this.options.onApplied(result.env);
       // The bot's own push is not news: polling waits for the next head after it.
       this.seenRemoteHead = store.state.head ?? undefined;
       observePass(

@@ -133,7 +133,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     clock,
     reporters: options.reporters ?? [],
     repair: options.repair ?? true,
-    applied: (env) => engines?.follow(env),
+    onApplied: (env) => engines?.follow(env),
   });
   const timers = new DaemonTimers({
     clock,
