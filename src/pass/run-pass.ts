@@ -16,6 +16,7 @@ import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
 import { networkLayout } from '../network/network-layout.js';
 import type { DnsMemory } from '../network/serve-dns.js';
+import { runningServices } from '../render/registered-services.js';
 import {
   besideEnv,
   recordPath,
@@ -34,7 +35,6 @@ import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
 import { recordStage, type Recorder } from './record-stage.js';
 import { reportStage, type PassReporter } from './report-stage.js';
-import { runningServices } from './running-services.js';
 import { Serving } from './serving-stage.js';
 import type { Snapshot, Source } from './source.js';
 import type { PassGoal } from './stages.js';

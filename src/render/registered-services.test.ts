@@ -4,8 +4,14 @@ import { parse } from 'yaml';
 import { containerSpecs } from '../environment/container-spec.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import { formatProblem } from '../environment/problem.js';
+import { Environment } from '../environment/schema.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { SEED_TEXT, seedEnvironment } from '../../test/fixtures/render/seed-environment.js';
-import { registeredServices, writeRegisteredServices } from './registered-services.js';
+import {
+  registeredServices,
+  runningServices,
+  writeRegisteredServices,
+} from './registered-services.js';
 
 describe('registeredServices', () => {
   it('lists the running containers of each service, sorted, services by name', () => {
@@ -38,6 +44,54 @@ describe('registeredServices', () => {
       'galera',
       'webui',
     ]);
+  });
+});
+
+const observedEnv = Environment.parse({
+  common: { dnsServer: '10.0.0.1', domain: 'lab' },
+  registered_services: { dns: ['dns1'], webui: ['webui1', 'webui2'] },
+  services: {
+    dns: { dns1: { host: 'h1' } },
+    webui: { webui1: { host: 'h1' }, webui2: { host: 'h2' }, webui3: { host: 'h1' } },
+    galera: {},
+  },
+});
+
+function managed(name: string, service: string, running = true): ObservedContainer {
+  return {
+    host: 'h1',
+    name,
+    id: name,
+    running,
+    labels: {
+      'org.dockstack.managed': 'true',
+      'org.dockstack.service': service,
+      'org.dockstack.container': name,
+    },
+  };
+}
+
+describe('runningServices', () => {
+  it('lists the running managed containers per service, every service included', () => {
+    const observed = [
+      managed('dns1', 'dns'),
+      managed('webui1', 'webui', false),
+      managed('webui3', 'webui'),
+      { ...managed('x', 'webui'), labels: {} },
+    ];
+    expect(runningServices(observedEnv, observed, new Set())).toEqual({
+      dns: ['dns1'],
+      galera: [],
+      webui: ['webui3'],
+    });
+  });
+
+  it('keeps what the file said of containers on a host that could not be observed', () => {
+    expect(runningServices(observedEnv, [managed('dns1', 'dns')], new Set(['h2']))).toEqual({
+      dns: ['dns1'],
+      galera: [],
+      webui: ['webui2'],
+    });
   });
 });
 
