@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 
-import { LABELS } from '../src/plan/labels.js';
+import { LABELS } from '../src/hosts/ownership-labels.js';
 import { assertTestbed, ENGINES, rawClient } from '../test/testbed/docker-testbed.js';
 import { ENVIRONMENT, PREFIX, type BenchHost } from './bench-workload.js';
 

@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../src/environment/container-spec.js';
 import { createOptions } from '../src/hosts/create-options.js';
-import { LABELS, labelsFor } from '../src/plan/labels.js';
+import { LABELS } from '../src/hosts/ownership-labels.js';
+import { labelsFor } from '../src/plan/labels.js';
 import { TEST_IMAGES } from '../test/testbed/docker-testbed.js';
 import { benchPidOf } from './daemon-environment.js';
 

@@ -7,12 +7,11 @@
 import { containerSpecs } from '../src/environment/container-spec.js';
 import { loadEnvironment } from '../src/environment/load-environment.js';
 import { tierOrder } from '../src/environment/tier-order.js';
+import type { ObservedContainer } from '../src/hosts/observed-container.js';
 import { labelsFor } from '../src/plan/labels.js';
-import type { ObservedContainer } from '../src/plan/observed.js';
 import { planChanges } from '../src/plan/plan-changes.js';
-import { registeredServices } from '../src/render/registered-services.js';
+import { registeredServices, writeRegisteredServices } from '../src/render/registered-services.js';
 import { loadRenderer } from '../src/render/renderer.js';
-import { writeRegisteredServices } from '../src/render/write-registered-services.js';
 import { syntheticEnvironment } from './synthetic-environment.js';
 
 const CONTAINERS = 10_000;

@@ -9,6 +9,7 @@ import {
 } from '../plan/plan.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
+import { Limiter } from '../util/limiter.js';
 import type { ApplyEvent } from './apply-events.js';
 import type { ApplyResult, StepResult } from './apply-result.js';
 import { containerExecutors } from './container-executors.js';
@@ -20,7 +21,6 @@ import type {
   ContainerHook,
   StepExecutor,
 } from './executor.js';
-import { Limiter } from './limiter.js';
 
 export interface ApplyOptions {
   /** A connection per host named in the plan; a step on a host missing here fails. */

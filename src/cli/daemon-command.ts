@@ -10,7 +10,7 @@ import { createLogger } from '../daemon/create-logger.js';
 import { MAX_WEBHOOK_BODY } from '../daemon/http-server.js';
 import { commitAndPush } from '../git/commit-and-push.js';
 import { createGitEnvRepo } from '../git/git-env-repo.js';
-import { urlSecrets } from '../git/redact.js';
+import { urlSecrets } from '../git/url-secrets.js';
 import { redact } from '../util/redact.js';
 import { watchEngines } from '../daemon/watch-engines.js';
 import { connectHosts } from '../hosts/connect-hosts.js';

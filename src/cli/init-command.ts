@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { loadEnvironment } from '../environment/load-environment.js';
+import { initRepo } from '../git/init-repo.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { initSecrets } from './init-secrets.js';
@@ -66,21 +66,11 @@ export async function initCommand(
     .filter((r) => r !== '');
   const secrets = await initSecrets(dir, options.envPath, recipients, out);
   if (secrets !== undefined) return secrets;
-  const git = (...args: string[]) =>
-    execFileSync(
-      'git',
-      ['-c', 'user.name=dockstack init', '-c', 'user.email=dockstack@localhost', ...args],
-      {
-        cwd: dir,
-        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-  git('init', '-q', '-b', 'main');
-  // The daemon pushes its write-back commits here; a clean working tree follows them.
-  git('config', 'receive.denyCurrentBranch', 'updateInstead');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'Start the environment from the dockstack example');
+  initRepo(dir, {
+    branch: 'main',
+    author: { name: 'dockstack init', email: 'dockstack@localhost' },
+    message: 'Start the environment from the dockstack example',
+  });
   out.stdout(`created the env repo ${dir} (branch main); run: dockstack daemon --repo ${dir}\n`);
   return EXIT.ok;
 }

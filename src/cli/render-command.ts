@@ -1,7 +1,6 @@
 import { containerSpecs } from '../environment/container-spec.js';
-import { registeredServices } from '../render/registered-services.js';
+import { registeredServices, writeRegisteredServices } from '../render/registered-services.js';
 import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
-import { writeRegisteredServices } from '../render/write-registered-services.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { readEnvironment, reportProblems } from './read-environment.js';

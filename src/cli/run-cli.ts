@@ -13,7 +13,7 @@ import {
 import { applyCommand } from './apply-command.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
 import { withAgeIdentityOption } from './age-keys.js';
-import { addEditCommands } from './edit-commands.js';
+import { addEditCommands } from './edit/add-edit-commands.js';
 import { addGitHubOptions } from './github-options.js';
 import type { GitHubFlags } from '../github/github-config.js';
 import { historyCommand, type HistoryOptions } from './history-command.js';

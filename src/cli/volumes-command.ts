@@ -1,6 +1,6 @@
 import { containerSpecs, environmentName } from '../environment/container-spec.js';
 import type { DockerHost } from '../hosts/docker-host.js';
-import type { ObservedVolume } from '../plan/observed.js';
+import type { ObservedVolume } from '../hosts/observed-volume.js';
 import type { ConnectHosts } from '../pass/run-pass.js';
 import { volumeStatus, type VolumeStatus } from '../plan/volume-status.js';
 import { errorMessage } from '../util/error-message.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { agentIdentityGuard } from './agent-identity.js';
 
 const spec: ContainerSpec = {

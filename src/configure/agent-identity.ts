@@ -2,7 +2,7 @@ import type { ContainerHook } from '../apply/executor.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
 import { HostError } from '../hosts/host-error.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { AGENT_LABEL, AGENT_LABEL_KICK } from './kick-agents.js';
 import { servesPuppet } from './puppet-code.js';
 

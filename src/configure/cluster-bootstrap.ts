@@ -1,8 +1,9 @@
 import type { ContainerHook } from '../apply/executor.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { DockerHost, ImageFacts } from '../hosts/docker-host.js';
-import { LABELS } from '../plan/labels.js';
-import { isManaged, managedName, type ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { LABELS } from '../hosts/ownership-labels.js';
+import { isManaged, managedName } from '../plan/observed.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import type { Log } from '../util/log.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../test/fakes/fake-clock.js';
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { AGENT_LABEL, agentError, kickAgent, type KickOptions } from './kick-agents.js';
 
 const agent = { [AGENT_LABEL]: 'kick' };

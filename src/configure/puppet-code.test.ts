@@ -3,8 +3,8 @@ import { parse } from 'yaml';
 
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import { SECRETS_KEY } from '../environment/secret-values.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
-import { LABELS } from '../plan/labels.js';
 import {
   puppetCode,
   PUPPETSERVER_LABEL_VALUE,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { SECRETS_KEY } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import type { UploadFile } from '../hosts/tar-archive.js';
-import type { ObservedContainer } from '../plan/observed.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
 import { hieraData } from '../render/hiera-data.js';
 import { errorMessage } from '../util/error-message.js';

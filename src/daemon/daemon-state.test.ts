@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PassResult } from '../pass/pass-result.js';
-import {
-  driftChecked,
-  INITIAL_STATE,
-  KEPT_PULLS,
-  nextDelay,
-  notReady,
-  observedMeanwhile,
-  passFailed,
-  passFinished,
-  pullClosed,
-  pullPlanned,
-  pullRequested,
-  type PullPlan,
-} from './daemon-state.js';
+import { INITIAL_STATE, notReady, passFailed, type PullPlan } from './daemon-state.js';
+import { nextDelay } from './daemon-timers.js';
+import { driftChecked, observedMeanwhile } from './drift-checked.js';
+import { passFinished } from './pass-finished.js';
+import { KEPT_PULLS, pullClosed, pullPlanned, pullRequested } from './pull-plans.js';
 
 const timing = { at: '2026-01-01T00:00:00.000Z', durationMs: 12 };
 const commit = (sha: string, valid = true) => ({

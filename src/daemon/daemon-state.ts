@@ -2,15 +2,16 @@ import type { Kick } from '../configure/kick-agents.js';
 import type { Problem } from '../environment/problem.js';
 import type { IgnoredRecord } from '../pass/bot-records.js';
 import type { CommitRecord } from '../pass/commit-record.js';
-import type { PassResult } from '../pass/pass-result.js';
 import type { ContainerState } from '../plan/compare-state.js';
-import { planSteps } from '../plan/plan.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
 import type { PendingEdit } from './watch-working-copy.js';
 
 export type PassOutcome = 'converged' | 'failed' | 'invalid' | 'error';
 
-/** What the daemon knows, as /api/status shows it. Changed only by the reducers below. */
+/**
+ * What the daemon knows, as /api/status shows it. Changed only by reducers: those here, passFinished,
+ * driftChecked, observedMeanwhile and the pull request plans' (pull-plans.ts).
+ */
 export interface DaemonState {
   /** The branch's head as the last pass left it (the bot's commit, when it made one). */
   head: string | null;
@@ -107,10 +108,6 @@ export interface DriftState {
 
 /** How many commits the state keeps. */
 export const KEPT_COMMITS = 50;
-/** How many pull request plans the state keeps. */
-export const KEPT_PULLS = 50;
-/** How many closed pull requests the state remembers. */
-const KEPT_CLOSED_PULLS = 500;
 
 export const INITIAL_STATE: DaemonState = {
   head: null,
@@ -141,170 +138,6 @@ export interface PassTiming {
 }
 
 /**
- * The state after a pass ran to its end, the outcome, the commits it saw for the first time, and
- * the commits with the bot's trailers it newly did not take for its records.
- */
-export function passFinished(
-  state: DaemonState,
-  result: PassResult,
-  timing: PassTiming,
-): { state: DaemonState; outcome: PassOutcome; fresh: CommitRecord[]; ignored: IgnoredRecord[] } {
-  const seen = result.git?.commits ?? [];
-  const known = new Set(state.commits.map((c) => c.sha));
-  const fresh = seen.filter((c) => !known.has(c.sha));
-  const warned = new Set(state.ignoredRecords.map((r) => r.commit));
-  const ignored = (result.git?.ignored ?? []).filter((r) => !warned.has(r.commit));
-  const base: DaemonState = {
-    ...state,
-    hosts: result.stage === 'load' ? state.hosts : hostsSeen(state.hosts, result.planned),
-    head:
-      result.stage === 'apply'
-        ? (result.recorded ?? result.git?.head ?? null)
-        : (result.git?.head ?? null),
-    commits: [...state.commits, ...fresh].slice(-KEPT_COMMITS),
-    ignoredRecords: result.git?.ignored ?? [],
-  };
-  if (result.stage === 'load') {
-    const outcome = 'invalid';
-    return {
-      state: {
-        ...base,
-        invalid: result.problems,
-        degraded: null,
-        failures: 0,
-        lastPass: { ...timing, outcome },
-      },
-      outcome,
-      fresh,
-      ignored,
-    };
-  }
-  if (result.stage !== 'apply') {
-    return { state: base, outcome: 'converged', fresh, ignored };
-  }
-  const { reconciliation } = result;
-  const converged = reconciliation.result.converged;
-  const failedSteps = reconciliation.result.steps.filter((s) => s.outcome === 'failed').length;
-  const applied = result.git?.applied ?? result.file;
-  const unreachable = reconciliation.unreachable;
-  // A failed kick leaves an agent with an old configuration: the pass is tried again, with backoff.
-  const kickFailed = result.configured.kicked.filter((k) => k.outcome === 'failed');
-  const done = converged && kickFailed.length === 0;
-  const outcome: PassOutcome = done ? 'converged' : 'failed';
-  const lastApplied =
-    state.lastApplied?.commit === applied && state.lastApplied.converged === converged
-      ? state.lastApplied
-      : { commit: applied, at: timing.at, converged };
-  return {
-    state: {
-      ...base,
-      invalid: null,
-      containers: result.state,
-      unreachable,
-      lastApplied,
-      lastWriteBack: result.recorded ?? state.lastWriteBack,
-      lastConfigured:
-        result.configured.kicked.length > 0 || state.lastConfigured?.commit !== applied
-          ? { commit: applied, at: timing.at, kicked: result.configured.kicked }
-          : state.lastConfigured,
-      degraded: done
-        ? null
-        : unreachable.length > 0
-          ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
-          : failedSteps > 0
-            ? `${failedSteps} step(s) failed`
-            : `Puppet agent kick(s) failed: ${kickFailed.map((k) => k.name).join(', ')}`,
-      failures: done ? 0 : state.failures + 1,
-      lastPass: { ...timing, outcome },
-      // A commit's pass observed the hosts afresh: what a drift check found before is old news.
-      drift: null,
-      repairFailures: stillFailing(state.repairFailures, result.state),
-    },
-    outcome,
-    fresh,
-    ignored,
-  };
-}
-
-/**
- * The state after a drift check: a pass from the applied environment, up to plan (report only)
- * or apply (repair), with no commit. `items` are the differences found; the ones new since the
- * last check are returned to be logged and counted once.
- */
-export function driftChecked(
-  state: DaemonState,
-  result: PassResult,
-  at: string,
-): { state: DaemonState; found: DriftItem[] } {
-  if (result.stage === 'load') return { state, found: [] };
-  const items: DriftItem[] = planSteps(result.planned.plan).map((step) => ({
-    host: step.host,
-    container: step.name,
-    action: step.action,
-    reason: step.reason,
-  }));
-  const key = (item: DriftItem) => `${item.host}\u0000${item.container}\u0000${item.action}`;
-  const before = new Set((state.drift?.items ?? []).map(key));
-  const found = items.filter((item) => !before.has(key(item)));
-  const steps =
-    result.stage === 'apply'
-      ? result.reconciliation.result.steps.filter((step) => step.action !== 'conflict')
-      : [];
-  const failed = steps.filter((step) => step.outcome === 'failed').length;
-  const unreachable = result.planned.unreachable;
-  const problem =
-    unreachable.length > 0
-      ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
-      : failed > 0
-        ? `${String(failed)} repair(s) failed`
-        : null;
-  const containers = result.stage === 'apply' ? result.state : result.planned.state;
-  const failures = steps
-    .filter((step) => step.outcome === 'failed')
-    .map((step) => ({ host: step.host, container: step.name, error: step.error ?? 'failed', at }));
-  const where = (f: { host: string; container: string }) => `${f.host}\u0000${f.container}`;
-  const fresh = new Set(failures.map(where));
-  return {
-    state: {
-      ...state,
-      hosts: hostsSeen(state.hosts, result.planned),
-      containers,
-      unreachable,
-      repairFailures: stillFailing(
-        [...state.repairFailures.filter((f) => !fresh.has(where(f))), ...failures],
-        containers,
-      ),
-      drift:
-        items.length === 0 && problem === null
-          ? null
-          : { at, items, repaired: steps.length - failed, failed, problem },
-    },
-    found,
-  };
-}
-
-/**
- * The state after a look at the hosts while a pass runs (its repair may wait minutes for a
- * container to be healthy): what runs, and when each host was seen; nothing else changes.
- */
-export function observedMeanwhile(
-  state: DaemonState,
-  planned: {
-    state: ContainerState[];
-    observedHosts: string[];
-    observedAt: number;
-    unreachable: { host: string; error: string }[];
-  },
-): DaemonState {
-  return {
-    ...state,
-    hosts: hostsSeen(state.hosts, planned),
-    containers: planned.state,
-    repairFailures: stillFailing(state.repairFailures, planned.state),
-  };
-}
-
-/**
  * Why the daemon is not ready: the last commit's pass, else the last drift check, else a repair
  * that failed and whose container is still not ok, else a container whose health check fails.
  */
@@ -331,7 +164,7 @@ function healthProblem(containers: readonly ContainerState[]): string | null {
 }
 
 /** The failures whose container is not ok in `containers` (a container not seen stays failed). */
-function stillFailing(
+export function stillFailing(
   failures: readonly RepairFailure[],
   containers: readonly ContainerState[],
 ): RepairFailure[] {
@@ -339,7 +172,8 @@ function stillFailing(
   return failures.filter((f) => !ok.has(`${f.host}\u0000${f.container}`));
 }
 
-function hostsSeen(
+/** Each host the pass observed: when, and whether it answered. */
+export function hostsSeen(
   hosts: Record<string, HostSeen>,
   planned: {
     observedHosts: string[];
@@ -372,48 +206,4 @@ export function passFailed(state: DaemonState, reason: string, timing?: PassTimi
 /** The state with a working copy's uncommitted edit (null: the file is as committed). */
 export function editSeen(state: DaemonState, edit: PendingEdit | null): DaemonState {
   return { ...state, pendingEdit: edit };
-}
-
-/**
- * A pull request was planned: its plan replaces the one before, newest pull request first. The
- * plan of one closed meanwhile is dropped.
- */
-export function pullPlanned(state: DaemonState, plan: PullPlan): DaemonState {
-  if (state.closedPulls.includes(plan.number)) return state;
-  const others = state.pulls.filter((p) => p.number !== plan.number);
-  return {
-    ...state,
-    pulls: [plan, ...others].sort((a, b) => b.number - a.number).slice(0, KEPT_PULLS),
-  };
-}
-
-/** A pull request was closed (merged or not), or its head is gone: its plan goes. */
-export function pullClosed(state: DaemonState, number: number): DaemonState {
-  if (state.closedPulls.includes(number)) return state;
-  return {
-    ...state,
-    pulls: state.pulls.filter((p) => p.number !== number),
-    closedPulls: [...state.closedPulls, number].slice(-KEPT_CLOSED_PULLS),
-  };
-}
-
-/** A pull request is to be planned (opened, reopened, moved on): its plans count again. */
-export function pullRequested(state: DaemonState, number: number): DaemonState {
-  if (!state.closedPulls.includes(number)) return state;
-  return { ...state, closedPulls: state.closedPulls.filter((n) => n !== number) };
-}
-
-/**
- * How long to wait before the next poll: the interval while all is well; after failures, an
- * exponential backoff (1 s, 2 s, 4 s, ... up to `maxBackoffMs`) with up to 20 % jitter.
- */
-export function nextDelay(
-  state: Pick<DaemonState, 'failures'>,
-  intervalMs: number,
-  maxBackoffMs: number,
-  random: () => number,
-): number {
-  if (state.failures === 0) return intervalMs;
-  const backoff = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(state.failures, 10));
-  return backoff + random() * backoff * 0.2;
 }

@@ -5,8 +5,8 @@ import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Environment } from '../environment/schema.js';
 import type { ContainerEvent } from '../hosts/container-event.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { SWITCH_LABEL } from '../network/ovs-scripts.js';
-import { LABELS } from '../plan/labels.js';
 import type { Log } from '../util/log.js';
 import { watchEngines } from './watch-engines.js';
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -6,6 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 
 import type { Refresh } from '../configure/refreshed-containers.js';
 import type { Problem } from '../environment/problem.js';
+import { sameAsCommitted } from '../git/committed-file.js';
 import { committedEnvironment } from '../pass/committed-environment.js';
 import { fileSource } from '../pass/file-source.js';
 import { LoadStage } from '../pass/load-stage.js';
@@ -136,18 +136,4 @@ export function watchWorkingCopy(options: WatchOptions): WorkingCopyWatch {
       await watcher.close();
     },
   };
-}
-
-/** True when the working tree's environment and secrets files are the ones committed at HEAD. */
-function sameAsCommitted(dir: string, paths: readonly string[]): boolean {
-  try {
-    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', ...paths], {
-      cwd: dir,
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-      stdio: 'ignore',
-    });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 
+import { checkPath } from './git-input.js';
+
 /**
  * The text of `file` as committed at HEAD in the git working tree it lies in; undefined when it is
  * not in one, or not committed. A local read (`git show`), nothing fetched.
@@ -22,5 +24,24 @@ export function committedText(file: string): string | undefined {
     });
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * True when the files at `paths` (relative to the working tree `dir`, checked as checkPath does)
+ * are in the working tree as committed at HEAD; false when one differs, or git cannot tell. A
+ * local comparison (`git diff --quiet`), nothing fetched.
+ */
+export function sameAsCommitted(dir: string, paths: readonly string[]): boolean {
+  const checked = paths.map((path) => checkPath(path));
+  try {
+    execFileSync('git', ['diff', '--quiet', 'HEAD', '--', ...checked], {
+      cwd: dir,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -11,7 +11,7 @@ import type { Person } from './git-input.js';
 import { checkBranch, checkPath, checkPerson, checkSha, checkTrailerKey } from './git-input.js';
 import { ALLOWED_SIGNERS, whyNotOwn, type BotIdentity } from './own-commit.js';
 import { pushRef } from './push-ref.js';
-import { urlSecrets } from './redact.js';
+import { urlSecrets } from './url-secrets.js';
 import { parseRepoUrl } from './repo-url.js';
 import type { Log } from '../util/log.js';
 import type { GitContext, RunOptions } from './run-git.js';

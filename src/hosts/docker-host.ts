@@ -1,9 +1,10 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
-import type { ObservedContainer, ObservedVolume } from '../plan/observed.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import type { ExecOptions, ExecResult } from './exec-result.js';
 import type { HelperSpec } from './helper-spec.js';
 import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
+import type { ObservedContainer } from './observed-container.js';
+import type { ObservedVolume } from './observed-volume.js';
 import type { UploadFile } from './tar-archive.js';
 
 /** What dockstack reads of an image on a host. */

@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
-import type { Health, ObservedContainer, ObservedVolume } from '../plan/observed.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
 import { dialEngine } from './dial-engine.js';
@@ -18,6 +17,8 @@ import { HostError } from './host-error.js';
 import type { HostRequest } from './host-request.js';
 import { NetworkCalls } from './network-calls.js';
 import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
+import type { Health, ObservedContainer } from './observed-container.js';
+import type { ObservedVolume } from './observed-volume.js';
 import { runHelperContainer, startHelperContainer, type PrivilegeMemory } from './run-helper.js';
 import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
 import { statusCodeOf } from './to-host-error.js';

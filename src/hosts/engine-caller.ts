@@ -2,14 +2,13 @@ import { setMaxListeners } from 'node:events';
 
 import type Docker from 'dockerode';
 
+import { DeadlineError, withDeadline, withPatience } from './deadlines.js';
 import { dialEngine } from './dial-engine.js';
 import { engineConnection, type EngineConnection } from './engine-connection.js';
 import { describeEndpoint, type Endpoint } from './host-endpoint.js';
 import { HostError, type HostErrorKind } from './host-error.js';
 import { isWrite, type HostRequest, type HostRequestMethod } from './host-request.js';
 import { seconds, statusCodeOf, toHostError } from './to-host-error.js';
-import { DeadlineError, withDeadline } from './with-deadline.js';
-import { withPatience } from './with-patience.js';
 
 /** How one engine's calls are timed, and who hears of them. */
 export interface EngineCallerOptions {

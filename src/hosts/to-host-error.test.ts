@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { DeadlineError, PatienceError } from './deadlines.js';
 import { HostError } from './host-error.js';
 import { statusCodeOf, toHostError } from './to-host-error.js';
-import { DeadlineError } from './with-deadline.js';
-import { PatienceError } from './with-patience.js';
 
 const context = { host: 'h2', endpoint: 'tcp://10.200.0.2:2375', action: 'create container dns1' };
 

@@ -1,8 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 
+import { DeadlineError, PatienceError } from './deadlines.js';
 import { HostError, type HostErrorKind } from './host-error.js';
-import { DeadlineError } from './with-deadline.js';
-import { PatienceError } from './with-patience.js';
 
 /** What one call was doing, for the message and for the kind of an engine refusal. */
 export interface CallContext {

@@ -1,8 +1,8 @@
-import type { ObservedVolume } from '../plan/observed.js';
-import { LABELS } from '../plan/labels.js';
 import { dialEngine } from './dial-engine.js';
 import type { EngineCaller } from './engine-caller.js';
 import { HostError } from './host-error.js';
+import type { ObservedVolume } from './observed-volume.js';
+import { LABELS } from './ownership-labels.js';
 import { statusCodeOf } from './to-host-error.js';
 
 /** What the engine says of one volume (the fields read here). */

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { loadEnvironment } from '../environment/load-environment.js';
 import type { Environment } from '../environment/schema.js';
-import { LABELS } from '../plan/labels.js';
-import type { ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
 import { addressEnvironment } from './address-environment.js';
 import { readAddressRecord, readLeases, type RecordFiles } from './address-record.js';

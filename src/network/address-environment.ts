@@ -1,7 +1,8 @@
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
-import { LABELS } from '../plan/labels.js';
-import { isManaged, managedName, type ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { LABELS } from '../hosts/ownership-labels.js';
+import { isManaged, managedName } from '../plan/observed.js';
 import { leaseTime, type Lease } from '../render/render-leases.js';
 import {
   readAddressRecord,

@@ -1,6 +1,6 @@
 import type { HostExecutor } from '../apply/executor.js';
 import { HostError } from '../hosts/host-error.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import type { NetworkStep, TunnelStep } from '../plan/plan.js';
 import { HELPER_IMAGE } from './helper-image.js';
 import { ovsTunnelExecutor, switchExecutor } from './ovs-executors.js';

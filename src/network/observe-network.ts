@@ -1,8 +1,8 @@
 import type { DockerHost } from '../hosts/docker-host.js';
 import { HostError } from '../hosts/host-error.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { errorMessage } from '../util/error-message.js';
 import { HELPER_IMAGE } from './helper-image.js';
-import type { ObservedContainer } from '../plan/observed.js';
 import type { FoundSwitch, HostNetworkState } from './host-network-state.js';
 import type { NetworkLayout } from './network-layout.js';
 import { parseSwitch, showSwitchScript, SWITCH_CONTAINER, SWITCH_LABEL } from './ovs-scripts.js';

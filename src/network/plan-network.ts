@@ -1,6 +1,7 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { groupByTier } from '../plan/group-by-tier.js';
-import { isManaged, type ObservedContainer } from '../plan/observed.js';
+import { isManaged } from '../plan/observed.js';
 import type { AttachStep, HostStep, NetworkStep, Plan, TunnelStep } from '../plan/plan.js';
 import type { FoundSwitch, HostNetworkState } from './host-network-state.js';
 import type { NetworkLayout } from './network-layout.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { DNSMASQ_LABEL, serveDns } from './serve-dns.js';
 
 function setup() {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { DockerHost } from '../hosts/docker-host.js';
-import type { ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** The image label of a dns image that follows dockstack's dnsmasq contract (images/README.md). */

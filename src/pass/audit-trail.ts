@@ -1,10 +1,10 @@
 import { trailerValues } from '../git/commit-log-format.js';
+import type { CommitInfo } from '../git/env-repo.js';
 import { TRAILERS } from '../report/trailers.js';
-import type { CommitRecord } from './commit-record.js';
-import { commitRecord } from './delta-stage.js';
 import { secretsPath } from '../secrets/environment-secrets.js';
+import { commitRecord, type CommitRecord } from './commit-record.js';
 import { LoadStage, type AgeKeys } from './load-stage.js';
-import type { PassRepo, RepoCommit } from './pass-repo.js';
+import type { PassRepo } from './pass-repo.js';
 
 /** One change of the env repo and what became of it. */
 export interface AuditEntry extends CommitRecord {
@@ -21,7 +21,7 @@ export interface AuditEntry extends CommitRecord {
 export async function auditTrail(
   repo: Pick<PassRepo, 'readFile' | 'whyNotOwn'>,
   envPath: string,
-  commits: readonly RepoCommit[],
+  commits: readonly CommitInfo[],
   ageKeys?: AgeKeys,
 ): Promise<AuditEntry[]> {
   const load = new LoadStage(undefined, ageKeys);

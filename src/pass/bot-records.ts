@@ -1,5 +1,6 @@
 import { trailerValues } from '../git/commit-log-format.js';
-import type { PassRepo, RepoCommit } from './pass-repo.js';
+import type { CommitInfo } from '../git/env-repo.js';
+import type { PassRepo } from './pass-repo.js';
 
 const SHA = /^[0-9a-f]{40}$/;
 
@@ -17,7 +18,7 @@ export interface IgnoredRecord {
 
 /** One of the bot's records: its commit and the commit its trailer names. */
 export interface BotRecord {
-  commit: RepoCommit;
+  commit: CommitInfo;
   /** The commit the trailer names: an ancestor of the head. */
   names: string;
 }
@@ -43,7 +44,7 @@ export class BotRecords {
   }
 
   /** Why `commit` is not the bot's own; undefined when it is. Asked once per commit. */
-  whyNotOwn(commit: RepoCommit): Promise<string | undefined> {
+  whyNotOwn(commit: CommitInfo): Promise<string | undefined> {
     let verdict = this.verdicts.get(commit.sha);
     if (verdict === undefined) {
       verdict = this.repo.whyNotOwn(commit);
@@ -56,7 +57,7 @@ export class BotRecords {
    * True when `commit` is one of the bot's records of `key`; a commit with the trailer that is
    * not is noted as ignored.
    */
-  async isRecord(commit: RepoCommit, key: string): Promise<boolean> {
+  async isRecord(commit: CommitInfo, key: string): Promise<boolean> {
     if (trailerValues(commit, key).length === 0) return false;
     const why = await this.whyNotOwn(commit);
     if (why !== undefined) this.ignore(commit, key, `${key} on a commit not dockstack's: ${why}`);
@@ -85,7 +86,7 @@ export class BotRecords {
     return undefined;
   }
 
-  private ignore(commit: RepoCommit, trailer: string, reason: string): void {
+  private ignore(commit: CommitInfo, trailer: string, reason: string): void {
     if (this.ignoredBySha.has(commit.sha) || this.ignoredBySha.size >= KEPT_IGNORED) return;
     this.ignoredBySha.set(commit.sha, {
       commit: commit.sha,

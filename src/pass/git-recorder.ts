@@ -1,4 +1,4 @@
-import { writeRegisteredServices } from '../render/write-registered-services.js';
+import { writeRegisteredServices } from '../render/registered-services.js';
 import type { PassRepo } from './pass-repo.js';
 import type { PassRecord, Recorder } from './record-stage.js';
 

@@ -1,10 +1,11 @@
 import { RFC1123_LABEL } from '../environment/patterns.js';
 import { trailerValues } from '../git/commit-log-format.js';
+import type { CommitInfo } from '../git/env-repo.js';
 import { envRepoModules } from '../render/puppet-modules.js';
 import { TRAILERS } from '../report/trailers.js';
 import { secretsPath } from '../secrets/environment-secrets.js';
 import { BotRecords } from './bot-records.js';
-import type { PassRepo, RepoCommit } from './pass-repo.js';
+import type { PassRepo } from './pass-repo.js';
 import { readRecord } from './read-record.js';
 import type { LastConfigured, Source, SourceCommit } from './source.js';
 
@@ -56,7 +57,7 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
         const text = await secretsAt(sha);
         return text === undefined ? {} : { secrets: text };
       };
-      const userCommits: RepoCommit[] = [];
+      const userCommits: CommitInfo[] = [];
       for (const commit of listed) {
         if (!(await records.isRecord(commit, TRAILERS.applied))) userCommits.push(commit);
       }

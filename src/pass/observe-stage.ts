@@ -1,8 +1,8 @@
 import type { DockerHost } from '../hosts/docker-host.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import type { HostNetworkState } from '../network/host-network-state.js';
 import type { NetworkLayout } from '../network/network-layout.js';
 import { observeNetwork } from '../network/observe-network.js';
-import type { ObservedContainer } from '../plan/observed.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 

@@ -1,27 +1,16 @@
-import type { CommitChange } from '../git/env-repo.js';
-
-/** A commit of the env repo, as the pass reads it. */
-export interface RepoCommit {
-  sha: string;
-  parents: string[];
-  author: { name: string; email: string };
-  committer: { name: string; email: string };
-  date: string;
-  subject: string;
-  trailers: Record<string, string[]>;
-}
+import type { CommitChange, CommitInfo } from '../git/env-repo.js';
 
 /** What the pass needs of the env repo. */
 export interface PassRepo {
   /** Fetches the followed branch; its head. */
   fetch(): Promise<string>;
-  firstParentLog(head: string, since?: string, limit?: number): Promise<RepoCommit[]>;
+  firstParentLog(head: string, since?: string, limit?: number): Promise<CommitInfo[]>;
   readFile(commit: string, path: string): Promise<string | undefined>;
   /** Every file under the folder `path` at a commit, by its path below it; see EnvRepo. */
   readFolder(commit: string, path: string): Promise<ReadonlyMap<string, string> | undefined>;
-  findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined>;
+  findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined>;
   /** Why `commit` is not the bot's own; undefined when it is (see EnvRepo.whyNotOwn). */
-  whyNotOwn(commit: RepoCommit): Promise<string | undefined>;
+  whyNotOwn(commit: CommitInfo): Promise<string | undefined>;
   /** True when `ancestor` is a commit and an ancestor of `descendant` (see EnvRepo). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /**

@@ -1,9 +1,9 @@
 import type { Reconciliation } from '../apply/reconciliation.js';
 import type { Problem } from '../environment/problem.js';
 import type { Environment } from '../environment/schema.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import type { ServedDns } from '../network/serve-dns.js';
-import type { ObservedContainer } from '../plan/observed.js';
 import type { IgnoredRecord } from './bot-records.js';
 import type { CommitRecord } from './commit-record.js';
 import type { Configured } from '../configure/configured.js';

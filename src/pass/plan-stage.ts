@@ -1,8 +1,9 @@
 import { environmentName, type ContainerSpec } from '../environment/container-spec.js';
 import type { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { compareState, type ContainerState } from '../plan/compare-state.js';
-import { asSeenBy, type ObservedContainer } from '../plan/observed.js';
+import { asSeenBy } from '../plan/observed.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/plan.js';
 import { unreachableHosts, type UnreachableHost } from '../plan/unreachable-host.js';

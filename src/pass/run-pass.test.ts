@@ -8,7 +8,7 @@ import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import type { Reconciliation } from '../apply/reconciliation.js';
 import { Environment } from '../environment/schema.js';
 import { DEFAULT_ORDER } from '../environment/tier-order.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { leaseTime } from '../render/render-leases.js';
 import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
 import type { RecordFiles } from '../network/address-record.js';

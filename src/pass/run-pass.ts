@@ -2,7 +2,6 @@ import type { ApplyOptions } from '../apply/apply-plan.js';
 import { agentIdentityGuard } from '../configure/agent-identity.js';
 import { ClusterBootstrap } from '../configure/cluster-bootstrap.js';
 import { configureExecutor } from '../configure/configure-executor.js';
-import type { Configured } from '../configure/configured.js';
 import type { Kick } from '../configure/kick-agents.js';
 import type { ConfiguredBefore } from '../configure/kick-targets.js';
 import { puppetCode, type CodeMemory, type PuppetCode } from '../configure/puppet-code.js';
@@ -17,6 +16,7 @@ import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
 import { networkLayout } from '../network/network-layout.js';
 import type { DnsMemory } from '../network/serve-dns.js';
+import { runningServices } from '../render/registered-services.js';
 import {
   besideEnv,
   recordPath,
@@ -24,7 +24,6 @@ import {
   withModules,
   type Renderer,
 } from '../render/renderer.js';
-import { writeBackMessage } from '../report/write-back-message.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLog, type Log } from '../util/log.js';
 import { applyStage } from './apply-stage.js';
@@ -34,9 +33,8 @@ import { LoadStage, type AgeKeys, type Loader } from './load-stage.js';
 import { emptyObservation, observeStage } from './observe-stage.js';
 import type { PassResult, PassRevision } from './pass-result.js';
 import { planStage } from './plan-stage.js';
-import type { Recorder } from './record-stage.js';
+import { recordStage, type Recorder } from './record-stage.js';
 import { reportStage, type PassReporter } from './report-stage.js';
-import { runningServices } from './running-services.js';
 import { Serving } from './serving-stage.js';
 import type { Snapshot, Source } from './source.js';
 import type { PassGoal } from './stages.js';
@@ -86,9 +84,10 @@ export interface PassRequest {
 
 /**
  * One reconcile pass, through its stages (see PASS_STAGES) up to the one asked for: source, load,
- * delta, observe, plan, then for `apply`: apply, observe again, record, report. The hosts are
- * connected once and closed when the pass ends, whatever happens. An invalid environment stops
- * the pass after load: nothing is observed or changed.
+ * delta, observe, allocate, plan, then for `apply`: apply (observing again after it), serve,
+ * configure, record; report at the end of either. The hosts are connected once and closed when
+ * the pass ends, whatever happens. An invalid environment stops the pass after load: nothing is
+ * observed or changed.
  */
 export async function runPass(request: PassRequest, deps: PassDeps): Promise<PassResult> {
   const clock = deps.clock ?? systemClock;
@@ -216,27 +215,15 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const registered = runningServices(env, after.observed, down);
     await serving.afterApply(after.observed);
     const configured = configureStage(planned, serving.uploaded(), kicks);
-    let recorded: string | undefined;
-    if (request.recorder !== undefined) {
-      recorded = await request.recorder.record({
-        envPath: snapshot.file,
-        base: {
-          text: textOf(snapshot.bytes),
-          ...(snapshot.git === undefined ? {} : { commit: snapshot.git.head }),
-        },
-        env,
-        registered,
-        files: rendered(),
-        ...writeBackMessage({
-          appliedCommit: git?.applied ?? snapshot.file,
-          reconciliation,
-          registered,
-          configured,
-        }),
-        // Kicks are news even when no file changes: their outcome is read back from git.
-        always: kickNews(configured, snapshot.git?.configured?.failed ?? []),
-      });
-    }
+    const recorded = await recordStage(request.recorder, {
+      snapshot,
+      env,
+      appliedCommit: git?.applied ?? snapshot.file,
+      reconciliation,
+      registered,
+      configured,
+      files: rendered,
+    });
     const result: PassResult = {
       stage: 'apply',
       ...base,
@@ -288,18 +275,4 @@ async function environmentOf(
   if (text === undefined) return undefined;
   const loaded = await load.text(text, file, secrets);
   return loaded.ok ? loaded.env : undefined;
-}
-
-/** True when a kick succeeded, or the kicks that failed are others than those failed before. */
-function kickNews(configured: Configured, failedBefore: readonly string[]): boolean {
-  const failed = configured.kicked.filter((k) => k.outcome === 'failed').map((k) => k.name);
-  if (configured.kicked.some((k) => k.outcome !== 'failed')) return true;
-  return (
-    failed.length !== failedBefore.length || failed.some((name) => !failedBefore.includes(name))
-  );
-}
-
-function textOf(bytes: Uint8Array | string | undefined): string {
-  if (bytes === undefined) return '';
-  return typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
 }

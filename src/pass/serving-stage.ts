@@ -6,8 +6,9 @@ import {
   type UploadedCode,
 } from '../configure/puppet-code.js';
 import type { DockerHost } from '../hosts/docker-host.js';
-import { LABELS } from '../plan/labels.js';
-import { isManaged, type ObservedContainer } from '../plan/observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { LABELS } from '../hosts/ownership-labels.js';
+import { isManaged } from '../plan/observed.js';
 import type { PlanTier } from '../plan/plan.js';
 import { DNS_SERVICE } from '../network/address-environment.js';
 import {

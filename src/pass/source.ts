@@ -1,16 +1,10 @@
+import type { CommitInfo } from '../git/env-repo.js';
 import type { RecordFiles } from '../network/address-record.js';
 import type { ModuleFiles } from '../render/puppet-modules.js';
 import type { IgnoredRecord } from './bot-records.js';
 
 /** One first-parent commit of the env repo, with the environment file's text at it. */
-export interface SourceCommit {
-  sha: string;
-  parents: string[];
-  author: { name: string; email: string };
-  committer: { name: string; email: string };
-  date: string;
-  subject: string;
-  trailers: Record<string, string[]>;
+export interface SourceCommit extends CommitInfo {
   /** The environment file at this commit; undefined when the commit has none. */
   text: string | undefined;
   /** The secrets file beside it at this commit; undefined when there is none. */

@@ -19,10 +19,9 @@ import { DNS_NAME, IPV4, MAC_ADDRESS, RFC1123_LABEL } from '../environment/patte
 import { isSecretKey, PUBLIC_COMMON_KEYS, type Environment } from '../environment/schema.js';
 import { SECRETS_KEY, secretValues } from '../environment/secret-values.js';
 import { addressEnvironment } from '../network/address-environment.js';
-import { registeredServices } from '../render/registered-services.js';
+import { registeredServices, writeRegisteredServices } from '../render/registered-services.js';
 import { loadRenderer, RENDERED_PATHS } from '../render/renderer.js';
 import { sitePpView, type PuppetEntry } from '../render/site-pp-view.js';
-import { writeRegisteredServices } from '../render/write-registered-services.js';
 
 const renderer = loadRenderer();
 const encoder = new TextEncoder();

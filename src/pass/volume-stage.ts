@@ -1,6 +1,6 @@
 import type { DockerHost } from '../hosts/docker-host.js';
-import { LABELS } from '../plan/labels.js';
-import type { ObservedVolume } from '../plan/observed.js';
+import type { ObservedVolume } from '../hosts/observed-volume.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { planSteps } from '../plan/plan.js';
 import { withVolumes } from '../plan/plan-volumes.js';
 import type { Planned } from './plan-stage.js';

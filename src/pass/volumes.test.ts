@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../test/fakes/fake-clock.js';
 import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
-import { LABELS } from '../plan/labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { planSteps } from '../plan/plan.js';
 import { loadRenderer } from '../render/renderer.js';
 import { formatPlan } from '../report/format-plan.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { compareState } from './compare-state.js';
 import { labelsFor } from './labels.js';
-import type { ObservedContainer } from './observed.js';
 
 function spec(name: string, extra: Partial<ContainerSpec> = {}): ContainerSpec {
   return {

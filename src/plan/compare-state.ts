@@ -1,4 +1,5 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { Health, ObservedContainer } from '../hosts/observed-container.js';
 import {
   isManaged,
   managedName,
@@ -6,8 +7,6 @@ import {
   addressDrift,
   serviceOf,
   specHashOf,
-  type Health,
-  type ObservedContainer,
 } from './observed.js';
 import { compareText } from '../util/compare-text.js';
 import { specHash } from './spec-hash.js';

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 import { containerSpecs } from '../environment/container-spec.js';
 import { Environment } from '../environment/schema.js';
-import { LABELS, labelsFor } from './labels.js';
+import { LABELS } from '../hosts/ownership-labels.js';
+import { labelsFor } from './labels.js';
 import { specHash } from './spec-hash.js';
 
 const seed = Environment.parse(

@@ -1,20 +1,6 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { specHash } from './spec-hash.js';
-
-/** The label keys dockstack puts on every container it creates: they mark what it owns. */
-export const LABELS = {
-  /** `true` on every container dockstack created; a container without it is never touched. */
-  managed: 'org.dockstack.managed',
-  /** The environment that owns it; environments sharing a host leave each other's alone. */
-  environment: 'org.dockstack.environment',
-  service: 'org.dockstack.service',
-  /** The container's name in the environment file. */
-  container: 'org.dockstack.container',
-  /** specHash() of the spec the container was created from. */
-  specHash: 'org.dockstack.spec-hash',
-  /** On a volume: the path it is mounted at in its container. */
-  path: 'org.dockstack.path',
-} as const;
 
 /** The image label of an application image whose Puppet agent dockstack kicks (images/README.md). */
 export const AGENT_LABEL = 'org.dockstack.puppet-agent';

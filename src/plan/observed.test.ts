@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  asSeenBy,
-  isManaged,
-  managedName,
-  serviceOf,
-  specHashOf,
-  type ObservedContainer,
-} from './observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { asSeenBy, isManaged, managedName, serviceOf, specHashOf } from './observed.js';
 
 function container(labels: Record<string, string>): ObservedContainer {
   return { host: '192.168.99.2', name: 'dns1', id: 'a1b2c3', running: true, labels };

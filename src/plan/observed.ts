@@ -1,24 +1,5 @@
-import { LABELS } from './labels.js';
-
-/** A container as found on a Docker host, in dockstack's own terms. */
-export interface ObservedContainer {
-  host: string;
-  /** Docker's name for it, without the leading '/'. */
-  name: string;
-  id: string;
-  running: boolean;
-  labels: Record<string, string>;
-  /** The image it runs, as it was named when created (an image id when that name moved on). */
-  image?: string;
-  /** Its IPv4 addresses on its networks, when the engine reports any. */
-  addresses?: string[];
-  /** The networks it is on, with its IPv4 address and MAC there when the engine reports them. */
-  networks?: { name: string; ipv4?: string; macAddress?: string }[];
-  /** What its image's health check says, when it has one. */
-  health?: Health;
-}
-
-export type Health = 'starting' | 'healthy' | 'unhealthy';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 
 /** True when dockstack created the container, and so may change or remove it. */
 export function isManaged(container: ObservedContainer): boolean {
@@ -89,11 +70,4 @@ export function addressDrift(
   if (mac !== undefined && joined.macAddress?.toLowerCase() !== mac)
     return `its MAC is ${joined.macAddress ?? 'none'}, not ${mac}`;
   return undefined;
-}
-
-/** A volume dockstack made, as found on a Docker host. */
-export interface ObservedVolume {
-  host: string;
-  name: string;
-  labels: Record<string, string>;
 }

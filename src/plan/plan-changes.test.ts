@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { Environment } from '../environment/schema.js';
 import { DEFAULT_ORDER, tierOrder } from '../environment/tier-order.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { labelsFor } from './labels.js';
-import type { ObservedContainer } from './observed.js';
 import { planChanges } from './plan-changes.js';
 import { isEmpty, planSteps, type Plan, type Step } from './plan.js';
 

@@ -1,4 +1,5 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { groupByTier } from './group-by-tier.js';
 import {
   isManaged,
@@ -7,7 +8,6 @@ import {
   addressDrift,
   serviceOf,
   specHashOf,
-  type ObservedContainer,
 } from './observed.js';
 import type { CreateStep, Plan, RemoveStep, Step } from './plan.js';
 import { specHash } from './spec-hash.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { AGENT_LABEL, labelsFor } from './labels.js';
-import type { ObservedContainer } from './observed.js';
 import { withConfigureSteps } from './plan-configure.js';
 import { planChanges } from './plan-changes.js';
 

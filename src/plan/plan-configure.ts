@@ -1,7 +1,8 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { groupByTier } from './group-by-tier.js';
 import { AGENT_LABEL, AGENT_LABEL_KICK } from './labels.js';
-import { isManaged, managedName, type ObservedContainer } from './observed.js';
+import { isManaged, managedName } from './observed.js';
 import type { ConfigureStep, Plan, PlanTier } from './plan.js';
 
 /** A running container whose agent is due a run, and why (see configure/refreshed-containers). */

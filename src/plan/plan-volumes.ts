@@ -1,6 +1,6 @@
 import { withDataFolders } from '../environment/container-mounts.js';
-import { LABELS } from './labels.js';
-import type { ObservedVolume } from './observed.js';
+import type { ObservedVolume } from '../hosts/observed-volume.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import type { Plan, PlannedMount, PlannedVolumes } from './plan.js';
 
 /** What the hosts tell of volumes: dockstack's volumes, and the data folders of images. */

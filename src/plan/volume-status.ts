@@ -1,7 +1,7 @@
 import type { ContainerSpec } from '../environment/container-spec.js';
+import type { ObservedVolume } from '../hosts/observed-volume.js';
+import { LABELS } from '../hosts/ownership-labels.js';
 import { compareText } from '../util/compare-text.js';
-import { LABELS } from './labels.js';
-import type { ObservedVolume } from './observed.js';
 
 /**
  * One of the environment's volumes, and what holds it: `used` (its container is in the file, on

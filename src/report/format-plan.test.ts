@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { containerSpecs, type ContainerSpec } from '../environment/container-spec.js';
 import { Environment } from '../environment/schema.js';
 import { tierOrder } from '../environment/tier-order.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
 import { addressEnvironment } from '../network/address-environment.js';
 import { freshAddresses } from '../network/fresh-addresses.js';
 import { returningAddresses } from '../network/returning-addresses.js';
@@ -15,7 +16,6 @@ import { planStage } from '../pass/plan-stage.js';
 import { systemClock } from '../util/clock.js';
 import { formatPlan, NO_CHANGES } from './format-plan.js';
 import { labelsFor } from '../plan/labels.js';
-import type { ObservedContainer } from '../plan/observed.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/plan.js';
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { ROOT } from '../cli/run-dockstack.js';
 import { removeTestVolumes } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';

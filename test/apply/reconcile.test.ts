@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { HostRequest } from '../../src/hosts/dockerode-host.js';
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { runDockstack } from '../cli/run-dockstack.js';
 import { execIn, findTestContainer } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';

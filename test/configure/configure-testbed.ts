@@ -1,6 +1,7 @@
 import { parse, stringify } from 'yaml';
 
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { DNS_SERVICE } from '../../src/network/address-environment.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
 import {
@@ -10,7 +11,6 @@ import {
   removeTestVolumes,
   seedOverTwoEngines,
 } from '../network/network-testbed.js';
-import { LABELS } from '../../src/plan/labels.js';
 import { execIn, findTestContainer } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 

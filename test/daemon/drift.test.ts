@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { tarArchive } from '../../src/hosts/tar-archive.js';
-import { LABELS } from '../../src/plan/labels.js';
 import {
   environmentText,
   PREFIX,

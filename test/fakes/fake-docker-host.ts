@@ -9,8 +9,9 @@ import type {
   NetworkSpec,
   ObservedNetwork,
 } from '../../src/hosts/network-spec.js';
+import type { ObservedContainer } from '../../src/hosts/observed-container.js';
+import type { ObservedVolume } from '../../src/hosts/observed-volume.js';
 import { containerFolder, tarArchive, type UploadFile } from '../../src/hosts/tar-archive.js';
-import type { ObservedContainer, ObservedVolume } from '../../src/plan/observed.js';
 
 export interface FakeContainer {
   id: string;

@@ -1,9 +1,9 @@
 import { commitAndPush } from '../../src/git/commit-and-push.js';
-import type { CommitChange } from '../../src/git/env-repo.js';
+import type { CommitChange, CommitInfo } from '../../src/git/env-repo.js';
 import { GitError } from '../../src/git/git-error.js';
-import type { PassRepo, RepoCommit } from '../../src/pass/pass-repo.js';
+import type { PassRepo } from '../../src/pass/pass-repo.js';
 
-interface FakeCommit extends RepoCommit {
+interface FakeCommit extends CommitInfo {
   files: Map<string, string>;
 }
 
@@ -61,6 +61,7 @@ export class FakeEnvRepo implements PassRepo {
       committer: person(options.committer ?? options.author ?? 'Alice'),
       date: '2026-01-01T00:00:00+00:00',
       subject: options.subject ?? `commit ${sha.slice(0, 4)}`,
+      body: '',
       trailers: options.trailers ?? {},
       files: merged,
     });
@@ -75,8 +76,8 @@ export class FakeEnvRepo implements PassRepo {
     return Promise.resolve(this.head);
   }
 
-  firstParentLog(head: string, since?: string, limit?: number): Promise<RepoCommit[]> {
-    const listed: RepoCommit[] = [];
+  firstParentLog(head: string, since?: string, limit?: number): Promise<CommitInfo[]> {
+    const listed: CommitInfo[] = [];
     for (let sha: string | undefined = head; sha !== undefined && sha !== since;) {
       const commit = this.get(sha);
       listed.unshift(commit);
@@ -97,7 +98,7 @@ export class FakeEnvRepo implements PassRepo {
     return Promise.resolve(files.size === 0 ? undefined : files);
   }
 
-  findLastTrailer(head: string, key: string): Promise<RepoCommit | undefined> {
+  findLastTrailer(head: string, key: string): Promise<CommitInfo | undefined> {
     for (let sha: string | undefined = head; sha !== undefined;) {
       const commit = this.get(sha);
       if (commit.trailers[key] !== undefined) return Promise.resolve(commit);
@@ -107,7 +108,7 @@ export class FakeEnvRepo implements PassRepo {
   }
 
   /** The bot's own: author and committer are FAKE_BOT (the real check is tested on git). */
-  whyNotOwn(commit: RepoCommit): Promise<string | undefined> {
+  whyNotOwn(commit: CommitInfo): Promise<string | undefined> {
     for (const role of ['author', 'committer'] as const) {
       const who = commit[role];
       if (who.name !== FAKE_BOT.name || who.email !== FAKE_BOT.email) {

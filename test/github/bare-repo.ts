@@ -3,7 +3,7 @@ import { git, tempDir } from '../git/git-fixture.js';
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 /** A commit as GitHub's push payload lists it. */
-export interface CommitInfo {
+export interface PushedCommit {
   id: string;
   tree_id: string;
   message: string;
@@ -67,16 +67,16 @@ export function isAncestor(bare: string, ancestor: string, of: string): boolean 
 }
 
 /** The commits `after` adds to `before`, oldest first, at most 20 (as GitHub lists them). */
-export function commitsBetween(bare: string, before: string, after: string): CommitInfo[] {
+export function commitsBetween(bare: string, before: string, after: string): PushedCommit[] {
   if (after === ZERO_SHA) return [];
   const range = before === ZERO_SHA ? [after, '--max-count=1'] : [`${before}..${after}`];
   return git(bare, ['rev-list', '--reverse', '--max-count=20', ...range])
     .split('\n')
     .filter((line) => line !== '')
-    .map((sha) => commitInfo(bare, sha));
+    .map((sha) => pushedCommit(bare, sha));
 }
 
-export function commitInfo(bare: string, sha: string): CommitInfo {
+export function pushedCommit(bare: string, sha: string): PushedCommit {
   const format = ['%H', '%T', '%aI', '%an', '%ae', '%cn', '%ce', '%B'].join('%x00');
   const [id = sha, tree = '', date = '', an = '', ae = '', cn = '', ce = '', message = ''] = git(
     bare,

@@ -1,4 +1,4 @@
-import { ZERO_SHA, type CommitInfo } from './bare-repo.js';
+import { ZERO_SHA, type PushedCommit } from './bare-repo.js';
 import type { PullRecord } from './fake-github-state.js';
 import { pullRequestJson } from './pull-request-json.js';
 import { repositoryJson, userJson, type FakeRepository } from './repository-json.js';
@@ -18,7 +18,7 @@ export interface PushDescription {
   before: string;
   after: string;
   /** What `after` adds, oldest first; the last one is `head_commit`. */
-  commits: CommitInfo[];
+  commits: PushedCommit[];
   pusher: { name: string; email: string };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createDockerodeHost } from '../../src/hosts/dockerode-host.js';
 import { HostError } from '../../src/hosts/host-error.js';
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import {
   H2,
   LOCAL,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { runDockstack } from '../cli/run-dockstack.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git, tempDir } from '../git/git-fixture.js';

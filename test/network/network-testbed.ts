@@ -4,7 +4,7 @@ import { parse, stringify } from 'yaml';
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
 import { HELPER_LABEL } from '../../src/hosts/helper-spec.js';
-import { LABELS } from '../../src/plan/labels.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { HELPER_IMAGE } from '../../src/network/helper-image.js';
 import { SWITCH_CONTAINER } from '../../src/network/ovs-scripts.js';
 import { SEED_TEXT } from '../fixtures/render/seed-environment.js';

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 
 import type Docker from 'dockerode';
 
+import { withDeadline } from '../../src/hosts/deadlines.js';
 import { engineConnection } from '../../src/hosts/engine-connection.js';
 import { describeEndpoint, type Endpoint } from '../../src/hosts/host-endpoint.js';
-import { withDeadline } from '../../src/hosts/with-deadline.js';
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 
 /** The machine's own engine, started by start-docker.sh. */

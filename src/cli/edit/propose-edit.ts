@@ -1,13 +1,13 @@
-import type { ContainerEdit } from '../environment/container-edit.js';
-import type { EnvRepo } from '../git/env-repo.js';
-import { GitError } from '../git/git-error.js';
-import type { GitHubApi } from '../github/github-api.js';
-import { GitHubError } from '../github/github-error.js';
+import type { EnvRepo } from '../../git/env-repo.js';
+import { GitError } from '../../git/git-error.js';
+import type { GitHubApi } from '../../github/github-api.js';
+import { GitHubError } from '../../github/github-error.js';
+import { EXIT, ExitError } from '../exit-error.js';
+import type { ContainerEdit } from './container-edit.js';
 import { editAt } from './edit-at.js';
 import type { EditConfig } from './edit-config.js';
 import { editSubject, pullRequestBody } from './edit-description.js';
 import type { EditDone } from './edit-outcome.js';
-import { EXIT, ExitError } from './exit-error.js';
 
 /**
  * Commits the edit on top of the branch's head, pushes it to a new branch

@@ -1,15 +1,15 @@
 import { isNode, isScalar, type Document } from 'yaml';
 
+import type { ContainerState } from '../../environment/schema.js';
 import {
   blockMapOf,
-  EditRefused,
+  TextEditRefused,
   insertItem,
   keyPlace,
   pairOf,
   removeItem,
   type EditSource,
 } from './block-map-edits.js';
-import type { ContainerState } from './schema.js';
 import { serviceContainers } from './service-containers.js';
 
 /**
@@ -29,9 +29,9 @@ export function setContainerState(
   const { map } = serviceContainers(doc, service);
   const pair = map === 'empty' ? undefined : pairOf(map, name);
   if (map === 'empty' || pair === undefined)
-    throw new EditRefused(`there is no container ${where}`);
+    throw new TextEditRefused(`there is no container ${where}`);
   const fields = blockMapOf(pair.value, where);
-  if (fields === 'empty') throw new EditRefused(`${where} has no settings`);
+  if (fields === 'empty') throw new TextEditRefused(`${where} has no settings`);
   const statePair = pairOf(fields, 'state');
   const value = statePair === undefined ? undefined : statePair.value;
   const current = isScalar(value) ? String(value.value) : 'running';

@@ -1,14 +1,14 @@
 import { isAlias, isMap, isNode, isScalar, type Pair, type YAMLMap } from 'yaml';
 
-import { compareText } from '../util/compare-text.js';
+import { compareText } from '../../util/compare-text.js';
 import { blockItemEnd } from './block-item-end.js';
 import { lineIndexAt, sourceLines, type SourceLine } from './source-lines.js';
 
 /** A layout the text edits do not handle (flow style, anchors, keys not at a line's start). */
-export class EditRefused extends Error {
+export class TextEditRefused extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'EditRefused';
+    this.name = 'TextEditRefused';
   }
 }
 
@@ -30,11 +30,11 @@ export function keyPlace(
   where: string,
 ): { line: number; column: number } {
   const range = isScalar(pair.key) ? pair.key.range : undefined;
-  if (range == null) throw new EditRefused(`${where}: the key is not a plain string`);
+  if (range == null) throw new TextEditRefused(`${where}: the key is not a plain string`);
   const line = lineIndexAt(source.lines, range[0]);
   const column = range[0] - (source.lines[line] as SourceLine).start;
   if ((source.lines[line] as SourceLine).indent !== column) {
-    throw new EditRefused(`${where} does not begin its line; write it as a block mapping key`);
+    throw new TextEditRefused(`${where} does not begin its line; write it as a block mapping key`);
   }
   return { line, column };
 }
@@ -50,16 +50,18 @@ export function pairOf(map: YAMLMap, key: string): Pair | undefined {
  * would change more than the one entry.
  */
 export function blockMapOf(node: unknown, where: string): YAMLMap | 'empty' {
-  if (isAlias(node)) throw new EditRefused(`${where} is an alias; write it out to edit it`);
+  if (isAlias(node)) throw new TextEditRefused(`${where} is an alias; write it out to edit it`);
   if (isNode(node) && (node.anchor !== undefined || node.tag !== undefined)) {
-    throw new EditRefused(`${where} has an anchor or tag; remove it to edit the entry`);
+    throw new TextEditRefused(`${where} has an anchor or tag; remove it to edit the entry`);
   }
   if (isScalar(node) && node.value === null) return 'empty';
   if (node === null || node === undefined) return 'empty';
-  if (!isMap(node)) throw new EditRefused(`${where} is not a mapping`);
+  if (!isMap(node)) throw new TextEditRefused(`${where} is not a mapping`);
   if (node.items.length === 0) return 'empty';
   if (node.flow === true) {
-    throw new EditRefused(`${where} is written in flow style ({...}); write it as a block mapping`);
+    throw new TextEditRefused(
+      `${where} is written in flow style ({...}); write it as a block mapping`,
+    );
   }
   return node;
 }
@@ -69,7 +71,8 @@ export function colonEnd(source: EditSource, pair: Pair, where: string): number 
   const range = isScalar(pair.key) ? pair.key.range : undefined;
   let at = range?.[1] ?? -1;
   while (source.text[at] === ' ' || source.text[at] === '\t') at++;
-  if (at < 0 || source.text[at] !== ':') throw new EditRefused(`${where}: no ':' after the key`);
+  if (at < 0 || source.text[at] !== ':')
+    throw new TextEditRefused(`${where}: no ':' after the key`);
   return at + 1;
 }
 

@@ -1,6 +1,6 @@
-import type { ContainerEdit } from '../environment/container-edit.js';
-import { commitAndPush } from '../git/commit-and-push.js';
-import type { EnvRepo } from '../git/env-repo.js';
+import { commitAndPush } from '../../git/commit-and-push.js';
+import type { EnvRepo } from '../../git/env-repo.js';
+import type { ContainerEdit } from './container-edit.js';
 import { editAt } from './edit-at.js';
 import type { EditConfig } from './edit-config.js';
 import { editSubject } from './edit-description.js';

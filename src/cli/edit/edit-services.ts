@@ -1,15 +1,15 @@
 import type { Document } from 'yaml';
 
+import { didYouMean } from '../../environment/did-you-mean.js';
+import { DEFAULT_ENV_FILE, loadEnvironment } from '../../environment/load-environment.js';
+import { RFC1123_LABEL } from '../../environment/patterns.js';
+import type { Problem } from '../../environment/problem.js';
+import { parseEnvironmentDocument } from '../../environment/read-yaml.js';
+import type { Container, Environment } from '../../environment/schema.js';
 import { addContainer } from './add-container.js';
-import { EditRefused, editSource, type EditSource } from './block-map-edits.js';
+import { TextEditRefused, editSource, type EditSource } from './block-map-edits.js';
 import type { ContainerEdit } from './container-edit.js';
-import { didYouMean } from './did-you-mean.js';
-import { DEFAULT_ENV_FILE, loadEnvironment } from './load-environment.js';
-import { RFC1123_LABEL } from './patterns.js';
-import type { Problem } from './problem.js';
-import { parseEnvironmentDocument } from './read-yaml.js';
 import { removeContainer } from './remove-container.js';
-import type { Container, Environment } from './schema.js';
 import { setContainerState } from './set-container-state.js';
 
 export interface EditOptions {
@@ -74,7 +74,7 @@ export function editServices(
   try {
     edited = applyEdit(editSource(text), parseEnvironmentDocument(text), edit, service);
   } catch (error) {
-    if (error instanceof EditRefused) return refuse(`cannot edit ${file}: ${error.message}`);
+    if (error instanceof TextEditRefused) return refuse(`cannot edit ${file}: ${error.message}`);
     throw error;
   }
   if (edited === text && found !== undefined) {

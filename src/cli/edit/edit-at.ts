@@ -1,6 +1,6 @@
-import type { ContainerEdit } from '../environment/container-edit.js';
-import { editServices, type EditResult } from '../environment/edit-services.js';
-import type { EnvRepo } from '../git/env-repo.js';
+import type { EnvRepo } from '../../git/env-repo.js';
+import type { ContainerEdit } from './container-edit.js';
+import { editServices, type EditResult } from './edit-services.js';
 
 /** The edit is refused (exit 2): an invalid name or file, or a result that would be invalid. */
 export class EditRefused extends Error {

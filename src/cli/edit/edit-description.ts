@@ -1,5 +1,5 @@
-import type { ContainerEdit } from '../environment/container-edit.js';
-import type { Container } from '../environment/schema.js';
+import type { Container } from '../../environment/schema.js';
+import type { ContainerEdit } from './container-edit.js';
 
 /** The default commit subject: `Create webui2 (webui) on 192.168.99.2`. */
 export function editSubject(edit: ContainerEdit, service: string, container: Container): string {

@@ -1,6 +1,12 @@
 import type { Document } from 'yaml';
 
-import { colonEnd, EditRefused, pairOf, removeItem, type EditSource } from './block-map-edits.js';
+import {
+  colonEnd,
+  TextEditRefused,
+  pairOf,
+  removeItem,
+  type EditSource,
+} from './block-map-edits.js';
 import { serviceContainers } from './service-containers.js';
 
 /**
@@ -18,7 +24,7 @@ export function removeContainer(
   const { pair: servicePair, map } = serviceContainers(doc, service);
   const pair = map === 'empty' ? undefined : pairOf(map, name);
   if (map === 'empty' || pair === undefined) {
-    throw new EditRefused(`there is no container ${name} in ${where}`);
+    throw new TextEditRefused(`there is no container ${name} in ${where}`);
   }
   const text = removeItem(source, pair, `${where}.${name}`);
   if (map.items.length > 1) return text;

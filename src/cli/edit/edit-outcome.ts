@@ -1,7 +1,7 @@
-import type { ContainerEdit } from '../environment/container-edit.js';
-import type { EditResult } from '../environment/edit-services.js';
-import { formatProblem } from '../environment/problem.js';
-import type { Output } from './output.js';
+import { formatProblem } from '../../environment/problem.js';
+import type { Output } from '../output.js';
+import type { ContainerEdit } from './container-edit.js';
+import type { EditResult } from './edit-services.js';
 
 /** What an edit command did, as `--json` prints it. */
 export interface EditOutcome {

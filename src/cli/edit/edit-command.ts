@@ -2,22 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { ContainerEdit } from '../environment/container-edit.js';
-import type { EnvRepo } from '../git/env-repo.js';
-import { GitError } from '../git/git-error.js';
-import { createGitEnvRepo } from '../git/git-env-repo.js';
-import type { GitHubApi } from '../github/github-api.js';
-import type { GitHubConfig } from '../github/github-config.js';
-import { GitHubError } from '../github/github-error.js';
-import { fileDiff } from '../util/file-diff.js';
+import type { EnvRepo } from '../../git/env-repo.js';
+import { createGitEnvRepo } from '../../git/git-env-repo.js';
+import { GitError } from '../../git/git-error.js';
+import type { GitHubApi } from '../../github/github-api.js';
+import type { GitHubConfig } from '../../github/github-config.js';
+import { GitHubError } from '../../github/github-error.js';
+import { errorMessage } from '../../util/error-message.js';
+import { fileDiff } from '../../util/file-diff.js';
+import { EXIT, ExitError, type ExitCode } from '../exit-error.js';
+import type { Output } from '../output.js';
+import type { ContainerEdit } from './container-edit.js';
 import { editAt, EditRefused } from './edit-at.js';
 import { editConfig, type EditConfig, type EditFlags } from './edit-config.js';
 import { nothingToCommit, reportEdit, reportRefusal } from './edit-outcome.js';
-import { EXIT, ExitError, type ExitCode } from './exit-error.js';
-import type { Output } from './output.js';
 import { proposeEdit } from './propose-edit.js';
 import { pushEdit } from './push-edit.js';
-import { errorMessage } from '../util/error-message.js';
 
 export interface EditDeps {
   processEnv: NodeJS.ProcessEnv;

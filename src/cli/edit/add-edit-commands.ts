@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 
-import type { ContainerEdit } from '../environment/container-edit.js';
-import { connectGitHub } from '../github/octokit-github.js';
-import { EDIT_ENV, DEFAULT_AUTHOR, type EditFlags } from './edit-config.js';
+import { connectGitHub } from '../../github/octokit-github.js';
+import type { ExitCode } from '../exit-error.js';
+import { addGitHubOptions } from '../github-options.js';
+import type { Output } from '../output.js';
+import type { ContainerEdit } from './container-edit.js';
 import { editCommand, type EditDeps } from './edit-command.js';
-import type { ExitCode } from './exit-error.js';
-import { addGitHubOptions } from './github-options.js';
-import type { Output } from './output.js';
+import { EDIT_ENV, DEFAULT_AUTHOR, type EditFlags } from './edit-config.js';
 
 const HELP = `
 The change is committed on --branch and pushed (fast-forward; when someone pushed meanwhile it is

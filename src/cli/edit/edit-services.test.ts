@@ -6,7 +6,7 @@ import type { ContainerEdit } from './container-edit.js';
 import { editServices, type EditResult } from './edit-services.js';
 
 const SEED = readFileSync(
-  new URL('../../test/fixtures/seed-environment.yaml', import.meta.url),
+  new URL('../../../test/fixtures/seed-environment.yaml', import.meta.url),
   'utf8',
 );
 

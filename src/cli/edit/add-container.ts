@@ -1,7 +1,8 @@
 import { isMap, type Document } from 'yaml';
 
+import { yamlScalar } from '../../environment/yaml-scalar.js';
 import {
-  EditRefused,
+  TextEditRefused,
   fillItem,
   insertItem,
   keyPlace,
@@ -9,9 +10,8 @@ import {
   type EditSource,
 } from './block-map-edits.js';
 import type { NewContainer } from './container-edit.js';
-import { servicesLayout } from './services-layout.js';
 import { serviceContainers, servicesOf } from './service-containers.js';
-import { yamlScalar } from './yaml-scalar.js';
+import { servicesLayout } from './services-layout.js';
 
 const FIELDS: readonly (keyof NewContainer)[] = [
   'host',
@@ -33,7 +33,7 @@ export function addContainer(
   name: string,
   container: NewContainer,
 ): string {
-  if (!isMap(doc.contents)) throw new EditRefused('the file is not a mapping');
+  if (!isMap(doc.contents)) throw new TextEditRefused('the file is not a mapping');
   const layout = servicesLayout(source, doc.contents);
   const block = (column: number): string[] => [
     `${pad(column)}${yamlScalar(name)}:`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { urlSecrets } from './redact.js';
+import { urlSecrets } from './url-secrets.js';
 
 describe('urlSecrets', () => {
   it('finds the user-info, its parts and their decoded forms', () => {

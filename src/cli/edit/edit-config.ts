@@ -1,15 +1,15 @@
-import type { Person } from '../git/git-input.js';
-import { checkBranch, checkPath, checkPerson } from '../git/git-input.js';
-import { parseRepoUrl } from '../git/repo-url.js';
+import { DEFAULT_ENV_FILE } from '../../environment/load-environment.js';
+import type { Person } from '../../git/git-input.js';
+import { checkBranch, checkPath, checkPerson } from '../../git/git-input.js';
+import { parseRepoUrl } from '../../git/repo-url.js';
 import {
   githubConfig,
   GITHUB_ENV,
   type GitHubConfig,
   type GitHubFlags,
-} from '../github/github-config.js';
-import { DEFAULT_ENV_FILE } from '../environment/load-environment.js';
-import { repoArgument } from './repo-argument.js';
-import { errorMessage } from '../util/error-message.js';
+} from '../../github/github-config.js';
+import { errorMessage } from '../../util/error-message.js';
+import { repoArgument } from '../repo-argument.js';
 
 /** The flags every edit command (create, remove, start, stop) shares. */
 export interface EditFlags extends GitHubFlags {
