@@ -5,7 +5,7 @@ import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { labelsFor } from '../plan/labels.js';
 import { silentLog } from '../util/log.js';
-import { CLUSTER_LABEL, ClusterBootstrap } from './cluster-bootstrap.js';
+import { CLUSTER_LABEL, ClusterBootstrap, STALL_MS } from './cluster-bootstrap.js';
 
 const HISTORY = '6b2cf5a4-9c1e-11ef-8a3d-2f6c1b0d4e77';
 const clustered = { dataFolders: [], labels: { [CLUSTER_LABEL]: 'bootstrap' } };
@@ -44,19 +44,51 @@ function setup(states: Record<string, string>) {
   }
   const clock = new FakeClock();
   const clusters = new ClusterBootstrap({ hosts, specs, clock, log: silentLog });
-  return { clusters, execs, clock, specs };
+  return { clusters, execs, clock, specs, hosts };
 }
 
 const waiting = (seqno: number, running = 0) =>
   `state=waiting seqno=${String(seqno)} uuid=${HISTORY} safe_to_bootstrap=0 running=${String(running)}`;
 
 describe('ClusterBootstrap', () => {
-  it('asks every member, and bootstraps the most advanced when none is primary', async () => {
-    const { clusters, execs, specs } = setup({ gal1: waiting(7), gal2: waiting(9, 1) });
-    await clusters.whileStarting(specs[0] as ContainerSpec, clustered);
-    expect(execs).toEqual([
+  it('asks every member, and bootstraps the most advanced once none has been primary for a while', async () => {
+    const { clusters, execs, clock, specs } = setup({ gal1: waiting(7), gal2: waiting(9, 1) });
+    const gal1 = specs[0] as ContainerSpec;
+    await clusters.whileStarting(gal1, clustered);
+    clock.advance(10_000);
+    await clusters.whileStarting(gal1, clustered);
+    // Members that come back together may find their primary component by themselves.
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+    clock.advance(STALL_MS - 10_000);
+    await clusters.whileStarting(gal1, clustered);
+    expect(execs.slice(-3)).toEqual([
       'gal1: dockstack-service cluster-state',
       'gal2: dockstack-service cluster-state',
+      'gal2: dockstack-service bootstrap',
+    ]);
+  });
+
+  it('starts counting again when a member was primary in between', async () => {
+    const states = { gal1: waiting(7), gal2: waiting(9, 1) };
+    const { clusters, execs, clock, specs } = setup(states);
+    const gal1 = specs[0] as ContainerSpec;
+    await clusters.whileStarting(gal1, clustered);
+    clock.advance(10_000);
+    states.gal2 = `state=primary seqno=9 uuid=${HISTORY} safe_to_bootstrap=0 running=1`;
+    await clusters.whileStarting(gal1, clustered);
+    states.gal2 = waiting(9, 1);
+    clock.advance(STALL_MS);
+    await clusters.whileStarting(gal1, clustered);
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+  });
+
+  it('settles a stalled service found by a pass after looking again STALL_MS later', async () => {
+    const { clusters, execs, hosts } = setup({ gal1: waiting(7, 1), gal2: waiting(9, 1) });
+    const observed = (
+      await Promise.all([...hosts.values()].map((host) => host.listContainers()))
+    ).flat();
+    await clusters.settleStalled(observed);
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([
       'gal2: dockstack-service bootstrap',
     ]);
   });

@@ -27,6 +27,16 @@ export const BOOTSTRAP_COMMAND = ['dockstack-service', 'bootstrap'] as const;
 /** How often one service's members are asked, at most. */
 const EVERY_MS = 5_000;
 
+/**
+ * How long a service must stay without a primary component before a member is asked to start
+ * one: members that come back together find their last primary component again by themselves
+ * within seconds (Galera's pc.recovery), and a bootstrap in the middle of that start would stop
+ * a member that is about to serve.
+ */
+export const STALL_MS = 20_000;
+
+const STALL_NOTED = 'no primary component yet: looking again before bootstrapping';
+
 /** True when the container's image follows the cluster contract. */
 export function isClustered(labels: Readonly<Record<string, string>>): boolean {
   return labels[CLUSTER_LABEL] === CLUSTER_BOOTSTRAP;
@@ -42,14 +52,16 @@ export interface ClusterBootstrapInput {
 
 /**
  * Keeps a clustered service one cluster: when none of its members is in a primary component (a
- * new cluster, every member restarted or recreated), the most advanced member is asked to start
- * one (see bootstrapChoice); the others join it on their own. Asked while a member waits to be
+ * new cluster, every member restarted or recreated) for STALL_MS in a row, the most advanced
+ * member is asked to start one (see bootstrapChoice); the others join it on their own. Asked while a member waits to be
  * ready in the apply, and by a pass that finds a service none of whose members is healthy; one
  * look per service at a time, and at most one every few seconds.
  */
 export class ClusterBootstrap implements ContainerHook {
   private readonly lastLook = new Map<string, number>();
   private readonly looking = new Map<string, Promise<BootstrapChoice>>();
+  /** Since when each service was seen with no member in a primary component, in a row. */
+  private readonly stalledSince = new Map<string, number>();
 
   constructor(private readonly input: ClusterBootstrapInput) {}
 
@@ -71,7 +83,12 @@ export class ClusterBootstrap implements ContainerHook {
     }
     for (const [service, members] of byService) {
       const healthy = members.some((c) => c.running && c.health === 'healthy');
-      if (!healthy && members.some((c) => c.running)) await this.settle(service);
+      if (healthy || !members.some((c) => c.running)) continue;
+      // A stall is acted on only once it lasted: looked at again after STALL_MS.
+      const first = await this.settle(service);
+      if (first.why !== STALL_NOTED) continue;
+      await this.input.clock.sleep(STALL_MS);
+      await this.settle(service);
     }
   }
 
@@ -115,7 +132,15 @@ export class ClusterBootstrap implements ContainerHook {
       }),
     );
     const choice = bootstrapChoice(found.map((f) => f?.state));
-    if (choice.do !== 'bootstrap') return choice;
+    if (choice.do !== 'bootstrap') {
+      this.stalledSince.delete(service);
+      return choice;
+    }
+    const now = this.input.clock.now();
+    const since = this.stalledSince.get(service);
+    if (since === undefined) this.stalledSince.set(service, now);
+    if (since === undefined || now - since < STALL_MS) return { do: 'nothing', why: STALL_NOTED };
+    this.stalledSince.delete(service);
     const chosen = found.find((f) => f?.state.name === choice.member);
     if (chosen === undefined) return choice;
     const run = await chosen.host.exec(chosen.id, BOOTSTRAP_COMMAND, { deadlineMs: 60_000 });
