@@ -5,6 +5,7 @@ export default defineConfig({
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    globalSetup: ['./test/testbed/temp-dirs.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['test/cli/**/*.test.ts'] } },
@@ -18,7 +19,7 @@ export default defineConfig({
           exclude: ['test/cli/**', 'test/git/**', 'test/github/**'],
           // The suites share the two engines; one file at a time keeps their containers apart.
           fileParallelism: false,
-          globalSetup: ['./test/testbed/global-setup.ts'],
+          globalSetup: ['./test/testbed/temp-dirs.ts', './test/testbed/global-setup.ts'],
         },
       },
     ],

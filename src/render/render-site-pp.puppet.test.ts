@@ -5,8 +5,7 @@
  * once (or a few times at once) on manifests holding many cases.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,10 +17,11 @@ import { seedEnvironment } from '../../test/fixtures/render/seed-environment.js'
 import { puppetCode } from '../configure/puppet-code.js';
 import { FreeText, isSecretKey, type Environment } from '../environment/schema.js';
 import { loadRenderer } from './renderer.js';
+import { testTempDir } from '../../test/testbed/temp-dirs.js';
 
 const renderer = loadRenderer();
 
-const work = mkdtempSync(join(tmpdir(), 'dockstack-puppet-'));
+const work = testTempDir('puppet');
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { onTestFinished } from 'vitest';
@@ -17,6 +16,7 @@ import { runPass } from '../../src/pass/run-pass.js';
 import { loadRenderer } from '../../src/render/renderer.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 /** Every container these tests create is named with this prefix, so cleanup finds only them. */
 export const PREFIX = 'dsa';
@@ -72,7 +72,7 @@ export function environment(services: Services, extras: Extras = {}): Environmen
  * removed when the test that called this ends.
  */
 export function writeEnvironment(services: Services, hosts?: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dockstack-apply-'));
+  const dir = testTempDir('apply');
   onTestFinished(() => {
     rmSync(dir, { recursive: true, force: true });
   });

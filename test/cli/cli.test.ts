@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { DEMO_IDENTITY } from '../../src/secrets/demo-key.js';
 import { ROOT, runDockstack as runWithOptions } from './run-dockstack.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 const example = join(ROOT, 'env-repo-example/environment.yaml');
 /** The example's secrets are encrypted to the demo key: every run here has it. */
@@ -14,7 +14,7 @@ const runDockstack = (args: readonly string[], cwd = ROOT) =>
 const seed = join(ROOT, 'test/fixtures/seed-environment.yaml');
 
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dockstack-cli-'));
+  const dir = testTempDir('cli');
   onTestFinished(() => {
     rmSync(dir, { recursive: true, force: true });
   });

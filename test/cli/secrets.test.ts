@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { decryptSops } from 'sops-age';
@@ -8,6 +7,7 @@ import { parse } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { ROOT, runDockstack, type Run } from './run-dockstack.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/sops');
 const SOPS_FILE = join(FIXTURES, 'sops-age-js-secret.enc.yaml');
@@ -16,7 +16,7 @@ const PLAIN = 'common:\n  galera_password: "g4lera-secret"\n  keystone_admin_tok
 
 /** A folder of its own, and a user config folder with no sops key file in it. */
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dockstack-secrets-'));
+  const dir = testTempDir('secrets');
   onTestFinished(() => {
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -14,6 +13,7 @@ import { git } from '../git/git-fixture.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { waitFor } from './daemon-process.js';
 import { containerName, startGitHubStack, type GitHubStack } from './github-stack.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 const PLAN_MARKER = '<!-- dockstack:plan -->';
 const MARKER = 'REPLY-BODY-OF-THE-TRAP';
@@ -28,7 +28,7 @@ describe('a pull request is planned with the hosts of its base branch', () => {
     dns: { [dns1]: { host: 'local' } },
     webui: { [webui1]: { host: 'h2' } },
   };
-  const folder = mkdtempSync(join(tmpdir(), 'dockstack-pr-hosts-'));
+  const folder = testTempDir('pr-hosts');
   const fifo = join(folder, 'ca.pem');
   let stack: GitHubStack;
   let trap: Server;

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { createGitEnvRepo, type GitEnvRepoOptions } from '../../src/git/git-env-repo.js';
 import type { EnvRepo } from '../../src/git/env-repo.js';
 import type { Log } from '../../src/util/log.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 export const PERSON = { name: 'Test Person', email: 'person@example.test' };
 export const BOT = { name: 'dockstack bot', email: 'bot@dockstack.test' };
@@ -41,7 +41,7 @@ export function git(cwd: string, args: readonly string[], input?: string): strin
 
 /** A fresh folder under the system's temporary folder, and its removal. */
 export function tempDir(): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), 'dockstack-git-'));
+  const path = testTempDir('git');
   return {
     path,
     remove: () => {

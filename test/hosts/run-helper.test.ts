@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
   TEST_LABEL,
 } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
+import { testTempDir } from '../testbed/temp-dirs.js';
 
 const SUITE = 'run-helper';
 
@@ -103,7 +103,7 @@ describe.each(engines)('helper containers on $engine', ({ engine, endpoint, link
   });
 
   it('mounts host folders, read-only when asked, and passes variables', async () => {
-    const folder = mkdtempSync(path.join(tmpdir(), 'dockstack-helper-'));
+    const folder = testTempDir('helper');
     folders.push(folder);
     writeFileSync(path.join(folder, 'in.txt'), 'from the host\n');
     const result = await host.runHelper(
