@@ -24,7 +24,7 @@ function spec(name: string, host: string): ContainerSpec {
   };
 }
 
-function setup(states: Record<string, string>) {
+function setup(states: Record<string, string>, coming: readonly string[] = []) {
   const specs = [spec('gal1', 'h1'), spec('gal2', 'h2')];
   const hosts = new Map(specs.map((s) => [s.host, new FakeDockerHost(s.host)]));
   const execs: string[] = [];
@@ -43,7 +43,13 @@ function setup(states: Record<string, string>) {
     };
   }
   const clock = new FakeClock();
-  const clusters = new ClusterBootstrap({ hosts, specs, clock, log: silentLog });
+  const clusters = new ClusterBootstrap({
+    hosts,
+    specs,
+    coming: new Set(coming),
+    clock,
+    log: silentLog,
+  });
   return { clusters, execs, clock, specs, hosts };
 }
 
@@ -110,6 +116,27 @@ describe('ClusterBootstrap', () => {
     const { clusters, execs, specs } = setup({ gal1: waiting(7), gal2: 'mysqld is not here' });
     await clusters.whileStarting(specs[0] as ContainerSpec, clustered);
     expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+  });
+
+  it('gives way when another member does not run and this pass does not bring it up', async () => {
+    const { clusters, execs, specs, hosts } = setup({ gal1: waiting(7) });
+    const h2 = hosts.get('h2') as FakeDockerHost;
+    const [gal2] = await h2.listContainers();
+    await h2.removeContainer(gal2?.id ?? '');
+    await expect(clusters.whileStarting(specs[0] as ContainerSpec, clustered)).rejects.toThrow(
+      'gal2, of the same cluster, does not run: the wait gives way to the next pass',
+    );
+    expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+  });
+
+  it('waits for a member that this pass brings up', async () => {
+    const { clusters, specs, hosts } = setup({ gal1: waiting(7) }, ['gal2']);
+    const h2 = hosts.get('h2') as FakeDockerHost;
+    const [gal2] = await h2.listContainers();
+    await h2.removeContainer(gal2?.id ?? '');
+    await expect(clusters.whileStarting(specs[0] as ContainerSpec, clustered)).resolves.toBe(
+      undefined,
+    );
   });
 
   it('does not look at an image outside the contract', async () => {

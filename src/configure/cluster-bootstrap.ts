@@ -46,6 +46,11 @@ export interface ClusterBootstrapInput {
   hosts: ReadonlyMap<string, DockerHost>;
   /** Every container the environment asks for. */
   specs: readonly ContainerSpec[];
+  /**
+   * The containers this pass creates or starts: a member among them that does not run yet is on
+   * its way; any other member that does not run is left for a later pass to repair.
+   */
+  coming?: ReadonlySet<string>;
   clock: Clock;
   log: Log;
 }
@@ -62,12 +67,27 @@ export class ClusterBootstrap implements ContainerHook {
   private readonly looking = new Map<string, Promise<BootstrapChoice>>();
   /** Since when each service was seen with no member in a primary component, in a row. */
   private readonly stalledSince = new Map<string, number>();
+  /** The members each service's last look found not running on a host that answered. */
+  private readonly absent = new Map<string, readonly string[]>();
 
   constructor(private readonly input: ClusterBootstrapInput) {}
 
+  /**
+   * Bootstraps where due; gives way (throws) when a member that this pass does not bring up is
+   * not running: without it the cluster cannot say which member is the most advanced, so this
+   * member would wait out its ready timeout while the repair of the other waits behind it.
+   */
   async whileStarting(spec: ContainerSpec, image: ImageFacts): Promise<void> {
     if (!isClustered(image.labels)) return;
     await this.settle(spec.service);
+    const coming = this.input.coming ?? new Set<string>();
+    const left = (this.absent.get(spec.service) ?? []).filter((name) => !coming.has(name));
+    if (left.length > 0) {
+      throw new Error(
+        `${left.join(', ')}, of the same cluster, ${left.length === 1 ? 'does' : 'do'} not run: ` +
+          'the wait gives way to the next pass, which brings them up together',
+      );
+    }
   }
 
   /**
@@ -131,7 +151,11 @@ export class ClusterBootstrap implements ContainerHook {
         }
       }),
     );
-    const choice = bootstrapChoice(found.map((f) => f?.state));
+    this.absent.set(
+      service,
+      members.filter((_, i) => found[i] === 'absent').map((spec) => spec.name),
+    );
+    const choice = bootstrapChoice(found.map((f) => (f === 'absent' ? undefined : f?.state)));
     if (choice.do !== 'bootstrap') {
       this.stalledSince.delete(service);
       return choice;
@@ -141,7 +165,10 @@ export class ClusterBootstrap implements ContainerHook {
     if (since === undefined) this.stalledSince.set(service, now);
     if (since === undefined || now - since < STALL_MS) return { do: 'nothing', why: STALL_NOTED };
     this.stalledSince.delete(service);
-    const chosen = found.find((f) => f?.state.name === choice.member);
+    const chosen = found.find(
+      (f): f is Exclude<typeof f, 'absent' | undefined> =>
+        f !== undefined && f !== 'absent' && f.state.name === choice.member,
+    );
     if (chosen === undefined) return choice;
     const run = await chosen.host.exec(chosen.id, BOOTSTRAP_COMMAND, { deadlineMs: 60_000 });
     if (run.exitCode !== 0) {
@@ -158,11 +185,14 @@ export class ClusterBootstrap implements ContainerHook {
     return choice;
   }
 
-  /** What a member says of itself; undefined when it does not run (its state is not known). */
+  /**
+   * What a member says of itself; `absent` when its host shows it not running, undefined when
+   * its state is not known otherwise.
+   */
   private async memberState(
     spec: ContainerSpec,
     listed: (host: DockerHost) => Promise<ObservedContainer[]>,
-  ): Promise<{ state: MemberState; host: DockerHost; id: string } | undefined> {
+  ): Promise<{ state: MemberState; host: DockerHost; id: string } | 'absent' | undefined> {
     const host = this.input.hosts.get(spec.host);
     if (host === undefined) return undefined;
     const container = (await listed(host)).find(
@@ -172,7 +202,7 @@ export class ClusterBootstrap implements ContainerHook {
         managedName(c) === spec.name &&
         c.labels[LABELS.environment] === spec.environment,
     );
-    if (container === undefined || !container.running) return undefined;
+    if (container === undefined || !container.running) return 'absent';
     const run = await host.exec(container.id, CLUSTER_STATE_COMMAND, { deadlineMs: 30_000 });
     const state = run.exitCode === 0 ? parseMemberState(spec.name, run.stdout) : undefined;
     return state === undefined ? undefined : { state, host, id: container.id };

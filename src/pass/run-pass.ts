@@ -186,7 +186,15 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const kicks: Kick[] = [];
     // A clustered service none of whose members runs healthy (its hosts rebooted, say) is
     // bootstrapped from its most advanced member, as one whose members wait in this apply.
-    const clusters = new ClusterBootstrap({ hosts, specs: addressed.specs, clock, log });
+    const coming = new Set(
+      planSteps(planned.plan)
+        .filter(
+          (s) =>
+            s.action === 'start' || ((s.action === 'create' || s.action === 'recreate') && s.start),
+        )
+        .map((s) => s.name),
+    );
+    const clusters = new ClusterBootstrap({ hosts, specs: addressed.specs, coming, clock, log });
     await clusters.settleStalled(planned.observed);
     const reconciliation = await applyStage(planned, {
       ...deps.apply,

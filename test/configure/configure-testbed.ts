@@ -1,6 +1,7 @@
 import { parse, stringify } from 'yaml';
 
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
+import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { DNS_SERVICE } from '../../src/network/address-environment.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
 import {
@@ -10,6 +11,7 @@ import {
   removeTestVolumes,
   seedOverTwoEngines,
 } from '../network/network-testbed.js';
+import { execIn, findTestContainer } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 
 /** The tag of the real application images, as `TAG=real images/build.sh --app` tags them. */
@@ -122,4 +124,45 @@ export async function clusterSize(container: string): Promise<number | undefined
   const answer = await sql(container, "SHOW STATUS LIKE 'wsrep_cluster_size'").catch(() => '');
   const size = /wsrep_cluster_size\s+(\d+)/.exec(answer)?.[1];
   return size === undefined ? undefined : Number(size);
+}
+
+/** `wsrep_cluster_state_uuid` as a member sees it: which cluster's history it holds. */
+export async function clusterUuid(container: string): Promise<string> {
+  const answer = await sql(container, "SHOW STATUS LIKE 'wsrep_cluster_state_uuid'");
+  return answer.split(/\s+/)[1] ?? '';
+}
+
+/** Runs `command` in a test container: its exit code and its output. */
+export async function execRun(
+  container: string,
+  command: string[],
+): Promise<{ code: number | null; output: string }> {
+  return execIn(await findTestContainer(`${PREFIX}-${container}`), command);
+}
+
+/** What the engine says of a test container's health; undefined while it is not there. */
+export async function healthOf(name: string): Promise<string | undefined> {
+  const found = (await testContainers()).find((c) => c.name === name);
+  if (found === undefined) return undefined;
+  const info = await rawClient(ENGINES[found.engine]).getContainer(found.id).inspect();
+  return info.State.Health?.Status;
+}
+
+/**
+ * Removes a container by hand, as a person or a crash would (`docker rm -f`); with `volumes`, its
+ * volumes too, as when its host is lost with its data.
+ */
+export async function removeByHand(
+  name: string,
+  options: { volumes?: boolean } = {},
+): Promise<void> {
+  const found = (await testContainers()).find((c) => c.name === name);
+  if (found === undefined) throw new Error(`${name} is not there`);
+  const docker = rawClient(ENGINES[found.engine]);
+  await docker.getContainer(found.id).remove({ force: true });
+  if (options.volumes !== true) return;
+  const { Volumes: volumes } = await docker.listVolumes({
+    filters: { label: [`${LABELS.container}=${name}`] },
+  });
+  for (const volume of volumes) await docker.getVolume(volume.Name).remove();
 }

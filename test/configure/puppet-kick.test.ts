@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { PREFIX, testContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git } from '../git/git-fixture.js';
-import { clusterSize, galeraEnvironment } from './configure-testbed.js';
+import {
+  clusterSize,
+  clusterUuid,
+  execRun,
+  galeraEnvironment,
+  healthOf,
+  removeByHand,
+  sql,
+} from './configure-testbed.js';
 import { useRealDaemon } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
@@ -50,6 +58,77 @@ describe('the configure stage, with a puppet server and Galera', () => {
         180_000,
       );
     }
+  }, 900_000);
+
+  /** Both members in one cluster of two, the same cluster state, and the row on each. */
+  async function oneClusterWithTheRow(why: string, uuid: string): Promise<void> {
+    for (const member of ['gal1', 'gal2']) {
+      await waitFor(
+        `${why}: ${member} in the cluster of two, with the row`,
+        async () => {
+          if ((await clusterSize(member)) !== 2) return undefined;
+          if ((await clusterUuid(member)) !== uuid) return undefined;
+          const row = await sql(member, 'SELECT v FROM kept.t WHERE k = 1').catch(() => '');
+          return row === 'before' ? true : undefined;
+        },
+        600_000,
+      );
+    }
+  }
+
+  it('brings a removed gal1 back into the same cluster, with its data, and says so in the status', async () => {
+    await sql('gal2', 'CREATE DATABASE IF NOT EXISTS kept');
+    await sql('gal2', 'CREATE TABLE IF NOT EXISTS kept.t (k INT PRIMARY KEY, v TEXT)');
+    await sql('gal2', "REPLACE INTO kept.t VALUES (1, 'before')");
+    const uuid = await clusterUuid('gal2');
+    await removeByHand(p('gal1'));
+    // While gal1 is away and back, the status says the galera members are not ok.
+    await waitFor(
+      'gal1 shown as not ok',
+      async () => {
+        const states = (await daemon.status()).containers ?? [];
+        const gal1 = states.find((c) => c.name === p('gal1'));
+        return gal1 !== undefined && !gal1.ok ? true : undefined;
+      },
+      120_000,
+    );
+    await oneClusterWithTheRow('after gal1 came back', uuid);
+    await waitFor(
+      'both shown ok',
+      async () => {
+        const states = (await daemon.status()).containers ?? [];
+        const galera = states.filter((c) => c.service === 'galera');
+        return galera.length === 2 && galera.every((c) => c.ok) ? true : undefined;
+      },
+      120_000,
+    );
+  }, 900_000);
+
+  it('brings both members back as one cluster with its data when both are removed at once', async () => {
+    const uuid = await clusterUuid('gal2');
+    await Promise.all([removeByHand(p('gal1')), removeByHand(p('gal2'))]);
+    await oneClusterWithTheRow('after both came back', uuid);
+  }, 900_000);
+
+  it('keeps the CA of a puppet server that is removed and repaired: every agent runs against it', async () => {
+    await removeByHand(p('puppet1'));
+    await waitFor(
+      'puppet1 back and healthy',
+      async () => ((await healthOf(p('puppet1'))) === 'healthy' ? true : undefined),
+      600_000,
+    );
+    for (const member of ['gal1', 'gal2']) {
+      const run = await execRun(member, ['puppet', 'agent', '--test', '--color=false']);
+      expect([0, 2], `${member}'s agent run:\n${run.output}`).toContain(run.code);
+    }
+  }, 900_000);
+
+  it('repairs a member whose volumes are gone with it: a new certificate, back in the cluster', async () => {
+    const uuid = await clusterUuid('gal1');
+    await removeByHand(p('gal2'), { volumes: true });
+    await oneClusterWithTheRow('after gal2 came back without its data', uuid);
+    const run = await execRun('gal2', ['puppet', 'agent', '--test', '--color=false']);
+    expect([0, 2], run.output).toContain(run.code);
   }, 900_000);
 
   it('shrinks the cluster when gal2 is removed', async () => {
