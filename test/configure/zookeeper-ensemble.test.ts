@@ -37,8 +37,9 @@ function ensemble(members: readonly string[]): Promise<string[]> {
 }
 
 // The cassandra image's ZooKeeper, configured by contrail::database from the members of the
-// cassandra service: three members started together form one ensemble over the two engines,
-// and removing one restarts the others (kicked) into an ensemble of two.
+// cassandra service: three members started together form one ensemble over the two engines, a
+// fourth joins the running ensemble in the same pass, and removing two restarts the others
+// (kicked) into an ensemble of two.
 describe("ZooKeeper's ensemble from the cassandra members", () => {
   const daemon = useRealDaemon(() => environment({ cas1: 'local', cas2: 'h2', cas3: 'local' }));
 
@@ -59,8 +60,38 @@ describe("ZooKeeper's ensemble from the cassandra members", () => {
     ]);
   }, 240_000);
 
-  it('restarts the remaining members into an ensemble of two when cas3 is removed', async () => {
-    const removed = daemon.push(environment({ cas1: 'local', cas2: 'h2' }), 'Remove cas3');
+  it('grows the running ensemble by a fourth member in the same pass: the three take it while it starts', async () => {
+    const added = daemon.push(
+      environment({ cas1: 'local', cas2: 'h2', cas3: 'local', cas4: 'h2' }),
+      'Add cas4',
+    );
+    // Were the three kicked only after cas4's readiness wait, cas4 could not serve before it: the
+    // wait would run out (600 s) and its step fail.
+    const bot = await daemon.botCommitFor(added, 900_000);
+    const message = git(daemon.remote().bare, ['log', '-1', '--format=%B', bot]);
+    expect(message).toContain(`create: ${p('cas4')} on h2`);
+    expect(message).toContain('4 done, 0 failed, 0 hosts unreachable');
+    expect(daemon.trailer(bot, 'Dockstack-Result')).toBe('converged');
+    expect(daemon.trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
+    const servers = ['cas1', 'cas2', 'cas3', 'cas4']
+      .map((short, i) => `server.${String(i + 1)}=${fqdn(short)}:2888:3888`)
+      .join('\n');
+    for (const short of ['cas1', 'cas2', 'cas3', 'cas4']) {
+      expect([short, await execText(short, ['cat', '/etc/zookeeper/servers.cfg'])]).toEqual([
+        short,
+        servers,
+      ]);
+    }
+    expect((await ensemble(['cas1', 'cas2', 'cas3', 'cas4'])).sort()).toEqual([
+      'follower',
+      'follower',
+      'follower',
+      'leader',
+    ]);
+  }, 960_000);
+
+  it('restarts the remaining members into an ensemble of two when cas3 and cas4 are removed', async () => {
+    const removed = daemon.push(environment({ cas1: 'local', cas2: 'h2' }), 'Remove cas3 and cas4');
     const bot = await daemon.botCommitFor(removed, 600_000);
     const message = git(daemon.remote().bare, ['log', '-1', '--format=%B', bot]);
     for (const [short, host] of [
@@ -68,7 +99,7 @@ describe("ZooKeeper's ensemble from the cassandra members", () => {
       ['cas2', 'h2'],
     ] as const) {
       expect(message).toContain(
-        `  ${p(short)} on ${host}: changes applied (members of cassandra changed: − ${fqdn('cas3')})`,
+        `  ${p(short)} on ${host}: changes applied (members of cassandra changed: − ${fqdn('cas3')} − ${fqdn('cas4')})`,
       );
     }
     expect(daemon.trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
