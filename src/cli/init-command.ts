@@ -2,7 +2,10 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { isMap, parseDocument } from 'yaml';
+
 import { loadEnvironment } from '../environment/load-environment.js';
+import { DOCKER_TAG } from '../environment/patterns.js';
 import { initRepo } from '../git/init-repo.js';
 import { EXIT, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
@@ -19,11 +22,28 @@ export interface InitOptions {
   envPath: string;
   /** `--age-recipient`: the secrets file is encrypted to these instead of the demo key. */
   ageRecipient?: string;
+  /** `--tag`: every container of the copied environment runs its image with this tag. */
+  tag?: string;
+}
+
+/** The environment file's text with `tag: TAG` on every container, its comments kept. */
+function withTag(text: string, tag: string): string {
+  const doc = parseDocument(text);
+  const services = doc.get('services');
+  if (!isMap(services)) return text;
+  for (const service of services.items) {
+    if (!isMap(service.value)) continue;
+    for (const container of service.value.items) {
+      if (isMap(container.value)) container.value.set('tag', tag);
+    }
+  }
+  return doc.toString();
 }
 
 /**
  * `dockstack init DIR`: a new env repo in DIR, copied from the example, with every host of the
- * environment mapped to one Docker endpoint (the local engine by default), committed on `main`.
+ * environment mapped to one Docker endpoint (the local engine by default) and, with `--tag`,
+ * every container's image tag set, committed on `main`.
  * Its secrets file is encrypted to `--age-recipient`, or else the demo key it is encrypted to is
  * put in the user's sops key file. An existing repository in DIR is left as it is.
  */
@@ -32,6 +52,12 @@ export async function initCommand(
   options: InitOptions,
   out: Output,
 ): Promise<ExitCode> {
+  if (options.tag !== undefined && !DOCKER_TAG.test(options.tag)) {
+    out.stderr(
+      `dockstack: --tag ${JSON.stringify(options.tag)}: expected a Docker image tag such as real or 2.1 (letters, digits, _ . -)\n`,
+    );
+    return EXIT.invalid;
+  }
   if (existsSync(join(dir, '.git'))) {
     out.stderr(`${dir} already holds a git repository: left as it is\n`);
     return EXIT.ok;
@@ -42,6 +68,8 @@ export async function initCommand(
   }
   cpSync(options.from ?? EXAMPLE_DIR, dir, { recursive: true });
   const file = join(dir, options.envPath);
+  if (options.tag !== undefined)
+    writeFileSync(file, withTag(readFileSync(file, 'utf8'), options.tag));
   const text = readFileSync(file, 'utf8');
   const loaded = loadEnvironment(text, { file });
   if (!loaded.ok) return reportProblems(loaded.problems, out);

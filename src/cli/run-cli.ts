@@ -222,6 +222,7 @@ Exit codes:
       '--age-recipient <recipients>',
       "encrypt the repo's secrets.sops.yaml to these age recipients (comma-separated) instead of the demo key",
     )
+    .option('--tag <tag>', "run every container's image with this tag (e.g. real: the real images)")
     .addHelpText(
       'after',
       `\nThe example keeps its secrets in secrets.sops.yaml, encrypted to a public demo key that init\nputs in ~/.config/sops/age/keys.txt; with --age-recipient they are encrypted to your key instead.\n${EXIT_CODES_HELP}`,
@@ -229,7 +230,13 @@ Exit codes:
     .action(
       async (
         dir: string,
-        options: { docker: string; from?: string; envPath: string; ageRecipient?: string },
+        options: {
+          docker: string;
+          from?: string;
+          envPath: string;
+          ageRecipient?: string;
+          tag?: string;
+        },
       ) => {
         code = await initCommand(dir, options, out);
       },

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -178,6 +178,33 @@ describe('dockstack (command line)', () => {
       expect(run.stderr).toContain('is a multicast address');
     });
   });
+});
+
+describe('dockstack init', () => {
+  it("sets every container's tag with --tag, keeping the comments; a bad tag changes nothing", () => {
+    const dir = testTempDir('cli');
+    onTestFinished(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const repo = join(dir, 'real');
+    const run = runWithOptions(['init', repo, '--tag', 'real'], ROOT, {
+      env: { XDG_CONFIG_HOME: join(dir, 'config') },
+    });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const text = readFileSync(join(repo, 'environment.yaml'), 'utf8');
+    expect(text).toContain('# Edit `services` (by pull request)');
+    const containers = text.match(/^ {4}[a-z0-9]+:$/gm) ?? [];
+    expect(containers.length).toBeGreaterThan(10);
+    expect(text.match(/^ {6}tag: real$/gm)).toHaveLength(containers.length);
+    expect(runDockstack(['validate', join(repo, 'environment.yaml')]).code).toBe(0);
+
+    const bad = runWithOptions(['init', join(dir, 'bad'), '--tag', 'no tag'], ROOT);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'dockstack: --tag "no tag": expected a Docker image tag such as real or 2.1 (letters, digits, _ . -)\n',
+    );
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  }, 60_000);
 });
 
 describe('dockstack render', () => {
