@@ -68,9 +68,9 @@ export async function initCommand(
   }
   cpSync(options.from ?? EXAMPLE_DIR, dir, { recursive: true });
   const file = join(dir, options.envPath);
-  if (options.tag !== undefined)
-    writeFileSync(file, withTag(readFileSync(file, 'utf8'), options.tag));
-  const text = readFileSync(file, 'utf8');
+  const copied = readFileSync(file, 'utf8');
+  const text = options.tag === undefined ? copied : withTag(copied, options.tag);
+  if (text !== copied) writeFileSync(file, text);
   const loaded = loadEnvironment(text, { file });
   if (!loaded.ok) return reportProblems(loaded.problems, out);
   if (loaded.env.hosts === undefined) {

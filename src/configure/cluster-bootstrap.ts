@@ -165,10 +165,9 @@ export class ClusterBootstrap implements ContainerHook {
     if (since === undefined) this.stalledSince.set(service, now);
     if (since === undefined || now - since < STALL_MS) return { do: 'nothing', why: STALL_NOTED };
     this.stalledSince.delete(service);
-    const chosen = found.find(
-      (f): f is Exclude<typeof f, 'absent' | undefined> =>
-        f !== undefined && f !== 'absent' && f.state.name === choice.member,
-    );
+    const chosen = found
+      .flatMap((f) => (f === undefined || f === 'absent' ? [] : [f]))
+      .find((f) => f.state.name === choice.member);
     if (chosen === undefined) return choice;
     const run = await chosen.host.exec(chosen.id, BOOTSTRAP_COMMAND, { deadlineMs: 60_000 });
     if (run.exitCode !== 0) {

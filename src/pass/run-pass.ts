@@ -10,7 +10,7 @@ import type { Environment } from '../environment/schema.js';
 import { secretValues } from '../environment/secret-values.js';
 import type { DockerHost } from '../hosts/docker-host.js';
 import { isManaged } from '../plan/observed.js';
-import { isEmpty, planSteps } from '../plan/plan.js';
+import { containersStarted, isEmpty, planSteps } from '../plan/plan.js';
 import { addressEnvironment, DNS_SERVICE } from '../network/address-environment.js';
 import { networkExecutors } from '../network/network-executors.js';
 import { attachExecutor } from '../network/ovs-executors.js';
@@ -186,15 +186,13 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const kicks: Kick[] = [];
     // A clustered service none of whose members runs healthy (its hosts rebooted, say) is
     // bootstrapped from its most advanced member, as one whose members wait in this apply.
-    const coming = new Set(
-      planSteps(planned.plan)
-        .filter(
-          (s) =>
-            s.action === 'start' || ((s.action === 'create' || s.action === 'recreate') && s.start),
-        )
-        .map((s) => s.name),
-    );
-    const clusters = new ClusterBootstrap({ hosts, specs: addressed.specs, coming, clock, log });
+    const clusters = new ClusterBootstrap({
+      hosts,
+      specs: addressed.specs,
+      coming: containersStarted(planned.plan),
+      clock,
+      log,
+    });
     await clusters.settleStalled(planned.observed);
     const reconciliation = await applyStage(planned, {
       ...deps.apply,

@@ -278,3 +278,15 @@ export function isEmpty(plan: Plan): boolean {
 export function emptyPlan(): Plan {
   return { hostSteps: [], tiers: [] };
 }
+
+/** The containers the plan starts: created or recreated to run, or started. */
+export function containersStarted(plan: Plan): Set<string> {
+  return new Set(
+    planSteps(plan)
+      .filter(
+        (s) =>
+          s.action === 'start' || ((s.action === 'create' || s.action === 'recreate') && s.start),
+      )
+      .map((s) => s.name),
+  );
+}
