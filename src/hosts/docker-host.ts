@@ -27,6 +27,8 @@ export interface ContainerStatus {
   exitCode?: number;
   /** The container's main process, as the host sees it; set while it runs. */
   pid?: number;
+  /** How many times the engine restarted it (its restart policy) since it was created. */
+  restartCount?: number;
 }
 
 /** What dockstack asks of one Docker host. Implementations own their transport and deadlines. */
@@ -43,6 +45,10 @@ export interface DockerHost {
   startContainer(id: string): Promise<void>;
   stopContainer(id: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
+  /** Gives container `id` the Docker name `name`; a name in use is a conflict. */
+  renameContainer(id: string, name: string): Promise<void>;
+  /** The last `lines` lines of the container's output (stdout and stderr together). */
+  containerLogs(id: string, lines: number): Promise<string>;
   containerStatus(id: string): Promise<ContainerStatus>;
 
   /**

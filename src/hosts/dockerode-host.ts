@@ -10,6 +10,7 @@ import { execInContainer } from './exec-in-container.js';
 import type { ExecOptions, ExecResult } from './exec-result.js';
 import { followEvents } from './follow-events.js';
 import { followPull, PullStreamError } from './follow-pull.js';
+import { OutputCollector } from './output-collector.js';
 import { imageDataFolders, type ImageAnswer } from './image-data-folders.js';
 import type { HelperSpec } from './helper-spec.js';
 import type { Endpoint } from './host-endpoint.js';
@@ -218,7 +219,38 @@ class DockerodeHost implements DockerHost {
     }
     if (['exited', 'dead', 'restarting'].includes(state.Status)) status.exitCode = state.ExitCode;
     if (status.running && state.Pid > 0) status.pid = state.Pid;
+    if (typeof info.RestartCount === 'number') status.restartCount = info.RestartCount;
     return status;
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.caller.call(
+      { method: 'rename', action: `rename container ${id} to ${name}` },
+      (docker, abortSignal) =>
+        dialEngine(docker, {
+          path: `/containers/${encodeURIComponent(id)}/rename?`,
+          method: 'POST',
+          options: { name },
+          abortSignal,
+          statusCodes: { 204: true, 404: 'no such container', 409: 'name in use', 500: 'server error' },
+        }),
+    );
+  }
+
+  async containerLogs(id: string, lines: number): Promise<string> {
+    const output = await this.caller.call(
+      { method: 'logs', action: `read the output of container ${id}`, streaming: true },
+      async (docker, signal) => {
+        const stream = await docker
+          .getContainer(id)
+          .logs({ follow: false, stdout: true, stderr: true, tail: lines, abortSignal: signal });
+        // Without follow the engine answers with the whole output as one buffer.
+        const collector = new OutputCollector();
+        collector.push(stream as unknown as Buffer);
+        return collector.output();
+      },
+    );
+    return `${output.stdout}${output.stderr}`;
   }
 
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult> {

@@ -14,6 +14,7 @@ export type HostRequestMethod =
   | 'helper'
   | 'wait'
   | 'logs'
+  | 'rename'
   | 'events'
   | 'networks'
   | 'network'
@@ -45,6 +46,7 @@ const WRITES: ReadonlySet<HostRequestMethod> = new Set([
   'helper',
   'network',
   'volume',
+  'rename',
 ]);
 
 /** True when a request of `method` may change the host. */

@@ -28,6 +28,7 @@ const zero = {
   tunnel: 0,
   create: 0,
   recreate: 0,
+  restore: 0,
   start: 0,
   stop: 0,
   remove: 0,

@@ -35,6 +35,7 @@ function zeroCounts(): ActionCounts {
     tunnel: 0,
     create: 0,
     recreate: 0,
+    restore: 0,
     start: 0,
     stop: 0,
     remove: 0,

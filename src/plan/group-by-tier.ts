@@ -41,6 +41,7 @@ export function groupByTier(
 const FIRST_PHASE: Record<Step['action'], ContainerPhase> = {
   remove: 'remove',
   recreate: 'remove',
+  restore: 'start',
   create: 'create',
   conflict: 'create',
   start: 'start',

@@ -9,8 +9,20 @@ import {
   serviceOf,
   specHashOf,
 } from './observed.js';
-import type { CreateStep, Plan, RemoveStep, Step } from './plan.js';
+import { asideName, isAside } from './aside.js';
+import type { CreateStep, Plan, RecreateStep, RemoveStep, Step } from './plan.js';
 import { specHash } from './spec-hash.js';
+
+/** How running members are replaced. */
+export interface RolloutOptions {
+  /** How many members of a service are replaced at once (default 1). */
+  parallel?: (service: string) => number;
+  /**
+   * Containers whose replacement was rolled back at this head: not replaced again until the
+   * branch moves on (or someone asks for a retry).
+   */
+  held?: ReadonlySet<string>;
+}
 
 /**
  * The steps that make the hosts match `desired`, grouped into tiers following `order`.
@@ -27,6 +39,7 @@ export function planChanges(
   desired: readonly ContainerSpec[],
   observed: readonly ObservedContainer[],
   order: readonly string[],
+  rollout: RolloutOptions = {},
 ): Plan {
   const wanted = new Map<string, ContainerSpec>();
   for (const spec of desired) {
@@ -50,22 +63,86 @@ export function planChanges(
       : undefined;
   };
 
+  const asideOn = (host: string, name: string): ObservedContainer | undefined => {
+    const held = byDockerName.get(key(host, asideName(name)));
+    return held !== undefined && isAside(held) ? held : undefined;
+  };
+
   const removals: RemoveStep[] = [];
   for (const container of observed) {
     if (!isManaged(container)) continue;
-    const removal = removalOf(container, wanted.get(managedName(container)), keptOn);
+    const spec = wanted.get(managedName(container));
+    // The old container of a replacement under way here is the deploy step's to finish or undo.
+    if (isAside(container) && spec?.host === container.host) continue;
+    const removal = removalOf(container, spec, keptOn);
     if (removal !== undefined) removals.push(removal);
   }
   const deploys: Step[] = [];
   for (const spec of desired) {
     const holder = byDockerName.get(key(spec.host, spec.name));
-    const step = deployStep(spec, holder, otherHost(hostsOf.get(spec.name), spec.host));
+    const aside = asideOn(spec.host, spec.name);
+    const step =
+      aside === undefined
+        ? deployStep(spec, holder, otherHost(hostsOf.get(spec.name), spec.host), rollout.held)
+        : interrupted(spec, holder, aside);
     if (step !== undefined) deploys.push(step);
   }
+  inWaves(deploys, rollout.parallel ?? (() => 1));
   return {
     hostSteps: [],
     tiers: [...groupByTier('remove', removals, order), ...groupByTier('deploy', deploys, order)],
   };
+}
+
+/**
+ * The step that finishes or undoes a replacement a crash interrupted (its old container is
+ * aside): with the new container there, it is waited for; without it, the old one comes back.
+ */
+function interrupted(
+  spec: ContainerSpec,
+  holder: ObservedContainer | undefined,
+  aside: ObservedContainer,
+): Step {
+  const base = { host: spec.host, name: spec.name, service: spec.service, spec };
+  const start = spec.state === 'running';
+  if (holder !== undefined && isManaged(holder) && managedName(holder) === spec.name) {
+    return {
+      action: 'recreate',
+      ...base,
+      id: holder.id,
+      start,
+      keepOld: true,
+      aside: aside.id,
+      reason:
+        'an interrupted replacement: the new container is kept once ready, else the old one comes back',
+    };
+  }
+  return {
+    action: 'restore',
+    ...base,
+    id: aside.id,
+    start,
+    reason: 'an interrupted replacement left no container under its name: the old one comes back',
+  };
+}
+
+/**
+ * Puts the replacements of running members of each service into waves (pure, in place): in name
+ * order, `parallel(service)` members a wave, so a service of two or more members keeps serving.
+ */
+function inWaves(steps: readonly Step[], parallel: (service: string) => number): void {
+  const byService = new Map<string, RecreateStep[]>();
+  for (const step of steps) {
+    if (step.action !== 'recreate' || step.keepOld !== true || step.aside !== undefined) continue;
+    byService.set(step.service, [...(byService.get(step.service) ?? []), step]);
+  }
+  for (const [service, members] of byService) {
+    const size = Math.max(1, Math.floor(parallel(service)));
+    members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    members.forEach((step, index) => {
+      step.wave = Math.floor(index / size);
+    });
+  }
 }
 
 function removalOf(
@@ -109,6 +186,7 @@ function deployStep(
   spec: ContainerSpec,
   holder: ObservedContainer | undefined,
   movedFrom: string | undefined,
+  held: ReadonlySet<string> = new Set(),
 ): Step | undefined {
   const base = { host: spec.host, name: spec.name, service: spec.service, spec };
   const start = spec.state === 'running';
@@ -136,26 +214,29 @@ function deployStep(
     };
   }
 
+  // A running container that is to run is replaced keeping the old one until the new one is ready.
+  const replace = (reason: string): RecreateStep => ({
+    action: 'recreate',
+    ...base,
+    id: holder.id,
+    start,
+    ...(start && holder.running ? { keepOld: true as const } : {}),
+    reason,
+  });
   const want = specHash(spec);
   const have = specHashOf(holder);
-  if (have !== want) {
-    const why =
-      have === undefined ? 'no spec-hash label' : `spec changed (hash ${have} -> ${want})`;
-    return { action: 'recreate', ...base, id: holder.id, start, reason: why };
-  }
-  if (runsOtherImage(holder, spec.image)) {
-    return {
-      action: 'recreate',
-      ...base,
-      id: holder.id,
-      start,
-      reason: `it runs ${holder.image ?? ''}, not ${spec.image}`,
-    };
+  if (have !== want || runsOtherImage(holder, spec.image)) {
+    // A replacement rolled back at this head is not tried again until the branch moves on.
+    if (held.has(spec.name)) return undefined;
+    if (have !== want) {
+      return replace(
+        have === undefined ? 'no spec-hash label' : `spec changed (hash ${have} -> ${want})`,
+      );
+    }
+    return replace(`it runs ${holder.image ?? ''}, not ${spec.image}`);
   }
   const moved = addressDrift(holder, spec);
-  if (moved !== undefined) {
-    return { action: 'recreate', ...base, id: holder.id, start, reason: moved };
-  }
+  if (moved !== undefined) return replace(moved);
   if (start && !holder.running) {
     return {
       action: 'start',

@@ -68,6 +68,7 @@ export type ContainerPhase = (typeof CONTAINER_PHASES)[number];
 export type Step =
   | CreateStep
   | RecreateStep
+  | RestoreStep
   | StartStep
   | StopStep
   | RemoveStep
@@ -94,7 +95,14 @@ export interface CreateStep {
   reason: string;
 }
 
-/** Remove the existing container `id` and create it again from `spec`, on the same host. */
+/**
+ * Replace the existing container `id` by one created from `spec`, on the same host. A running
+ * container is replaced as a small transaction (`keepOld`): it is stopped and renamed aside, the
+ * new one is created, started and waited for; once it is ready the old one is removed, and if it
+ * is not (it exits, restarts, or is not healthy in time) it is removed and the old one comes back
+ * under its name, the same container with its data. Members of a service are replaced one wave
+ * after another (`wave`, from 0), each ready before the next starts.
+ */
 export interface RecreateStep {
   action: 'recreate';
   host: string;
@@ -103,7 +111,31 @@ export interface RecreateStep {
   spec: ContainerSpec;
   id: string;
   start: boolean;
+  /** The old container is kept aside until the new one is ready (it runs and is to run). */
+  keepOld?: true;
+  /** Its place in the service's rolling replacement: every member of wave n is ready first. */
+  wave?: number;
+  /**
+   * A replacement a crash interrupted: `id` is the new container, `aside` the old one; the new
+   * one is waited for, then the old one removed, or the new one removed and the old one back.
+   */
+  aside?: string;
   volumes?: PlannedVolumes;
+  reason: string;
+}
+
+/**
+ * Bring the old container of an interrupted replacement back: there is no container under its
+ * name, so the one renamed aside (`id`) takes it again, and starts when it is to run.
+ */
+export interface RestoreStep {
+  action: 'restore';
+  host: string;
+  name: string;
+  service: string;
+  spec: ContainerSpec;
+  id: string;
+  start: boolean;
   reason: string;
 }
 

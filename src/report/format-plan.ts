@@ -27,6 +27,7 @@ const SYMBOL: Record<StepAction | HostAction, string> = {
   tunnel: '+',
   create: '+',
   recreate: '-/+',
+  restore: '<-',
   start: '~',
   stop: '~',
   remove: '-',
@@ -41,6 +42,7 @@ const ANSI: Record<StepAction | HostAction, string> = {
   tunnel: '\u001b[36m',
   create: '\u001b[32m',
   recreate: '\u001b[35m',
+  restore: '\u001b[33m',
   start: '\u001b[33m',
   stop: '\u001b[33m',
   remove: '\u001b[31m',
@@ -146,6 +148,8 @@ function detailsOf(step: Step, note: string): string[] {
       return [step.spec.image, ...addresses(step.spec), ...(step.start ? [] : ['not started'])];
     case 'attach':
       return ['attach', ...addresses(step.spec)];
+    case 'restore':
+      return ['restore', `id ${shortId(step.id)}`];
     case 'configure':
       return ['configure'];
   }

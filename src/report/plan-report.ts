@@ -60,6 +60,7 @@ const TITLE_WORDS: Partial<Record<string, string>> = {
 const VERB: Record<Step['action'], string> = {
   create: '➕ create',
   recreate: '♻️ recreate',
+  restore: '↩️ restore',
   start: '▶️ start',
   stop: '⏸️ stop',
   remove: '➖ remove',

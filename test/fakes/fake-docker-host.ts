@@ -30,6 +30,10 @@ export interface FakeContainer {
   signals?: string[];
   /** What it mounts, as created. */
   mounts?: ContainerSpec['volumes'];
+  /** What it printed, line by line. */
+  logs?: string[];
+  /** Exit code once it stopped. */
+  exitCode?: number;
 }
 
 /** Answers a command run in a container; by default every command succeeds without output. */
@@ -65,6 +69,8 @@ export class FakeDockerHost implements DockerHost {
   readonly healthOf = new Map<string, ContainerStatus['health'][]>();
   /** Networks by id. */
   readonly networks = new Map<string, ObservedNetwork>();
+  /** Images whose containers exit right after they start. */
+  readonly crashing = new Set<string>();
   /** The data folders an image declares, by image (none unless set). */
   readonly dataFolders = new Map<string, string[]>();
   /** The labels of an image, by image (none unless set). */
@@ -234,8 +240,29 @@ export class FakeDockerHost implements DockerHost {
       container.running = true;
       container.pid = 10_000 + this.nextId++;
       this.emit(container, 'start');
+      // An image whose process exits at once: the container stops right after it started.
+      if (this.crashing.has(container.image)) {
+        container.logs = [...(container.logs ?? []), 'Error: the process exited at start'];
+        this.halt(container, 1);
+      }
     }
     return Promise.resolve();
+  }
+
+  renameContainer(id: string, name: string): Promise<void> {
+    this.call(`rename ${this.nameOf(id)} ${name}`);
+    const container = this.get(id);
+    if ([...this.containers.values()].some((c) => c.name === name && c.id !== id)) {
+      return Promise.reject(new HostError(this.name, 'conflict', `the name ${name} is in use`));
+    }
+    container.name = name;
+    return Promise.resolve();
+  }
+
+  containerLogs(id: string, lines: number): Promise<string> {
+    this.call(`logs ${this.nameOf(id)}`);
+    const logs = this.get(id).logs ?? [];
+    return Promise.resolve(logs.slice(-lines).map((line) => `${line}\n`).join(''));
   }
 
   stopContainer(id: string): Promise<void> {
@@ -269,6 +296,9 @@ export class FakeDockerHost implements DockerHost {
       running: container.running,
       ...(health === undefined ? {} : { health }),
       ...(container.running && container.pid !== undefined ? { pid: container.pid } : {}),
+      ...(!container.running && container.exitCode !== undefined
+        ? { exitCode: container.exitCode }
+        : {}),
     });
   }
 
@@ -473,6 +503,7 @@ export class FakeDockerHost implements DockerHost {
 
   private halt(container: FakeContainer, exitCode: number): void {
     container.running = false;
+    container.exitCode = exitCode;
     delete container.pid;
     this.emit(container, 'die', exitCode);
   }
