@@ -19,6 +19,7 @@ import type {
   Executors,
   HostExecutor,
   ContainerHook,
+  RolledBack,
   StepExecutor,
 } from './executor.js';
 
@@ -32,6 +33,8 @@ export interface ApplyOptions {
   perHostLimit?: number;
   /** How long a started container may take to run (and to be healthy, where it has a check). */
   readyTimeoutMs?: number;
+  /** How long a replacement without a health check must run, not restarted, to be ready. */
+  settleMs?: number;
   pollMs?: number;
   onEvent?: (event: ApplyEvent) => void;
   /**
@@ -110,6 +113,7 @@ class Engine {
       clock,
       ensureImage: (host, image) => this.ensureImage(host, image),
       readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+      settleMs: options.settleMs ?? 5_000,
       pollMs: options.pollMs ?? 200,
       hooks: options.hooks ?? [],
     };
@@ -127,14 +131,53 @@ class Engine {
       const key = containerKey(step.host, step.name);
       byContainer.set(key, [...(byContainer.get(key) ?? []), step]);
     }
-    const runs = [...byContainer.values()].map((steps) =>
-      this.limited(this.runLimiters, steps[0]?.host ?? '', () => this.runContainer(steps)),
-    );
+    // The replacements of a service's running members go one wave after another; a failed
+    // member stops its service's rollout, and the members after it keep their old containers.
+    const waves = new Map<number, Step[][]>();
+    for (const steps of byContainer.values()) {
+      const wave = Math.max(0, ...steps.map((s) => waveOf(s)?.wave ?? 0));
+      waves.set(wave, [...(waves.get(wave) ?? []), steps]);
+    }
     const results = new Map<Step, StepResult>();
-    for (const finished of await Promise.all(runs)) {
-      for (const [step, result] of finished) results.set(step, result);
+    const stopped = new Map<string, string>();
+    for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
+      const runs = (waves.get(wave) ?? []).map((steps) => {
+        const first = steps[0] as Step;
+        const rolling = steps.map(waveOf).find((r) => r !== undefined);
+        const halted = rolling === undefined ? undefined : stopped.get(rolling.service);
+        if (halted !== undefined)
+          return Promise.resolve(this.notRun(steps, rolling?.service ?? '', halted));
+        return this.limited(this.runLimiters, first.host, () => this.runContainer(steps));
+      });
+      for (const finished of await Promise.all(runs)) {
+        for (const [step, result] of finished) {
+          results.set(step, result);
+          const rolling = waveOf(step);
+          if (
+            result.outcome === 'failed' &&
+            rolling !== undefined &&
+            !stopped.has(rolling.service)
+          ) {
+            stopped.set(rolling.service, step.name);
+          }
+        }
+      }
     }
     return tier.steps.map((step) => results.get(step) as StepResult);
+  }
+
+  /** The steps of a member whose turn never came: its service's rollout stopped at `at`. */
+  private notRun(steps: readonly Step[], service: string, at: string): Map<Step, StepResult> {
+    const results = new Map<Step, StepResult>();
+    for (const step of steps) {
+      const error = new Error(
+        `not run: the rolling replacement of ${service} stopped at ${at}, which failed; ${step.name} keeps its container`,
+      );
+      const result = stepResult(step, 0, error);
+      results.set(step, result);
+      this.options.onEvent?.({ type: 'step-finished', result });
+    }
+    return results;
   }
 
   async runHostStep(step: HostStep): Promise<StepResult> {
@@ -212,6 +255,29 @@ class Engine {
         }
       }
     }
+    const rolledBack = new Map<Step, RolledBack>();
+    for (const step of steps) {
+      const executor = this.executorOf(step);
+      const run = this.runOf(step);
+      if (failed === undefined) {
+        const finish =
+          executor?.done === undefined ? undefined : settle(executor.done(step, run, this.context));
+        const finished = await finish;
+        if (finished !== undefined && !finished.ok) errors.set(step, finished.error);
+      } else if (begun.has(step) && executor?.undo !== undefined) {
+        try {
+          const undone = await executor.undo(step, run, this.context);
+          if (undone !== undefined) rolledBack.set(step, undone);
+        } catch (error) {
+          errors.set(
+            step,
+            new Error(
+              `${errorMessage(errors.get(step) ?? 'failed')}; putting the old container back failed too: ${errorMessage(error)}`,
+            ),
+          );
+        }
+      }
+    }
     const results = new Map<Step, StepResult>();
     for (const step of steps) {
       let error = errors.get(step);
@@ -220,6 +286,8 @@ class Engine {
       }
       begin(step);
       const result = stepResult(step, clock.now() - (begun.get(step) ?? clock.now()), error);
+      const undone = rolledBack.get(step);
+      if (undone !== undefined) result.rolledBack = undone;
       results.set(step, result);
       this.options.onEvent?.({ type: 'step-finished', result });
     }
@@ -303,6 +371,13 @@ function stepResult(step: Step | HostStep, durationMs: number, error: unknown): 
     durationMs,
     ...(error === undefined ? {} : { error: errorMessage(error) }),
   };
+}
+
+/** A replacement's service and place in its rolling sequence; undefined for any other step. */
+function waveOf(step: Step): { service: string; wave: number } | undefined {
+  return step.action === 'recreate' && step.wave !== undefined
+    ? { service: step.service, wave: step.wave }
+    : undefined;
 }
 
 function missingExecutor(action: string): Error {

@@ -15,6 +15,11 @@ export interface StepResult {
   /** Wall time of the step, including waiting for the container to be up. */
   durationMs: number;
   error?: string;
+  /**
+   * A replacement that failed and was undone: the old container runs again under its name; the
+   * new one's last lines of output.
+   */
+  rolledBack?: { lastLines: string };
 }
 
 export interface ApplyResult {

@@ -2,21 +2,24 @@ import { withDataFolders } from '../environment/container-mounts.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { HostError } from '../hosts/host-error.js';
 import { labelsFor, volumeLabelsFor } from '../plan/labels.js';
+import { asideName } from '../plan/aside.js';
 import type {
   ConflictStep,
   CreateStep,
   RecreateStep,
   RemoveStep,
+  RestoreStep,
   StartStep,
   StopStep,
 } from '../plan/plan.js';
-import type { ContainerRun, ExecutorContext, StepExecutor } from './executor.js';
+import type { ContainerRun, ExecutorContext, RolledBack, StepExecutor } from './executor.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
 /** The executors of the container lifecycle: create, recreate, start, stop, remove, conflict. */
 export interface ContainerExecutors {
   create: StepExecutor<CreateStep>;
   recreate: StepExecutor<RecreateStep>;
+  restore: StepExecutor<RestoreStep>;
   start: StepExecutor<StartStep>;
   stop: StepExecutor<StopStep>;
   remove: StepExecutor<RemoveStep>;
@@ -28,7 +31,7 @@ export interface ContainerExecutors {
  * hooks are told while it is not.
  */
 const ready = async (
-  step: { host: string; start?: boolean; spec: ContainerSpec },
+  step: { host: string; start?: boolean; spec: ContainerSpec; keepOld?: true },
   run: ContainerRun,
   context: ExecutorContext,
 ): Promise<void> => {
@@ -45,6 +48,8 @@ const ready = async (
     clock: context.clock,
     timeoutMs: context.readyTimeoutMs,
     pollMs: context.pollMs,
+    // A replacement must show that it keeps running before its old container goes.
+    settleMs: step.keepOld === true ? context.settleMs : 0,
     ...(whileStarting === undefined ? {} : { whileStarting }),
   });
 };
@@ -84,19 +89,54 @@ export const containerExecutors: ContainerExecutors = {
       ready,
     },
   },
+  // A running container that is to run is replaced keeping the old one (`keepOld`): stopped and
+  // renamed aside, removed once the new one is ready, back under its name when it is not. A
+  // replacement a crash interrupted (`aside`) goes on from where it stood.
   recreate: {
     phases: {
       // The image is made available first, so a missing image never takes the old container down.
-      remove: async (step, _run, context) => {
+      remove: async (step, run, context) => {
         await context.ensureImage(step.host, step.spec.image);
         const host = context.host(step.host);
+        if (step.aside !== undefined) {
+          run.id = step.id;
+          run.old = step.aside;
+          return;
+        }
         await host.stopContainer(step.id);
+        if (step.keepOld === true) {
+          await host.renameContainer(step.id, asideName(step.name));
+          run.old = step.id;
+          return;
+        }
         await host.removeContainer(step.id);
       },
       create: async (step, run, context) => {
+        if (step.aside !== undefined) return;
         run.id = await createWithVolumes(step.host, step.spec, context);
       },
-      start: startIfAsked,
+      start: async (step, run, context) => {
+        if (step.aside === undefined) return startIfAsked(step, run, context);
+        const host = context.host(step.host);
+        if (step.start && !(await host.containerStatus(step.id)).running) {
+          await start(step.host, step.id, step.spec, context);
+        }
+      },
+      ready,
+    },
+    done: async (step, run, context) => {
+      if (run.old !== undefined) await context.host(step.host).removeContainer(run.old);
+    },
+    undo: (step, run, context) => rollBack(step, run, context),
+  },
+  restore: {
+    phases: {
+      start: async (step, run, context) => {
+        const host = context.host(step.host);
+        await host.renameContainer(step.id, step.name);
+        run.id = step.id;
+        if (step.start) await start(step.host, step.id, step.spec, context);
+      },
       ready,
     },
   },
@@ -164,6 +204,33 @@ async function createWithVolumes(
   }
   const volumes = mounts.length === 0 ? {} : { volumes: mounts };
   return host.createContainer({ ...spec, ...volumes }, labelsFor(spec));
+}
+
+/** How many lines of a failed replacement's output the report carries. */
+const LAST_LINES = 20;
+
+/**
+ * A replacement that failed: its new container goes (its last lines kept for the report) and the
+ * old one comes back under its name, started: the same container, with its data and address.
+ */
+async function rollBack(
+  step: RecreateStep,
+  run: ContainerRun,
+  context: ExecutorContext,
+): Promise<RolledBack | undefined> {
+  if (run.old === undefined) return undefined;
+  const host = context.host(step.host);
+  let lastLines = '';
+  if (run.id !== undefined) {
+    lastLines = await host.containerLogs(run.id, LAST_LINES).catch(() => '');
+    await host.stopContainer(run.id);
+    await host.removeContainer(run.id);
+  }
+  await host.renameContainer(run.old, step.name);
+  run.id = run.old;
+  delete run.old;
+  await host.startContainer(run.id);
+  return { lastLines };
 }
 
 function idOf(run: ContainerRun, host: string): string {

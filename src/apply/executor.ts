@@ -28,6 +28,11 @@ export interface ExecutorContext {
   ensureImage(host: string, image: string): Promise<ImageFacts>;
   /** How long a started container may take to run, and to be healthy where it has a check. */
   readyTimeoutMs: number;
+  /**
+   * How long a replacement without a health check must run, not restarted, to count as ready
+   * (its old container is removed then).
+   */
+  settleMs: number;
   pollMs: number;
   hooks: readonly ContainerHook[];
 }
@@ -39,6 +44,14 @@ export interface ExecutorContext {
 export interface ContainerRun {
   /** The container's id on its host, once known. */
   id?: string;
+  /** The container it replaces, stopped and renamed aside until the new one is ready. */
+  old?: string;
+}
+
+/** What an executor's undo did: the old container runs again, the new one is gone. */
+export interface RolledBack {
+  /** The last lines of the new container's output, for the report. */
+  lastLines: string;
 }
 
 /** The work of one phase of a step. */
@@ -52,6 +65,13 @@ export interface StepExecutor<S extends Step> {
   /** True when its create phase may run while the tier before is still starting. */
   ahead?: boolean;
   phases: Partial<Record<ContainerPhase, PhaseHook<S>>>;
+  /** Once every phase of the step succeeded (the old container of a replacement goes). */
+  done?: PhaseHook<S>;
+  /**
+   * Once a phase of the step failed: puts back what the step changed (the old container of a
+   * replacement comes back); says what it did, or undefined when there was nothing to put back.
+   */
+  undo?: (step: S, run: ContainerRun, context: ExecutorContext) => Promise<RolledBack | undefined>;
 }
 
 /** How the apply engine carries out a host-level step. */

@@ -1,4 +1,5 @@
-import { isManaged, managedName, type ObservedContainer } from './observed.js';
+import type { ObservedContainer } from '../hosts/observed-container.js';
+import { isManaged, managedName } from './observed.js';
 
 /**
  * What a replaced container's old self is renamed to while its replacement starts:
