@@ -26,7 +26,8 @@ export async function waitUntilReady(
   options: ReadyOptions,
 ): Promise<void> {
   const deadline = options.clock.now() + options.timeoutMs;
-  const settleMs = options.settleMs ?? 0;
+  // A settle time longer than the timeout could never be met.
+  const settleMs = Math.min(options.settleMs ?? 0, options.timeoutMs);
   let since: { at: number; restarts: number } | undefined;
   for (;;) {
     const status = await host.containerStatus(id);
@@ -50,7 +51,7 @@ export async function waitUntilReady(
       throw new HostError(
         host.name,
         'engine',
-        `not healthy ${Math.round(options.timeoutMs / 1000)} s after it started`,
+        `not ${since === undefined ? 'healthy' : 'ready'} ${Math.round(options.timeoutMs / 1000)} s after it started`,
       );
     }
     await options.clock.sleep(options.pollMs);

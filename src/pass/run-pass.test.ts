@@ -190,9 +190,10 @@ describe('a pass up to apply, on fake hosts', () => {
     expect(h.writes()).toEqual([
       'pull webui:2',
       'stop webui1',
-      'remove webui1',
+      'rename webui1 webui1.aside',
       'create webui1',
       'start webui1',
+      'remove webui1.aside',
     ]);
   });
 
