@@ -5,6 +5,7 @@ import { FakeDockerHost } from '../../test/fakes/fake-docker-host.js';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import { labelsFor } from '../plan/labels.js';
 import { planChanges } from '../plan/plan-changes.js';
+import { formatPlan } from '../report/format-plan.js';
 import { applyPlan } from './apply-plan.js';
 
 function spec(name: string, tag: string): ContainerSpec {
@@ -69,7 +70,10 @@ const running = (host: FakeDockerHost) =>
 describe('replacing the running members of a service', () => {
   it('replaces them one at a time, the old container of each removed once the new one is ready', async () => {
     const { host, clock } = setup();
-    const { result, serving } = await moveTo(host, clock, '2');
+    const { plan, result, serving } = await moveTo(host, clock, '2');
+    expect(formatPlan(plan)).toContain(
+      '  web: web1, then web2, then web3; one at a time, each ready before the next. A member whose new container is not ready in time is rolled back to its old container, and the members after it keep theirs.\n',
+    );
     expect(result.converged).toBe(true);
     expect(Math.min(...serving)).toBe(2);
     expect([...host.containers.values()].map((c) => `${c.name} ${c.image}`).sort()).toEqual([

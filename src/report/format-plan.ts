@@ -11,6 +11,7 @@ import {
   type Step,
   type StepAction,
 } from '../plan/plan.js';
+import { rollingSequences } from './rolling-sequence.js';
 
 export interface FormatOptions {
   /** Colour the symbols with ANSI escapes, for a terminal. */
@@ -95,6 +96,9 @@ export function formatPlan(plan: Plan, options: FormatOptions = { color: false }
       lines.push('');
     }
   }
+  const rolling = rollingSequences(plan);
+  if (rolling.length > 0)
+    lines.push('Rolling replacements:', '', ...rolling.map((l) => `  ${l}`), '');
   lines.push(paint(BOLD, summary(plan)));
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { countSteps } from '../plan/count-steps.js';
 import { planSteps, type Plan, type Step } from '../plan/plan.js';
 import { compareText } from '../util/compare-text.js';
 import { mdBlock, mdCode, mdCommit, mdText } from './markdown.js';
+import { rollingSequences } from './rolling-sequence.js';
 
 export const PLAN_MARKER = '<!-- dockstack:plan -->';
 
@@ -129,6 +130,10 @@ export function planReport(input: PlanReportInput): Report {
       );
     }
     lines.push('');
+  }
+  const rolling = rollingSequences(input.plan);
+  if (rolling.length > 0) {
+    lines.push('**Rolling replacements**', '', ...rolling.map((line) => `- ${mdText(line)}`), '');
   }
   const volumes = steps.flatMap((step) => {
     const line = volumeLine(step);
