@@ -55,6 +55,11 @@ export class DaemonLoop {
   /** The environment the last commit's pass applied: drift checks compare the hosts with it. */
   private applied: Snapshot | undefined;
   private driftChecks = 0;
+  /**
+   * The members whose replacement was rolled back at the applied commit: drift checks leave them
+   * as they run, as the commit's passes do, until the branch moves on.
+   */
+  private held: readonly string[] = [];
   /** A commit's pass is wanted (not a drift check) at the next run. */
   private commitPassWanted = true;
   private looking: Promise<void> | undefined;
@@ -142,6 +147,7 @@ export class DaemonLoop {
       store.update(finished.state);
       outcome = finished.outcome;
       if (result.stage === 'apply' && read !== undefined) this.applied = read;
+      if (result.stage === 'apply') this.held = result.reconciliation.held;
       if (result.stage === 'apply') this.options.onApplied(result.env);
       // The bot's own push is not news: polling waits for the next head after it.
       this.seenRemoteHead = store.state.head ?? undefined;
@@ -177,7 +183,7 @@ export class DaemonLoop {
     this.looking = (async () => {
       try {
         const result = await runPass(
-          { goal: 'plan', source: appliedSource(snapshot), tunnels: false },
+          { goal: 'plan', source: appliedSource(snapshot), tunnels: false, held: this.held },
           this.options.pass,
         );
         if (result.stage !== 'load') {
@@ -206,9 +212,11 @@ export class DaemonLoop {
           source: appliedSource(snapshot),
           // Tunnels take a helper container per host to look at: one check in TUNNEL_CHECK_EVERY.
           tunnels: this.driftChecks++ % TUNNEL_CHECK_EVERY === 0,
+          held: this.held,
         },
         this.options.pass,
       );
+      if (result.stage === 'apply') this.held = result.reconciliation.held;
       const checked = driftChecked(store.state, result, at);
       store.update(checked.state);
       observeDrift({ log, metrics }, { found: checked.found, result, repair });

@@ -49,6 +49,7 @@ function applied(
           : [{ action: 'create', host: 'h1', name: 'a', outcome: 'failed', durationMs: 1 }],
       },
       unreachable,
+      held: [],
     },
     observed: [],
     state: [],

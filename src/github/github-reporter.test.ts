@@ -176,6 +176,7 @@ describe('the GitHub reporter', () => {
         plan,
         result: { converged: true, steps: [], durationMs: 1200 },
         unreachable: [],
+        held: [],
       },
       observed: [],
       state: [],

@@ -232,7 +232,12 @@ class DockerodeHost implements DockerHost {
           method: 'POST',
           options: { name },
           abortSignal,
-          statusCodes: { 204: true, 404: 'no such container', 409: 'name in use', 500: 'server error' },
+          statusCodes: {
+            204: true,
+            404: 'no such container',
+            409: 'name in use',
+            500: 'server error',
+          },
         }),
     );
   }

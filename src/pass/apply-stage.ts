@@ -4,13 +4,20 @@ import type { Planned } from './plan-stage.js';
 
 /**
  * The apply stage: exactly the plan's steps, each by the executor of its action. The pass
- * converged when every step is done and every host answered.
+ * converged when every step is done, every host answered and no member is held back (rolled
+ * back now, or before at the same head).
  */
 export async function applyStage(planned: Planned, options: ApplyOptions): Promise<Reconciliation> {
   const result = await applyPlan(planned.plan, options);
+  const rolledBack = result.steps.filter((s) => s.rolledBack !== undefined).map((s) => s.name);
+  const held = [...new Set([...(planned.plan.held ?? []), ...rolledBack])].sort();
   return {
     plan: planned.plan,
-    result: { ...result, converged: result.converged && planned.unreachable.length === 0 },
+    result: {
+      ...result,
+      converged: result.converged && planned.unreachable.length === 0 && held.length === 0,
+    },
     unreachable: planned.unreachable,
+    held,
   };
 }

@@ -29,7 +29,8 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
     read: async () => {
       const head = await repo.fetch();
       const records = new BotRecords(repo, head);
-      const lastApplied = (await records.last(TRAILERS.applied))?.names;
+      const appliedRecord = await records.last(TRAILERS.applied);
+      const lastApplied = appliedRecord?.names;
       const listed = await repo.firstParentLog(
         head,
         lastApplied,
@@ -75,6 +76,11 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
       const record = await readRecord(envPath, (path) => repo.readFile(head, path));
       const configured = await lastConfigured(repo, records, envPath);
       const ignored = records.ignored;
+      // Rolled back at the head itself: held while the branch stays there.
+      const held =
+        userCommits.length === 0 && appliedRecord !== undefined
+          ? namesIn(appliedRecord.commit, TRAILERS.rolledBack)
+          : [];
       const modules = await repo.readFolder(head, envRepoModules(envPath));
       return {
         file: envPath,
@@ -90,6 +96,7 @@ export function headSource(repo: PassRepo, options: HeadSourceOptions): Source {
           ...(beforeSecrets === undefined ? {} : { beforeSecrets }),
           ...(configured === undefined ? {} : { configured }),
           ...(ignored.length === 0 ? {} : { ignored }),
+          ...(held.length === 0 ? {} : { held }),
         },
       };
     },
@@ -105,9 +112,7 @@ async function lastConfigured(
   const record = await records.last(TRAILERS.configured);
   if (record === undefined) return undefined;
   const commit = record.names;
-  const failed = trailerValues(record.commit, TRAILERS.kickFailed)
-    .flatMap((value) => value.split(/\s+/))
-    .filter((name) => RFC1123_LABEL.test(name));
+  const failed = namesIn(record.commit, TRAILERS.kickFailed);
   const secrets = await repo.readFile(commit, secretsPath(envPath));
   return {
     commit,
@@ -115,4 +120,11 @@ async function lastConfigured(
     ...(secrets === undefined ? {} : { secrets }),
     failed,
   };
+}
+
+/** The container names a trailer of the bot's lists, space-separated (anything else left out). */
+function namesIn(commit: CommitInfo, key: string): string[] {
+  return trailerValues(commit, key)
+    .flatMap((value) => value.split(/\s+/))
+    .filter((name) => RFC1123_LABEL.test(name));
 }

@@ -63,13 +63,15 @@ export function planStage(
   addressed: AddressedEnvironment,
   observation: Observation,
   configure?: ConfigureInput,
+  /** Containers whose replacement is held (rolled back at this head): not replaced. */
+  held?: ReadonlySet<string>,
 ): Planned {
   const { specs, layout, addresses, leases } = addressed;
   const down = new Set(observation.unreachable.keys());
   const reachable = specs.filter((spec) => !down.has(spec.host));
   const observed = asSeenBy(environmentName(env), observation.observed);
   const order = tierOrder(env);
-  let plan = planChanges(reachable, observed, order);
+  let plan = planChanges(reachable, observed, order, held === undefined ? {} : { held });
   if (layout !== undefined) {
     const blind = new Set([...down, ...observation.networkProblems.keys()]);
     const containersOn = (host: string) =>

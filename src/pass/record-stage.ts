@@ -72,7 +72,10 @@ export async function recordStage(
       registered,
       configured,
     }),
-    always: kickNews(configured, snapshot.git?.configured?.failed ?? []),
+    // A rollback is news: its record holds the member back while the branch stays here.
+    always:
+      kickNews(configured, snapshot.git?.configured?.failed ?? []) ||
+      input.reconciliation.result.steps.some((s) => s.rolledBack !== undefined),
   });
 }
 

@@ -39,6 +39,7 @@ import { Serving } from './serving-stage.js';
 import type { Snapshot, Source } from './source.js';
 import type { PassGoal } from './stages.js';
 import { volumeStage } from './volume-stage.js';
+import { redact } from '../util/redact.js';
 
 /** A connection to every Docker host the environment names, by its name in the file. */
 export type ConnectHosts = (env: Environment) => Map<string, DockerHost>;
@@ -80,6 +81,11 @@ export interface PassRequest {
    * is kicked.
    */
   configured?: ConfiguredBefore;
+  /**
+   * Members whose replacement is held (rolled back at the applied commit): left as they run.
+   * Unless given, the env repo's record of the head says.
+   */
+  held?: readonly string[];
 }
 
 /**
@@ -145,7 +151,13 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       now: clock.wallTime(),
     });
     const planned = await volumeStage(
-      planStage(env, addressed, observation, configure),
+      planStage(
+        env,
+        addressed,
+        observation,
+        configure,
+        new Set(request.held ?? snapshot.git?.held ?? []),
+      ),
       hosts,
       environment,
     );
@@ -213,6 +225,15 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       beforeTier: (tier) => serving.beforeTier(tier),
       hooks: [agentIdentityGuard(hosts), clusters],
     });
+    // A failed container's output may quote a secret: none goes further than this pass.
+    for (const step of reconciliation.result.steps) {
+      if (step.rolledBack !== undefined) {
+        step.rolledBack.lastLines = redact(
+          step.rolledBack.lastLines,
+          Object.values(secretValues(env)),
+        );
+      }
+    }
     // Nothing was done: what was observed is what runs.
     const after = isEmpty(planned.plan)
       ? planned

@@ -30,6 +30,11 @@ export interface GitRevision {
   configured?: LastConfigured;
   /** Commits with the bot's trailers that were not taken for its records, and why. */
   ignored?: IgnoredRecord[];
+  /**
+   * The containers whose replacement was rolled back at this very head (`Dockstack-Rolled-Back`
+   * on the bot's record of it): left as they run until the branch moves on.
+   */
+  held?: string[];
 }
 
 /** The commit the agents were last configured for, and the kicks that failed then. */

@@ -78,12 +78,17 @@ export function planChanges(
     if (removal !== undefined) removals.push(removal);
   }
   const deploys: Step[] = [];
+  const heldNow: string[] = [];
   for (const spec of desired) {
     const holder = byDockerName.get(key(spec.host, spec.name));
     const aside = asideOn(spec.host, spec.name);
     const step =
       aside === undefined
-        ? deployStep(spec, holder, otherHost(hostsOf.get(spec.name), spec.host), rollout.held)
+        ? deployStep(spec, holder, otherHost(hostsOf.get(spec.name), spec.host), (name) => {
+            if (rollout.held?.has(name) !== true) return false;
+            heldNow.push(name);
+            return true;
+          })
         : interrupted(spec, holder, aside);
     if (step !== undefined) deploys.push(step);
   }
@@ -91,6 +96,7 @@ export function planChanges(
   return {
     hostSteps: [],
     tiers: [...groupByTier('remove', removals, order), ...groupByTier('deploy', deploys, order)],
+    ...(heldNow.length === 0 ? {} : { held: heldNow }),
   };
 }
 
@@ -186,7 +192,8 @@ function deployStep(
   spec: ContainerSpec,
   holder: ObservedContainer | undefined,
   movedFrom: string | undefined,
-  held: ReadonlySet<string> = new Set(),
+  /** True when the replacement of the named container is held (and so left out). */
+  held: (name: string) => boolean = () => false,
 ): Step | undefined {
   const base = { host: spec.host, name: spec.name, service: spec.service, spec };
   const start = spec.state === 'running';
@@ -227,7 +234,7 @@ function deployStep(
   const have = specHashOf(holder);
   if (have !== want || runsOtherImage(holder, spec.image)) {
     // A replacement rolled back at this head is not tried again until the branch moves on.
-    if (held.has(spec.name)) return undefined;
+    if (held(spec.name)) return undefined;
     if (have !== want) {
       return replace(
         have === undefined ? 'no spec-hash label' : `spec changed (hash ${have} -> ${want})`,

@@ -35,6 +35,11 @@ export interface Plan {
    * (agents kicked once every tier is up) in tier order. Empty groups are left out.
    */
   tiers: PlanTier[];
+  /**
+   * Running members whose replacement was rolled back while the branch stood where it stands:
+   * left as they run (their old containers) until a new commit or a retry. Absent when none.
+   */
+  held?: string[];
 }
 
 export interface PlanTier {

@@ -20,4 +20,9 @@ export const TRAILERS = {
   kicked: 'Dockstack-Kicked',
   /** The containers whose kick failed, space-separated: kicked again by the next pass. */
   kickFailed: 'Dockstack-Kick-Failed',
+  /**
+   * The containers whose replacement was rolled back at the applied commit, space-separated:
+   * not replaced again until the branch moves on (a new commit, or `dockstack retry`).
+   */
+  rolledBack: 'Dockstack-Rolled-Back',
 } as const;

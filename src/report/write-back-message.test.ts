@@ -9,6 +9,7 @@ const reconciliation: Reconciliation = {
   plan: { hostSteps: [], tiers: [] },
   result: { converged: true, steps: [], durationMs: 10 },
   unreachable: [],
+  held: [],
 };
 const why = ['members of galera changed: + gal2.endor.lab'];
 

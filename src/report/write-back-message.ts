@@ -34,6 +34,9 @@ export function writeBackMessage(input: WriteBackMessageInput): {
       [TRAILERS.applied]: input.appliedCommit,
       [TRAILERS.result]: result.converged ? 'converged' : 'failed',
       [TRAILERS.steps]: counts,
+      ...(input.reconciliation.held.length === 0
+        ? {}
+        : { [TRAILERS.rolledBack]: input.reconciliation.held.join(' ') }),
       ...configuredTrailers(input),
     },
   };
@@ -52,7 +55,23 @@ function commitMessage(input: WriteBackMessageInput, counts: string): string {
   if (byAction.size > 0) lines.push('');
   for (const [action, names] of byAction) lines.push(`${action}: ${names.join(', ')}`);
   for (const step of failed(input)) {
-    lines.push(`  ${step.name}: ${oneLine(step.error ?? 'failed')}`);
+    const undone = step.rolledBack === undefined ? '' : 'rolled back to its old container: ';
+    lines.push(`  ${step.name}: ${undone}${oneLine(step.error ?? 'failed')}`);
+    const last = step.rolledBack?.lastLines.trimEnd() ?? '';
+    if (last !== '') {
+      lines.push(
+        `    the new container's last lines:`,
+        ...last.split('\n').map((l) => `    | ${l}`),
+      );
+    }
+  }
+  const heldBefore = input.reconciliation.held.filter(
+    (name) => !result.steps.some((s) => s.name === name && s.rolledBack !== undefined),
+  );
+  if (heldBefore.length > 0) {
+    lines.push(
+      `held: ${heldBefore.join(', ')} (rolled back at this commit before; a new commit or dockstack retry tries again)`,
+    );
   }
   for (const host of unreachable) {
     lines.push(`unreachable: ${host.host} (${oneLine(host.error)})`);
