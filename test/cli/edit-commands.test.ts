@@ -155,6 +155,25 @@ describe('dockstack create, remove, start, stop (against a real bare repository)
     }
   });
 
+  it('retry pushes one empty commit on the head, with --json; a bad branch pushes nothing', async () => {
+    const before = remote.head();
+    const run = await dockstack(['retry', '--repo', remote.bare, '--json']);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const head = remote.head();
+    expect(git(remote.bare, ['rev-list', `${before}..${head}`])).toBe(head);
+    expect(git(remote.bare, ['diff', '--name-only', before, head])).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      action: 'retry',
+      commit: head,
+      branch: 'main',
+      subject: `Retry the environment at ${before.slice(0, 12)}`,
+    });
+    const refsBefore = refs();
+    const bad = await dockstack(['retry', '--repo', remote.bare, '--branch', '-x']);
+    expect(bad.code).toBe(2);
+    expect(refs()).toBe(refsBefore);
+  });
+
   it('start of a running container changes nothing and exits 0', async () => {
     const before = remote.head();
     const run = await dockstack(['start', 'dns1', '--repo', remote.bare]);

@@ -7,6 +7,7 @@ import type { Output } from '../output.js';
 import type { ContainerEdit } from './container-edit.js';
 import { editCommand, type EditDeps } from './edit-command.js';
 import { EDIT_ENV, DEFAULT_AUTHOR, type EditFlags } from './edit-config.js';
+import { retryCommand, type RetryFlags } from './retry-command.js';
 
 const HELP = `
 The change is committed on --branch and pushed (fast-forward; when someone pushed meanwhile it is
@@ -73,6 +74,22 @@ export function addEditCommands(
     ['start', 'start a stopped container again: removes its state: stopped'],
     ['stop', 'stop a container, keeping it on its host: sets state: stopped'],
   ] as const;
+  program
+    .command('retry')
+    .description(
+      'push an empty commit so the daemon tries the environment again (members it rolled back too)',
+    )
+    .option('--repo <url>', `env repo: URL or local path (${EDIT_ENV.repo})`)
+    .option('--branch <name>', `branch (${EDIT_ENV.branch}, default main)`)
+    .option('--message <subject>', 'commit subject (default: Retry the environment at SHA)')
+    .option('--author-name <name>', `commit author (${EDIT_ENV.authorName})`)
+    .option('--author-email <email>', `its email (${EDIT_ENV.authorEmail})`)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExit codes: 0 pushed, 1 git failed, 2 invalid input (nothing pushed)')
+    .action(async (flags: RetryFlags) => {
+      done(await retryCommand(flags, out, deps.processEnv));
+    });
+
   for (const [action, description] of others) {
     editOptions(
       program
