@@ -262,7 +262,12 @@ export class FakeDockerHost implements DockerHost {
   containerLogs(id: string, lines: number): Promise<string> {
     this.call(`logs ${this.nameOf(id)}`);
     const logs = this.get(id).logs ?? [];
-    return Promise.resolve(logs.slice(-lines).map((line) => `${line}\n`).join(''));
+    return Promise.resolve(
+      logs
+        .slice(-lines)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
   }
 
   stopContainer(id: string): Promise<void> {
