@@ -52,6 +52,11 @@ export interface DaemonState {
    * its image has a check): the hosts are not as the environment says until then.
    */
   repairFailures: RepairFailure[];
+  /**
+   * Members whose replacement was rolled back at the applied commit (they run their old
+   * containers), kept while they are held: until the branch moves on or a retry.
+   */
+  rolledBack: RolledBackMember[];
   /** The plans of the open pull requests into the branch, newest first, as planned since start. */
   pulls: PullPlan[];
   /**
@@ -86,6 +91,19 @@ export interface DriftItem {
   /** What it calls for: create (missing), start, stop, recreate (changed), remove, conflict. */
   action: string;
   reason: string;
+}
+
+/** A member brought back to its old container because its replacement was not ready. */
+export interface RolledBackMember {
+  host: string;
+  container: string;
+  /** The commit whose change was rolled back. */
+  commit: string;
+  at: string;
+  /** Why the new container was not ready. */
+  reason: string;
+  /** The new container's last lines of output (secrets masked). */
+  lastLines: string;
 }
 
 /** A repair between commits that did not make its container ok, and why. */
@@ -126,6 +144,7 @@ export const INITIAL_STATE: DaemonState = {
   hosts: {},
   drift: null,
   repairFailures: [],
+  rolledBack: [],
   pulls: [],
   closedPulls: [],
 };

@@ -61,6 +61,28 @@ export function passFinished(
   const kickFailed = result.configured.kicked.filter((k) => k.outcome === 'failed');
   const done = converged && kickFailed.length === 0;
   const outcome: PassOutcome = done ? 'converged' : 'failed';
+  const rolledBackNow = reconciliation.result.steps.flatMap((s) =>
+    s.rolledBack === undefined
+      ? []
+      : [
+          {
+            host: s.host,
+            container: s.name,
+            commit: applied,
+            at: timing.at,
+            reason: s.error ?? 'not ready',
+            lastLines: s.rolledBack.lastLines,
+          },
+        ],
+  );
+  const rolledBack = [
+    ...rolledBackNow,
+    ...state.rolledBack.filter(
+      (r) =>
+        reconciliation.held.includes(r.container) &&
+        !rolledBackNow.some((n) => n.container === r.container),
+    ),
+  ];
   const lastApplied =
     state.lastApplied?.commit === applied && state.lastApplied.converged === converged
       ? state.lastApplied
@@ -81,14 +103,17 @@ export function passFinished(
         ? null
         : unreachable.length > 0
           ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
-          : failedSteps > 0
-            ? `${failedSteps} step(s) failed`
-            : `Puppet agent kick(s) failed: ${kickFailed.map((k) => k.name).join(', ')}`,
+          : rolledBack.length > 0
+            ? `rolled back: ${rolledBack.map((r) => `${r.container} (${r.reason})`).join(', ')}; a new commit or dockstack retry tries again`
+            : failedSteps > 0
+              ? `${failedSteps} step(s) failed`
+              : `Puppet agent kick(s) failed: ${kickFailed.map((k) => k.name).join(', ')}`,
       failures: done ? 0 : state.failures + 1,
       lastPass: { ...timing, outcome },
       // A commit's pass observed the hosts afresh: what a drift check found before is old news.
       drift: null,
       repairFailures: stillFailing(state.repairFailures, result.state),
+      rolledBack,
     },
     outcome,
     fresh,

@@ -34,6 +34,15 @@ export interface DashboardView {
   pendingEdit?: { at: string; valid: boolean; plan?: string; problems: string[] };
   pulls: PullView[];
   drift?: { at: string; items: string[]; problem?: string; repaired: number; failed: number };
+  /** Members rolled back to their old containers, held until a new commit or a retry. */
+  rolledBack?: {
+    container: string;
+    host: string;
+    commit: string;
+    at: string;
+    reason: string;
+    lastLines: string;
+  }[];
 }
 
 interface Short {
@@ -198,6 +207,9 @@ export function dashboardView(input: DashboardInput): DashboardView {
       ...(edit.plan === undefined ? {} : { plan: edit.plan }),
       problems: (edit.problems ?? []).map(formatProblem),
     };
+  }
+  if (state.rolledBack.length > 0) {
+    view.rolledBack = state.rolledBack.map((r) => ({ ...r, commit: r.commit.slice(0, 12) }));
   }
   const drift = state.drift;
   if (drift !== null) {

@@ -44,12 +44,33 @@ export function applyReport(input: ApplyReportInput): Report {
   if (result.steps.length > 0) {
     lines.push('| step | container | host | took | result |', '|---|---|---|---|---|');
     for (const step of result.steps) {
-      const outcome = step.outcome === 'done' ? 'done' : `❌ ${mdText(step.error ?? 'failed')}`;
+      const undone = step.rolledBack === undefined ? '' : 'rolled back to its old container: ';
+      const outcome =
+        step.outcome === 'done' ? 'done' : `❌ ${mdText(`${undone}${step.error ?? 'failed'}`)}`;
       lines.push(
         `| ${step.action} | ${mdCode(step.name)} | ${mdText(step.host)} | ${seconds(step.durationMs)} | ${outcome} |`,
       );
     }
     lines.push('');
+  }
+  for (const step of result.steps) {
+    const last = step.rolledBack?.lastLines.trimEnd() ?? '';
+    if (last === '') continue;
+    lines.push(
+      `<details><summary>${mdCode(step.name)}: the new container's last lines</summary>`,
+      '',
+      '~~~~',
+      last.replaceAll('~~~~', '~ ~ ~ ~'),
+      '~~~~',
+      '</details>',
+      '',
+    );
+  }
+  if (input.reconciliation.held.length > 0) {
+    lines.push(
+      `Held at this commit: ${input.reconciliation.held.map(mdCode).join(', ')} run their old containers until a new commit or \`dockstack retry\`.`,
+      '',
+    );
   }
   for (const host of unreachable) {
     lines.push(
