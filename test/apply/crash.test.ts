@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { ROOT } from '../cli/run-dockstack.js';
 import { removeTestVolumes } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
+import { buildExitingImage } from '../testbed/exiting-image.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   ENVIRONMENT_NAME,
@@ -177,4 +178,45 @@ describe('apply killed with SIGKILL and applied again', () => {
       expect(webui.map((c) => c.image)).toEqual(['webui:2', 'webui:2']);
     },
   );
+
+  describe('in a rolling replacement that is rolled back', () => {
+    const BAD = 'webui:crash-bad';
+    const members = (tag?: string): Services => ({
+      webui: Object.fromEntries(
+        ['1', '2', '3'].map((n, i) => [
+          `${PREFIX}-roll-webui${n}`,
+          { host: i === 1 ? 'h2' : 'local', ...(tag === undefined ? {} : { tag }) },
+        ]),
+      ),
+    });
+    const shown = async () =>
+      (await testContainers())
+        .filter((c) => c.name.startsWith(`${PREFIX}-roll-`) || c.name.endsWith('.aside'))
+        .map((c) => `${c.name} ${c.image} ${c.running ? 'running' : 'stopped'} ${c.id}`)
+        .sort();
+    afterAll(async () => {
+      for (const endpoint of Object.values(ENGINES)) {
+        await rawClient(endpoint)
+          .getImage(BAD)
+          .remove({ force: true })
+          .catch(() => undefined);
+      }
+    });
+
+    it.each([{ lines: 3 }, { afterMs: 300 }, { afterMs: 1_500 }, { afterMs: 4_000 }])(
+      'leaves every member running its own container under its name after a kill at %o',
+      async (point) => {
+        for (const endpoint of Object.values(ENGINES)) await buildExitingImage(endpoint, BAD);
+        const first = applyToEnd(writeEnvironment(members()));
+        expect(first.code, first.output).toBe(0);
+        const before = await shown();
+        const file = writeEnvironment(members('crash-bad'));
+        await applyAndKill(file, point);
+        const again = applyToEnd(file);
+        expect([0, 1], again.output).toContain(again.code);
+        // The same three containers, by id, running what they ran; nothing aside, nothing more.
+        expect(await shown()).toEqual(before);
+      },
+    );
+  });
 });
