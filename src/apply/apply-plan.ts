@@ -173,7 +173,7 @@ class Engine {
       const error = new Error(
         `not run: the rolling replacement of ${service} stopped at ${at}, which failed; ${step.name} keeps its container`,
       );
-      const result = stepResult(step, 0, error);
+      const result: StepResult = { ...stepResult(step, 0, error), heldBack: true };
       results.set(step, result);
       this.options.onEvent?.({ type: 'step-finished', result });
     }
@@ -267,7 +267,14 @@ class Engine {
       } else if (begun.has(step) && executor?.undo !== undefined) {
         try {
           const undone = await executor.undo(step, run, this.context);
-          if (undone !== undefined) rolledBack.set(step, undone);
+          if (undone !== undefined) {
+            rolledBack.set(step, undone);
+            // The old container is back: what attached the new one to the network attaches it.
+            for (const other of steps) {
+              const attach = this.executorOf(other)?.phases.attach;
+              if (other !== step && attach !== undefined) await attach(other, run, this.context);
+            }
+          }
         } catch (error) {
           errors.set(
             step,

@@ -20,6 +20,8 @@ export interface StepResult {
    * new one's last lines of output.
    */
   rolledBack?: { lastLines: string };
+  /** Not run: its service's rolling replacement stopped at a member that was rolled back. */
+  heldBack?: true;
 }
 
 export interface ApplyResult {

@@ -107,6 +107,7 @@ describe('replacing the running members of a service', () => {
     expect(first?.error).toContain('exited');
     expect(first?.rolledBack).toBeDefined();
     for (const later of [second, third]) {
+      expect(later?.heldBack).toBe(true);
       expect(later?.error).toBe(
         `not run: the rolling replacement of web stopped at web1, which failed; ${later?.name ?? ''} keeps its container`,
       );

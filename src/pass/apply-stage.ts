@@ -9,7 +9,10 @@ import type { Planned } from './plan-stage.js';
  */
 export async function applyStage(planned: Planned, options: ApplyOptions): Promise<Reconciliation> {
   const result = await applyPlan(planned.plan, options);
-  const rolledBack = result.steps.filter((s) => s.rolledBack !== undefined).map((s) => s.name);
+  // The rolled-back members, and those whose turn did not come: left as they run.
+  const rolledBack = result.steps
+    .filter((s) => s.rolledBack !== undefined || s.heldBack === true)
+    .map((s) => s.name);
   const held = [...new Set([...(planned.plan.held ?? []), ...rolledBack])].sort();
   return {
     plan: planned.plan,
