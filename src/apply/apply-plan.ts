@@ -12,6 +12,7 @@ import { errorMessage } from '../util/error-message.js';
 import { Limiter } from '../util/limiter.js';
 import type { ApplyEvent } from './apply-events.js';
 import type { ApplyResult, StepResult } from './apply-result.js';
+import { missingExecutor, settle, stepResult, type Settled } from './step-outcome.js';
 import { containerExecutors } from './container-executors.js';
 import type {
   ContainerRun,
@@ -90,8 +91,6 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     durationMs: clock.now() - started,
   };
 }
-
-type Settled = { ok: true } | { ok: false; error: unknown };
 
 class Engine {
   private readonly createLimiters = new Map<string, Limiter>();
@@ -367,19 +366,6 @@ class Engine {
   }
 }
 
-function stepResult(step: Step | HostStep, durationMs: number, error: unknown): StepResult {
-  const service = 'service' in step ? step.service : undefined;
-  return {
-    action: step.action,
-    host: step.host,
-    name: step.name,
-    ...(service === undefined ? {} : { service }),
-    outcome: error === undefined ? 'done' : 'failed',
-    durationMs,
-    ...(error === undefined ? {} : { error: errorMessage(error) }),
-  };
-}
-
 /** A replacement's service and place in its rolling sequence; undefined for any other step. */
 function waveOf(step: Step): { service: string; wave: number } | undefined {
   return step.action === 'recreate' && step.wave !== undefined
@@ -387,19 +373,6 @@ function waveOf(step: Step): { service: string; wave: number } | undefined {
     : undefined;
 }
 
-function missingExecutor(action: string): Error {
-  return new Error(`dockstack cannot carry out ${action} steps here`);
-}
-
 function containerKey(host: string, name: string): string {
   return `${host}\u0000${name}`;
-}
-
-async function settle(promise: Promise<unknown>): Promise<Settled> {
-  try {
-    await promise;
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }

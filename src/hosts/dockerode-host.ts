@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
+import { containerLogs, renameContainer } from './container-calls.js';
 import { dialEngine } from './dial-engine.js';
 import type { ContainerStatus, DockerHost, ImageFacts } from './docker-host.js';
 import { EngineCaller } from './engine-caller.js';
@@ -10,7 +11,6 @@ import { execInContainer } from './exec-in-container.js';
 import type { ExecOptions, ExecResult } from './exec-result.js';
 import { followEvents } from './follow-events.js';
 import { followPull, PullStreamError } from './follow-pull.js';
-import { OutputCollector } from './output-collector.js';
 import { imageDataFolders, type ImageAnswer } from './image-data-folders.js';
 import type { HelperSpec } from './helper-spec.js';
 import type { Endpoint } from './host-endpoint.js';
@@ -223,39 +223,12 @@ class DockerodeHost implements DockerHost {
     return status;
   }
 
-  async renameContainer(id: string, name: string): Promise<void> {
-    await this.caller.call(
-      { method: 'rename', action: `rename container ${id} to ${name}` },
-      (docker, abortSignal) =>
-        dialEngine(docker, {
-          path: `/containers/${encodeURIComponent(id)}/rename?`,
-          method: 'POST',
-          options: { name },
-          abortSignal,
-          statusCodes: {
-            204: true,
-            404: 'no such container',
-            409: 'name in use',
-            500: 'server error',
-          },
-        }),
-    );
+  renameContainer(id: string, name: string): Promise<void> {
+    return renameContainer(this.caller, id, name);
   }
 
-  async containerLogs(id: string, lines: number): Promise<string> {
-    const output = await this.caller.call(
-      { method: 'logs', action: `read the output of container ${id}`, streaming: true },
-      async (docker, signal) => {
-        const stream = await docker
-          .getContainer(id)
-          .logs({ follow: false, stdout: true, stderr: true, tail: lines, abortSignal: signal });
-        // Without follow the engine answers with the whole output as one buffer.
-        const collector = new OutputCollector();
-        collector.push(stream as unknown as Buffer);
-        return collector.output();
-      },
-    );
-    return `${output.stdout}${output.stderr}`;
+  containerLogs(id: string, lines: number): Promise<string> {
+    return containerLogs(this.caller, id, lines);
   }
 
   exec(id: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult> {

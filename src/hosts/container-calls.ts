@@ -1,0 +1,48 @@
+import { dialEngine } from './dial-engine.js';
+import type { EngineCaller } from './engine-caller.js';
+import { OutputCollector } from './output-collector.js';
+
+/** Gives container `id` the name `name` (a name in use is a conflict). */
+export async function renameContainer(
+  caller: EngineCaller,
+  id: string,
+  name: string,
+): Promise<void> {
+  await caller.call(
+    { method: 'rename', action: `rename container ${id} to ${name}` },
+    (docker, abortSignal) =>
+      dialEngine(docker, {
+        path: `/containers/${encodeURIComponent(id)}/rename?`,
+        method: 'POST',
+        options: { name },
+        abortSignal,
+        statusCodes: {
+          204: true,
+          404: 'no such container',
+          409: 'name in use',
+          500: 'server error',
+        },
+      }),
+  );
+}
+
+/** The last `lines` lines of the container's output, stdout and stderr together. */
+export async function containerLogs(
+  caller: EngineCaller,
+  id: string,
+  lines: number,
+): Promise<string> {
+  const output = await caller.call(
+    { method: 'logs', action: `read the output of container ${id}`, streaming: true },
+    async (docker, signal) => {
+      const stream = await docker
+        .getContainer(id)
+        .logs({ follow: false, stdout: true, stderr: true, tail: lines, abortSignal: signal });
+      // Without follow the engine answers with the whole output as one buffer.
+      const collector = new OutputCollector();
+      collector.push(stream);
+      return collector.output();
+    },
+  );
+  return `${output.stdout}${output.stderr}`;
+}
