@@ -5,6 +5,7 @@ import type { CommitRecord } from '../pass/commit-record.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import type { UnreachableHost } from '../plan/unreachable-host.js';
 import type { PendingEdit } from './watch-working-copy.js';
+import { rolledBackProblem, type RolledBackMember } from './rolled-back.js';
 
 export type PassOutcome = 'converged' | 'failed' | 'invalid' | 'error';
 
@@ -93,19 +94,6 @@ export interface DriftItem {
   reason: string;
 }
 
-/** A member brought back to its old container because its replacement was not ready. */
-export interface RolledBackMember {
-  host: string;
-  container: string;
-  /** The commit whose change was rolled back. */
-  commit: string;
-  at: string;
-  /** Why the new container was not ready. */
-  reason: string;
-  /** The new container's last lines of output (secrets masked). */
-  lastLines: string;
-}
-
 /** A repair between commits that did not make its container ok, and why. */
 export interface RepairFailure {
   host: string;
@@ -163,6 +151,7 @@ export interface PassTiming {
 export function notReady(state: DaemonState): string | null {
   return (
     state.degraded ??
+    rolledBackProblem(state.rolledBack) ??
     state.drift?.problem ??
     repairProblem(state.repairFailures) ??
     healthProblem(state.containers)

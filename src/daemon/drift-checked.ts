@@ -2,6 +2,7 @@ import type { PassResult } from '../pass/pass-result.js';
 import type { ContainerState } from '../plan/compare-state.js';
 import { planSteps } from '../plan/plan.js';
 import { hostsSeen, stillFailing, type DaemonState, type DriftItem } from './daemon-state.js';
+import { rolledBackAfter } from './rolled-back.js';
 
 /**
  * The state after a drift check: a pass from the applied environment, up to plan (report only)
@@ -36,8 +37,9 @@ export function driftChecked(
         ? `${String(failed)} repair(s) failed`
         : null;
   const containers = result.stage === 'apply' ? result.state : result.planned.state;
+  // A member rolled back to its old container is reported as such, not as a failed repair.
   const failures = steps
-    .filter((step) => step.outcome === 'failed')
+    .filter((step) => step.outcome === 'failed' && step.rolledBack === undefined)
     .map((step) => ({ host: step.host, container: step.name, error: step.error ?? 'failed', at }));
   const where = (f: { host: string; container: string }) => `${f.host}\u0000${f.container}`;
   const fresh = new Set(failures.map(where));
@@ -51,6 +53,16 @@ export function driftChecked(
         [...state.repairFailures.filter((f) => !fresh.has(where(f))), ...failures],
         containers,
       ),
+      ...(result.stage === 'apply'
+        ? {
+            rolledBack: rolledBackAfter(
+              state.rolledBack,
+              result,
+              state.lastApplied?.commit ?? '',
+              at,
+            ),
+          }
+        : {}),
       drift:
         items.length === 0 && problem === null
           ? null

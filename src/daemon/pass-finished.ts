@@ -9,6 +9,7 @@ import {
   type PassOutcome,
   type PassTiming,
 } from './daemon-state.js';
+import { rolledBackAfter, rolledBackProblem } from './rolled-back.js';
 
 /**
  * The state after a pass ran to its end, the outcome, the commits it saw for the first time, and
@@ -61,28 +62,7 @@ export function passFinished(
   const kickFailed = result.configured.kicked.filter((k) => k.outcome === 'failed');
   const done = converged && kickFailed.length === 0;
   const outcome: PassOutcome = done ? 'converged' : 'failed';
-  const rolledBackNow = reconciliation.result.steps.flatMap((s) =>
-    s.rolledBack === undefined
-      ? []
-      : [
-          {
-            host: s.host,
-            container: s.name,
-            commit: applied,
-            at: timing.at,
-            reason: s.error ?? 'not ready',
-            lastLines: s.rolledBack.lastLines,
-          },
-        ],
-  );
-  const rolledBack = [
-    ...rolledBackNow,
-    ...state.rolledBack.filter(
-      (r) =>
-        reconciliation.held.includes(r.container) &&
-        !rolledBackNow.some((n) => n.container === r.container),
-    ),
-  ];
+  const rolledBack = rolledBackAfter(state.rolledBack, result, applied, timing.at);
   const lastApplied =
     state.lastApplied?.commit === applied && state.lastApplied.converged === converged
       ? state.lastApplied
@@ -104,7 +84,7 @@ export function passFinished(
         : unreachable.length > 0
           ? `unreachable: ${unreachable.map((u) => u.host).join(', ')}`
           : rolledBack.length > 0
-            ? `rolled back: ${rolledBack.map((r) => `${r.container} (${r.reason})`).join(', ')}; a new commit or dockstack retry tries again`
+            ? rolledBackProblem(rolledBack)
             : failedSteps > 0
               ? `${failedSteps} step(s) failed`
               : `Puppet agent kick(s) failed: ${kickFailed.map((k) => k.name).join(', ')}`,
