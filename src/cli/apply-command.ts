@@ -2,7 +2,7 @@ import { formatKicks } from '../report/format-kicks.js';
 import { fileRecorder } from '../pass/file-recorder.js';
 import { fileSource } from '../pass/file-source.js';
 import { runPass, type ConnectHosts } from '../pass/run-pass.js';
-import { EXIT, type ExitCode } from './exit-error.js';
+import { EXIT, ExitError, type ExitCode } from './exit-error.js';
 import type { Output } from './output.js';
 import { commandPassDeps } from './pass-deps.js';
 import { describeResult, progressReporter } from './progress.js';
@@ -12,6 +12,8 @@ export interface ApplyCommandOptions {
   env: string;
   json?: boolean;
   ageIdentityFile?: string;
+  /** `--settle`: seconds a replacement without a health check must run to count as ready. */
+  settle?: string;
 }
 
 /** `dockstack apply`: converge every host to the environment file, once, without git. */
@@ -20,11 +22,23 @@ export async function applyCommand(
   out: Output,
   connect: ConnectHosts,
 ): Promise<ExitCode> {
+  const settle = options.settle === undefined ? undefined : Number(options.settle);
+  if (settle !== undefined && !(Number.isInteger(settle) && settle >= 0 && settle <= 3600)) {
+    throw new ExitError(
+      EXIT.invalid,
+      `--settle ${JSON.stringify(options.settle)}: expected whole seconds from 0 to 3600`,
+    );
+  }
   const pass = await runPass(
     { goal: 'apply', source: fileSource(options.env), recorder: fileRecorder() },
     commandPassDeps(
       connect,
-      options.json === true ? {} : { apply: { onEvent: progressReporter(out) } },
+      {
+        apply: {
+          ...(options.json === true ? {} : { onEvent: progressReporter(out) }),
+          ...(settle === undefined ? {} : { settleMs: settle * 1000 }),
+        },
+      },
       options.ageIdentityFile,
     ),
   );

@@ -112,7 +112,10 @@ export async function daemonCommand(
     log,
     dns: new Map(),
     code: new Map(),
-    apply: { readyTimeoutMs: config.readyTimeoutSeconds * 1000 },
+    apply: {
+      readyTimeoutMs: config.readyTimeoutSeconds * 1000,
+      settleMs: config.settleSeconds * 1000,
+    },
   };
   let reporter: GitHubReporter | undefined;
   // The reporter tells the daemon, made after it, each pull request's plan.

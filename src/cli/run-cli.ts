@@ -115,6 +115,10 @@ Exit codes:
     .option('--env <file>', 'the environment file', DEFAULT_ENV_FILE)
     .option('--json', 'print the result as JSON (no progress)')
     .option('--tls-dir <dir>', TLS_DIR_HELP)
+    .option(
+      '--settle <seconds>',
+      'how long a replacement without a health check must run, not restarted, to be ready (default 5)',
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (options: {
@@ -122,6 +126,7 @@ Exit codes:
         json?: boolean;
         tlsDir?: string;
         ageIdentityFile?: string;
+        settle?: string;
       }) => {
         code = await applyCommand(options, out, connectWith(options.tlsDir));
       },
@@ -270,6 +275,10 @@ Exit codes:
     .option(
       '--ready-timeout <seconds>',
       `how long a started container may take to run and be healthy (${DAEMON_ENV.readyTimeout}, default 300)`,
+    )
+    .option(
+      '--settle <seconds>',
+      `how long a replacement without a health check must run, not restarted, to be ready (${DAEMON_ENV.settle}, default 5)`,
     )
     .option(
       '--drift-interval <seconds>',

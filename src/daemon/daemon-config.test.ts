@@ -62,6 +62,14 @@ describe('the daemon configuration', () => {
     expect(() => config({ readyTimeout: '0' })).toThrow(/readyTimeoutSeconds/);
   });
 
+  it('lets a replacement without a health check settle 5 s, or what it is told', () => {
+    expect(config({}).settleSeconds).toBe(5);
+    expect(config({ settle: '0' }).settleSeconds).toBe(0);
+    expect(daemonConfig({ repo: 'r' }, { DOCKSTACK_SETTLE: '20' }).settleSeconds).toBe(20);
+    expect(() => config({ settle: '1.5' })).toThrow(/settleSeconds/);
+    expect(() => config({ settle: 'later' })).toThrow(/settleSeconds/);
+  });
+
   it('checks for drift every 5 s and repairs it unless told otherwise', () => {
     expect(config({})).toMatchObject({ driftIntervalSeconds: 5, repair: true });
     expect(config({ driftInterval: '0' }).driftIntervalSeconds).toBe(0);

@@ -30,6 +30,8 @@ export const DaemonConfig = z
      * (a puppet server, a first agent run and a database can take minutes on a busy host).
      */
     readyTimeoutSeconds: z.number().min(1).max(86_400),
+    /** How long a replacement without a health check must run, not restarted, to be ready. */
+    settleSeconds: z.int().min(0).max(3_600),
     /** False: drift is reported, not repaired (DOCKSTACK_REPAIR=false, or --no-repair). */
     repair: z.union([
       z.boolean(),
@@ -91,6 +93,7 @@ export interface DaemonFlags {
   interval?: string;
   driftInterval?: string;
   readyTimeout?: string;
+  settle?: string;
   /** commander's `--no-repair` sets this false. */
   repair?: boolean;
   listen?: string;
@@ -115,6 +118,7 @@ export const DAEMON_ENV = {
   interval: 'DOCKSTACK_INTERVAL',
   driftInterval: 'DOCKSTACK_DRIFT_INTERVAL',
   readyTimeout: 'DOCKSTACK_READY_TIMEOUT',
+  settle: 'DOCKSTACK_SETTLE',
   repair: 'DOCKSTACK_REPAIR',
   listen: 'DOCKSTACK_LISTEN',
   public: 'DOCKSTACK_PUBLIC',
@@ -167,6 +171,7 @@ export function daemonConfig(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemon
     intervalSeconds: Number(pick('interval', DAEMON_ENV.interval) ?? '30'),
     driftIntervalSeconds: Number(pick('driftInterval', DAEMON_ENV.driftInterval) ?? '5'),
     readyTimeoutSeconds: Number(pick('readyTimeout', DAEMON_ENV.readyTimeout) ?? '300'),
+    settleSeconds: Number(pick('settle', DAEMON_ENV.settle) ?? '5'),
     repair: flags.repair ?? env[DAEMON_ENV.repair] ?? true,
     listen: parseListen(pick('listen', DAEMON_ENV.listen) ?? String(DEFAULT_PORT)),
     public: flags.public ?? env[DAEMON_ENV.public] ?? false,

@@ -26,7 +26,7 @@ const CLI = ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
  */
 function applyAndKill(file: string, point: { lines?: number; afterMs?: number }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'apply', '--env', file], {
+    const child = spawn(process.execPath, [...CLI, 'apply', '--env', file, '--settle', '1'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -50,7 +50,7 @@ function applyAndKill(file: string, point: { lines?: number; afterMs?: number })
 }
 
 function applyToEnd(file: string): { code: number | null; output: string } {
-  const run = spawnSync(process.execPath, [...CLI, 'apply', '--env', file], {
+  const run = spawnSync(process.execPath, [...CLI, 'apply', '--env', file, '--settle', '1'], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,

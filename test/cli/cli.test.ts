@@ -40,6 +40,11 @@ describe('dockstack (command line)', () => {
   it('exits 2 on an unknown command or option', () => {
     expect(runDockstack(['deploy']).code).toBe(2);
     expect(runDockstack(['validate', '--frobnicate']).code).toBe(2);
+    const settle = runDockstack(['apply', '--env', example, '--settle', '1.5']);
+    expect([settle.code, settle.stderr]).toEqual([
+      2,
+      'dockstack: --settle "1.5": expected whole seconds from 0 to 3600\n',
+    ]);
   });
 
   describe('validate', () => {
