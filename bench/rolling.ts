@@ -37,7 +37,7 @@ interface Sample {
 function environment(tag: string): Environment {
   const text = stringify({
     name: ENVIRONMENT,
-    common: { domain: 'endor.lab' },
+    common: { dnsServer: '10.0.0.1', domain: 'endor.lab' },
     registered_services: {},
     services: { webui: Object.fromEntries(MEMBERS.map((m, i) => [m, { host: PLACES[i], tag }])) },
     hosts: BENCH_HOSTS,
