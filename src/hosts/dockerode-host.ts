@@ -219,7 +219,10 @@ class DockerodeHost implements DockerHost {
     }
     if (['exited', 'dead', 'restarting'].includes(state.Status)) status.exitCode = state.ExitCode;
     if (status.running && state.Pid > 0) status.pid = state.Pid;
-    if (typeof info.RestartCount === 'number') status.restartCount = info.RestartCount;
+    // Only when the engine restarted it: a status without it was never restarted.
+    if (typeof info.RestartCount === 'number' && info.RestartCount > 0) {
+      status.restartCount = info.RestartCount;
+    }
     return status;
   }
 
