@@ -151,7 +151,8 @@ describe('replacing the running members of a service, on real engines', () => {
     expect(seen.rolledBack[0]?.lastLines).toContain(EXITING_LINE);
 
     // The branch stays put: passes and drift checks go on, and create nothing of the service.
-    const since = Math.floor(Date.now() / 1000);
+    // To the millisecond: the rolled-back create may fall within the same second.
+    const since = Date.now() / 1000;
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     expect(await created(NAME, since)).toEqual([]);
     expect(await members()).toEqual(before);
@@ -172,7 +173,7 @@ describe('replacing the running members of a service, on real engines', () => {
   }, 240_000);
 });
 
-/** The containers of the environment created on either engine since `since` (seconds). */
+/** The containers of the environment created on either engine since `since` (seconds, fractional). */
 async function created(environment: string, since: number): Promise<string[]> {
   const names: string[] = [];
   const until = Math.ceil(Date.now() / 1000);
