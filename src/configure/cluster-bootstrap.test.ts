@@ -24,7 +24,7 @@ function spec(name: string, host: string): ContainerSpec {
   };
 }
 
-function setup(states: Record<string, string>, coming: readonly string[] = []) {
+function setup(states: Record<string, string>, coming: Set<string> = new Set()) {
   const specs = [spec('gal1', 'h1'), spec('gal2', 'h2')];
   const hosts = new Map(specs.map((s) => [s.host, new FakeDockerHost(s.host)]));
   const execs: string[] = [];
@@ -46,7 +46,7 @@ function setup(states: Record<string, string>, coming: readonly string[] = []) {
   const clusters = new ClusterBootstrap({
     hosts,
     specs,
-    coming: new Set(coming),
+    coming,
     clock,
     log: silentLog,
   });
@@ -129,13 +129,20 @@ describe('ClusterBootstrap', () => {
     expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
   });
 
-  it('waits for a member that this pass brings up', async () => {
-    const { clusters, specs, hosts } = setup({ gal1: waiting(7) }, ['gal2']);
+  it('waits for a member that this pass brings up, until its step fails', async () => {
+    const coming = new Set(['gal2']);
+    const { clusters, specs, hosts, clock } = setup({ gal1: waiting(7) }, coming);
     const h2 = hosts.get('h2') as FakeDockerHost;
     const [gal2] = await h2.listContainers();
     await h2.removeContainer(gal2?.id ?? '');
     await expect(clusters.whileStarting(specs[0] as ContainerSpec, clustered)).resolves.toBe(
       undefined,
+    );
+    // Its start failed: the pass takes it out, and the next look gives way.
+    coming.delete('gal2');
+    clock.advance(5_000);
+    await expect(clusters.whileStarting(specs[0] as ContainerSpec, clustered)).rejects.toThrow(
+      'gal2, of the same cluster, does not run',
     );
   });
 

@@ -48,7 +48,8 @@ export interface ClusterBootstrapInput {
   specs: readonly ContainerSpec[];
   /**
    * The containers this pass creates or starts: a member among them that does not run yet is on
-   * its way; any other member that does not run is left for a later pass to repair.
+   * its way; any other member that does not run is left for a later pass to repair. The pass
+   * takes out a member whose step failed, as it fails.
    */
   coming?: ReadonlySet<string>;
   clock: Clock;

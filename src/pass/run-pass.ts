@@ -198,16 +198,18 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
     const kicks: Kick[] = [];
     // A clustered service none of whose members runs healthy (its hosts rebooted, say) is
     // bootstrapped from its most advanced member, as one whose members wait in this apply.
-    const clusters = new ClusterBootstrap({
-      hosts,
-      specs: addressed.specs,
-      coming: containersStarted(planned.plan),
-      clock,
-      log,
-    });
+    // A member whose step failed is no longer on its way: the others stop waiting for it.
+    const coming = containersStarted(planned.plan);
+    const clusters = new ClusterBootstrap({ hosts, specs: addressed.specs, coming, clock, log });
     await clusters.settleStalled(planned.observed);
     const reconciliation = await applyStage(planned, {
       ...deps.apply,
+      onEvent: (event) => {
+        if (event.type === 'step-finished' && event.result.outcome === 'failed') {
+          coming.delete(event.result.name);
+        }
+        deps.apply?.onEvent?.(event);
+      },
       executors: {
         ...networkExecutors,
         attach: attachExecutor(serving),

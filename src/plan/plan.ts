@@ -316,13 +316,14 @@ export function emptyPlan(): Plan {
   return { hostSteps: [], tiers: [] };
 }
 
-/** The containers the plan starts: created or recreated to run, or started. */
+/** The containers the plan starts: created, recreated or restored to run, or started. */
 export function containersStarted(plan: Plan): Set<string> {
   return new Set(
     planSteps(plan)
       .filter(
         (s) =>
-          s.action === 'start' || ((s.action === 'create' || s.action === 'recreate') && s.start),
+          s.action === 'start' ||
+          ((s.action === 'create' || s.action === 'recreate' || s.action === 'restore') && s.start),
       )
       .map((s) => s.name),
   );

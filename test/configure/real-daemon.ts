@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { parse, stringify } from 'yaml';
 
 import { SECRET_KEYS } from '../../src/environment/schema.js';
@@ -36,6 +37,9 @@ export interface RealDaemon {
   /** The encrypted secrets of the env repo, when the suite asked for them. */
   secrets(): EncryptedSecrets | undefined;
 }
+
+/** How many of the daemon's lines a failed test prints. */
+const LOG_LINES_ON_FAILURE = 80;
 
 export interface RealDaemonOptions {
   /**
@@ -113,6 +117,12 @@ export function useRealDaemon(
         root.remove();
       }
     },
+  });
+  // A failed test shows what the daemon was doing: its last lines.
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail' || daemon === undefined) return;
+    const last = daemon.logs.slice(-LOG_LINES_ON_FAILURE).join('\n');
+    process.stderr.write(`the daemon's last ${String(LOG_LINES_ON_FAILURE)} lines:\n${last}\n`);
   });
   return {
     remote: remoteOf,
