@@ -57,12 +57,13 @@ export type Placement = Record<string, Record<string, 'local' | 'h2'>>;
  * containers given, by service, each on the engine named, with the seed's own settings (the dns
  * containers' addresses); dns1 (real dnsmasq) and puppet1 (a real puppet server) on the local
  * engine unless `services` places the dns or puppet service itself; names prefixed (`PREFIX-`);
- * `common` set over the seed's.
+ * `common` set over the seed's; each service's image at REAL_APP_TAG, or at the tag `tags` gives.
  */
 export function realEnvironment(
   name: string,
   services: Placement,
   common: Record<string, unknown> = {},
+  tags: Record<string, string> = {},
 ): string {
   const raw = parse(seedOverTwoEngines(name, PREFIX)) as {
     common: Record<string, unknown>;
@@ -77,7 +78,8 @@ export function realEnvironment(
     chosen[service] = {};
     for (const [short, host] of Object.entries(containers)) {
       const seed = raw.services[service]?.[`${PREFIX}-${short}`] ?? {};
-      chosen[service][`${PREFIX}-${short}`] = { ...seed, host, tag: REAL_APP_TAG };
+      const tag = tags[service] ?? REAL_APP_TAG;
+      chosen[service][`${PREFIX}-${short}`] = { ...seed, host, tag };
     }
   }
   delete raw.registered_services;
@@ -85,8 +87,30 @@ export function realEnvironment(
 }
 
 /** The seed's dns1 and puppet1 with the galera members given (see realEnvironment). */
-export function galeraEnvironment(name: string, members: Record<string, 'local' | 'h2'>): string {
-  return realEnvironment(name, { galera: members });
+export function galeraEnvironment(
+  name: string,
+  members: Record<string, 'local' | 'h2'>,
+  tag: string = REAL_APP_TAG,
+): string {
+  return realEnvironment(name, { galera: members }, {}, { galera: tag });
+}
+
+/**
+ * Gives a real image a second tag on both engines (the same image under a new name: what a
+ * commit that moves a service to a new tag asks for); returns how to take the tag off again.
+ */
+export async function tagRealImage(service: string, tag: string): Promise<() => Promise<void>> {
+  for (const endpoint of Object.values(ENGINES)) {
+    await rawClient(endpoint).getImage(`${service}:${REAL_APP_TAG}`).tag({ repo: service, tag });
+  }
+  return async () => {
+    for (const endpoint of Object.values(ENGINES)) {
+      await rawClient(endpoint)
+        .getImage(`${service}:${tag}`)
+        .remove({ noprune: true })
+        .catch(() => undefined);
+    }
+  };
 }
 
 /** Runs `command` in a test container and returns its output (stdout and stderr), trimmed. */

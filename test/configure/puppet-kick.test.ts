@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { PREFIX, testContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
@@ -9,20 +9,40 @@ import {
   execRun,
   galeraEnvironment,
   healthOf,
+  REAL_APP_TAG,
   removeByHand,
   sql,
+  tagRealImage,
 } from './configure-testbed.js';
 import { useRealDaemon } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
 const fqdn = (short: string) => `${p(short)}.endor.lab`;
+/** The tag the galera members move to: the same image under another name. */
+const NEXT_TAG = `${REAL_APP_TAG}-next`;
+
+/**
+ * Where a member stands, as it says: `Primary Synced`, `Primary Donor/Desynced`, ...; '' while
+ * nothing runs under its name or it does not answer.
+ */
+async function clusterState(member: string): Promise<string> {
+  const answer = await sql(
+    member,
+    "SHOW STATUS WHERE Variable_name IN ('wsrep_cluster_status', 'wsrep_local_state_comment')",
+  ).catch(() => '');
+  const value = (name: string) => new RegExp(`${name}\\s+(\\S+)`).exec(answer)?.[1] ?? '';
+  return `${value('wsrep_cluster_status')} ${value('wsrep_local_state_comment')}`.trim();
+}
 
 // A real puppet server configures real MariaDB Galera members: the first agent run of each
 // member at its start, then kicks of the members whose inputs changed.
 describe('the configure stage, with a puppet server and Galera', () => {
   const daemon = useRealDaemon(() => galeraEnvironment(NAME, { gal1: 'local' }));
   const message = (sha: string) => git(daemon.remote().bare, ['log', '-1', '--format=%B', sha]);
+  let galeraTag = REAL_APP_TAG;
+  let untag = (): Promise<void> => Promise.resolve();
+  afterAll(() => untag());
 
   it('configures gal1 by its first agent run: a cluster of one', async () => {
     expect(await clusterSize('gal1')).toBe(1);
@@ -131,8 +151,51 @@ describe('the configure stage, with a puppet server and Galera', () => {
     expect([0, 2], run.output).toContain(run.code);
   }, 900_000);
 
+  it('moves both members to a new tag one at a time: one of them in the cluster throughout, the row kept', async () => {
+    const uuid = await clusterUuid('gal1');
+    const ids = async () =>
+      (await testContainers())
+        .filter((c) => [p('gal1'), p('gal2')].includes(c.name))
+        .map((c) => `${c.name} ${c.image} ${c.id}`)
+        .sort();
+    const before = await ids();
+    untag = await tagRealImage('galera', NEXT_TAG);
+    galeraTag = NEXT_TAG;
+    const moved = daemon.push(
+      galeraEnvironment(NAME, { gal1: 'local', gal2: 'h2' }, galeraTag),
+      'Move galera to a new tag',
+    );
+    // Both members asked at every look, until the bot's commit: which were in the primary
+    // component (synced, or a donor to the other).
+    const looks: string[] = [];
+    const deadline = Date.now() + 900_000;
+    while (daemon.trailer(daemon.remote().head(), 'Dockstack-Applied') !== moved) {
+      if (Date.now() > deadline) throw new Error('no bot commit applying the new tag in 900 s');
+      const states = await Promise.all(['gal1', 'gal2'].map(clusterState));
+      looks.push(states.map((state) => state || 'away').join(' | '));
+    }
+    const bot = daemon.remote().head();
+    expect(daemon.trailer(bot, 'Dockstack-Result'), message(bot)).toBe('converged');
+    expect(looks.length).toBeGreaterThan(5);
+    const inCluster = (look: string) => look.split(' | ').filter((s) => s.startsWith('Primary'));
+    const fewest = Math.min(...looks.map((look) => inCluster(look).length));
+    expect(fewest, looks.join('\n')).toBe(1);
+    // New containers, on the new tag, the old ones gone (none left aside).
+    const after = await ids();
+    expect(after.map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual([
+      `${p('gal1')} galera:${NEXT_TAG}`,
+      `${p('gal2')} galera:${NEXT_TAG}`,
+    ]);
+    expect(after.map((line) => line.split(' ')[2])).not.toContain(before[0]?.split(' ')[2]);
+    expect(after.map((line) => line.split(' ')[2])).not.toContain(before[1]?.split(' ')[2]);
+    await oneClusterWithTheRow('after both moved to the new tag', uuid);
+  }, 1_000_000);
+
   it('shrinks the cluster when gal2 is removed', async () => {
-    const removed = daemon.push(galeraEnvironment(NAME, { gal1: 'local' }), 'Remove gal2');
+    const removed = daemon.push(
+      galeraEnvironment(NAME, { gal1: 'local' }, galeraTag),
+      'Remove gal2',
+    );
     const bot = await daemon.botCommitFor(removed, 300_000);
     expect(daemon.trailer(bot, 'Dockstack-Kicked')).toBe('1');
     expect(message(bot)).toContain(`members of galera changed: − ${fqdn('gal2')}`);
