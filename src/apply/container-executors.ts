@@ -103,6 +103,10 @@ export const containerExecutors: ContainerExecutors = {
           run.old = step.aside;
           return;
         }
+        if (step.keepOld === true) {
+          run.replacing = true;
+          for (const hook of context.hooks) await hook.beforeReplace?.(step.spec);
+        }
         await host.stopContainer(step.id);
         if (step.keepOld === true) {
           await host.renameContainer(step.id, asideName(step.name));
@@ -125,9 +129,14 @@ export const containerExecutors: ContainerExecutors = {
       ready,
     },
     done: async (step, run, context) => {
+      await backInRotation(step, run, context, true);
       if (run.old !== undefined) await context.host(step.host).removeContainer(run.old);
     },
-    undo: (step, run, context) => rollBack(step, run, context),
+    undo: async (step, run, context) => {
+      const rolledBack = await rollBack(step, run, context);
+      await backInRotation(step, run, context, false);
+      return rolledBack;
+    },
   },
   restore: {
     phases: {
@@ -204,6 +213,20 @@ async function createWithVolumes(
   }
   const volumes = mounts.length === 0 ? {} : { volumes: mounts };
   return host.createContainer({ ...spec, ...volumes }, labelsFor(spec));
+}
+
+/**
+ * Tells the hooks that the container under the step's name serves again, after a replacement
+ * that told them it was coming, or one a crash interrupted (whether it told them is not known).
+ */
+async function backInRotation(
+  step: RecreateStep,
+  run: ContainerRun,
+  context: ExecutorContext,
+  replaced: boolean,
+): Promise<void> {
+  if (run.replacing !== true && step.aside === undefined) return;
+  for (const hook of context.hooks) await hook.afterReplace?.(step.spec, replaced);
 }
 
 /** How many lines of a failed replacement's output the report carries. */

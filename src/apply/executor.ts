@@ -7,13 +7,22 @@ import type { Clock } from '../util/clock.js';
  * Work around a container's start that the apply engine leaves to a part that knows it: an agent
  * that lost its certificate is forgotten by its certificate authority before it starts
  * (configure/agent-identity.ts); a cluster none of whose members runs is bootstrapped while its
- * members wait to be ready (configure/cluster-bootstrap.ts).
+ * members wait to be ready (configure/cluster-bootstrap.ts); a member behind a balancer is taken
+ * out of rotation while it is replaced (configure/balancer-drain.ts).
  */
 export interface ContainerHook {
   /** Before a container starts (created by the plan, or found stopped). */
   beforeStart?(host: DockerHost, id: string, spec: ContainerSpec, image: ImageFacts): Promise<void>;
   /** While a started container is not ready yet, at each look; it paces itself. */
   whileStarting?(spec: ContainerSpec, image: ImageFacts): Promise<void>;
+  /** Before a running container is stopped to be replaced (its balancers drain it). */
+  beforeReplace?(spec: ContainerSpec): Promise<void>;
+  /**
+   * Once a container is back under its name after a replacement (its balancers take it back):
+   * the new one, ready (`replaced`), or the old one brought back, not waited for (the rollout
+   * stops there).
+   */
+  afterReplace?(spec: ContainerSpec, replaced: boolean): Promise<void>;
 }
 
 /** What every executor may use while it works. */
@@ -46,6 +55,8 @@ export interface ContainerRun {
   id?: string;
   /** The container it replaces, stopped and renamed aside until the new one is ready. */
   old?: string;
+  /** True once the hooks were told that the running container is about to be replaced. */
+  replacing?: true;
 }
 
 /** What an executor's undo did: the old container runs again, the new one is gone. */

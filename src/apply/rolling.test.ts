@@ -7,6 +7,7 @@ import { labelsFor } from '../plan/labels.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { formatPlan } from '../report/format-plan.js';
 import { applyPlan } from './apply-plan.js';
+import type { ContainerHook } from './executor.js';
 
 function spec(name: string, tag: string): ContainerSpec {
   return {
@@ -36,6 +37,18 @@ function setup() {
   return { host, clock };
 }
 
+/** A balancer as the hooks see it: what it was told lands in the host's calls, in order. */
+const balancer = (host: FakeDockerHost): ContainerHook => ({
+  beforeReplace: (spec) => {
+    host.calls.push(`drain ${spec.name}`);
+    return Promise.resolve();
+  },
+  afterReplace: (spec, replaced) => {
+    host.calls.push(`back ${spec.name}${replaced ? '' : ' (rolled back)'}`);
+    return Promise.resolve();
+  },
+});
+
 async function moveTo(host: FakeDockerHost, clock: FakeClock, tag: string) {
   const plan = planChanges(
     MEMBERS.map((name) => spec(name, tag)),
@@ -57,6 +70,7 @@ async function moveTo(host: FakeDockerHost, clock: FakeClock, tag: string) {
     pollMs: 1_000,
     settleMs: 5_000,
     readyTimeoutMs: 30_000,
+    hooks: [balancer(host)],
   });
   return { plan, result, serving };
 }
@@ -82,15 +96,20 @@ describe('replacing the running members of a service', () => {
       'web3 web:2',
     ]);
     // One member after another: web2's old container is stopped only once web1's new one runs.
-    const calls = host.calls.filter((c) => /^(stop|rename|start|remove) /.test(c));
-    expect(calls.slice(0, 8)).toEqual([
+    // Each is out of its balancers' rotation from before its stop until its new one is ready.
+    const calls = host.calls.filter((c) => /^(drain|stop|rename|start|back|remove) /.test(c));
+    expect(calls.slice(0, 12)).toEqual([
+      'drain web1',
       'stop web1',
       'rename web1 web1.aside',
       'start web1',
+      'back web1',
       'remove web1.aside',
+      'drain web2',
       'stop web2',
       'rename web2 web2.aside',
       'start web2',
+      'back web2',
       'remove web2.aside',
     ]);
   });
@@ -113,5 +132,10 @@ describe('replacing the running members of a service', () => {
       );
     }
     expect(host.calls.filter((c) => c.startsWith('create'))).toEqual(['create web1']);
+    // The old container is back in rotation; the members after it never left.
+    expect(host.calls.filter((c) => /^(drain|back) /.test(c))).toEqual([
+      'drain web1',
+      'back web1 (rolled back)',
+    ]);
   });
 });

@@ -37,6 +37,13 @@ describe('loadEnvironment on values that would not be inert where they go', () =
       ],
     },
     {
+      name: "a ':' in haproxy_user, which HAProxy would split",
+      text: base.replace('domain: endor.lab', "domain: endor.lab\n  haproxy_user: 'ad:min'"),
+      expected: [
+        "env.yaml:4:17: common.haproxy_user: expected a user name without ':' (HAProxy's statistics read USER:PASSWORD), not 'ad:min'",
+      ],
+    },
+    {
       name: 'a line of puppet.conf in puppetServer',
       text: base.replace(
         'domain: endor.lab',

@@ -84,7 +84,12 @@ export const Common = z
     ),
     galera_password: Secret.optional(),
     haproxy_password: Secret.optional(),
-    haproxy_user: Secret.optional(),
+    haproxy_user: Secret.refine((user) => !user.includes(':'), {
+      message: "expected a user name without ':' (HAProxy's statistics read USER:PASSWORD)",
+      params: { hint: "choose a user name without ':'" },
+    })
+      .optional()
+      .describe("user of HAProxy's statistics and admin actions, with haproxy_password"),
     keystone_admin_password: Secret.optional(),
     keystone_admin_tenant: Secret.optional(),
     keystone_admin_token: Secret.optional(),

@@ -1,5 +1,6 @@
 import type { ApplyOptions } from '../apply/apply-plan.js';
 import { agentIdentityGuard } from '../configure/agent-identity.js';
+import { BalancerDrain } from '../configure/balancer-drain.js';
 import { ClusterBootstrap } from '../configure/cluster-bootstrap.js';
 import { configureExecutor } from '../configure/configure-executor.js';
 import type { Kick } from '../configure/kick-agents.js';
@@ -225,7 +226,11 @@ export async function runPass(request: PassRequest, deps: PassDeps): Promise<Pas
       hosts,
       clock,
       beforeTier: (tier) => serving.beforeTier(tier),
-      hooks: [agentIdentityGuard(hosts), clusters],
+      hooks: [
+        agentIdentityGuard(hosts),
+        clusters,
+        new BalancerDrain({ hosts, observed: planned.observed, environment, log }),
+      ],
     });
     // A failed container's output may quote a secret: none goes further than this pass.
     for (const step of reconciliation.result.steps) {

@@ -72,8 +72,8 @@ describe('what a Puppet class reads of the manifest data', () => {
     });
     expect(read('::mymod::ha')).toEqual({
       members: ['config', 'galera', 'openstack'],
-      common: [],
-      secrets: [],
+      common: ['haproxy_user'],
+      secrets: ['haproxy_password'],
     });
     expect(read('::mymod::ka')).toEqual({
       members: ['haproxy'],

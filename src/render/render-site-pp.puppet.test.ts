@@ -229,9 +229,11 @@ const PRINTABLE_HOSTILE = `p'a"s$(touch /tmp/pwned)\`id\`;|&\\ #-w=%40 é 𝄞 \
 /** The seed with hostile text validation accepts in every free string. */
 const validHostileEnv = seedEnvironment((raw) => {
   raw.external = { compute: { compute1: {} } };
-  for (const key of ['haproxy_user', 'keystone_admin_user', 'keystone_admin_tenant']) {
+  for (const key of ['keystone_admin_user', 'keystone_admin_tenant']) {
     raw.common[key] = `${key}:${PRINTABLE_HOSTILE}`;
   }
+  // HAProxy's statistics read USER:PASSWORD: validation takes no ':' in the user.
+  raw.common.haproxy_user = `haproxy_user-${PRINTABLE_HOSTILE}`;
   raw.common.parameters = { motd: PRINTABLE_HOSTILE, rabbit_cookie: PRINTABLE_HOSTILE };
 });
 

@@ -156,6 +156,16 @@ export async function clusterUuid(container: string): Promise<string> {
   return answer.split(/\s+/)[1] ?? '';
 }
 
+/** Starts `command` in a test container and leaves it running there (`docker exec -d`). */
+export async function execDetached(container: string, command: string[]): Promise<void> {
+  const found = (await testContainers()).find((c) => c.name === `${PREFIX}-${container}`);
+  if (found === undefined) throw new Error(`${container} is not there`);
+  const exec = await rawClient(ENGINES[found.engine])
+    .getContainer(found.id)
+    .exec({ Cmd: command, AttachStdout: false, AttachStderr: false });
+  await exec.start({ Detach: true });
+}
+
 /** Runs `command` in a test container: its exit code and its output. */
 export async function execRun(
   container: string,

@@ -1,10 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { PUPPET_MODULES_DIR, readModuleFiles } from '../../src/render/puppet-modules.js';
-import { PREFIX } from '../apply/apply-env.js';
+import { PREFIX, testContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git } from '../git/git-fixture.js';
-import { execText, realEnvironment, sql, type Placement } from './configure-testbed.js';
+import {
+  execDetached,
+  execText,
+  REAL_APP_TAG,
+  realEnvironment,
+  sql,
+  tagRealImage,
+  type Placement,
+} from './configure-testbed.js';
 import { useRealDaemon } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
@@ -14,6 +22,8 @@ const fqdn = (short: string) => `${p(short)}.endor.lab`;
 const VIP = 'vip.endor.lab';
 const VIP_ADDRESS = '10.0.0.254';
 const DNS_SERVERS = ['10.0.0.1', '10.0.0.2'];
+/** The tag the openstack members move to: the same image under another name. */
+const NEXT_TAG = `${REAL_APP_TAG}-next`;
 /** What every free string below tries to make, in whichever container runs it. */
 const MARKER = '/tmp/dockstack-pwned';
 /** Shell metacharacters and quotes that validation accepts, each trying to make MARKER. */
@@ -64,7 +74,11 @@ function envRepoModules(): Record<string, string> {
  * The seed's ten services over the two engines, with the openstack and config members given
  * (conf1 alone unless said).
  */
-const environment = (openstack: Placement[string], config: Placement[string] = { conf1: 'h2' }) =>
+const environment = (
+  openstack: Placement[string],
+  config: Placement[string] = { conf1: 'h2' },
+  tags: Record<string, string> = {},
+) =>
   realEnvironment(
     NAME,
     {
@@ -80,6 +94,7 @@ const environment = (openstack: Placement[string], config: Placement[string] = {
       webui: { webui1: 'local' },
     },
     COMMON,
+    tags,
   );
 
 /** The containers with a Puppet agent (all but dns and puppet). */
@@ -146,12 +161,20 @@ interface StandInAnswer {
   files: Record<string, string>;
 }
 
+const STATS = 'http://127.0.0.1:8404/stats;csv';
+
 const curl = (container: string, ...args: string[]) =>
   execText(container, ['curl', '-s', '--max-time', '10', ...args]);
 
-/** Sessions each Keystone server of `container`'s HAProxy took, by server name, and its status. */
+/** HAProxy's statistics, behind the file's haproxy_user and haproxy_password. */
+const STATS_AUTH = `${COMMON.haproxy_user}:${SECRETS.haproxy_password}`;
+
+/**
+ * Sessions each Keystone server of `container`'s HAProxy took, by server name (its container's),
+ * and its status.
+ */
 async function keystoneServers(container: string): Promise<Map<string, [string, number]>> {
-  const csv = await curl(container, 'http://127.0.0.1:8404/stats;csv');
+  const csv = await curl(container, '-u', STATS_AUTH, STATS);
   const servers = new Map<string, [string, number]>();
   for (const line of csv.split('\n')) {
     const [proxy, server, , , , , , , stot, , , , , , , , , status] = line.split(',');
@@ -171,6 +194,8 @@ describe("the seed's environment with the real images, configured by Puppet", ()
   const daemon = useRealDaemon(() => environment({ os1: 'local' }), envRepoModules(), {
     secrets: SECRETS,
   });
+  let untag = (): Promise<void> => Promise.resolve();
+  afterAll(() => untag());
 
   it("runs every agent's first run with success", async () => {
     for (const short of AGENTS) {
@@ -241,8 +266,13 @@ describe("the seed's environment with the real images, configured by Puppet", ()
     );
     expect(status).toBe('201');
     // ha1 holds the VIP: its HAProxy took those requests and sent them to os1.
-    const [state, sessions] = (await keystoneServers('ha1')).get('os0') ?? ['', 0];
+    const [state, sessions] = (await keystoneServers('ha1')).get(p('os1')) ?? ['', 0];
     expect([state, sessions > 0]).toEqual(['UP', true]);
+    // The statistics and their admin actions ask for the file's user and password.
+    for (const auth of [[], ['-u', `${COMMON.haproxy_user}:wrong`]]) {
+      const code = await curl('ha1', ...auth, '-o', '/dev/null', '-w', '%{http_code}', STATS);
+      expect([auth.length, code]).toEqual([auth.length, '401']);
+    }
     const tables = await sql(
       'gal1',
       "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'keystone'",
@@ -310,7 +340,7 @@ describe("the seed's environment with the real images, configured by Puppet", ()
         },
         120_000,
       );
-      expect([...servers.keys()].sort()).toEqual(['os0', 'os1']);
+      expect([...servers.keys()].sort()).toEqual([p('os1'), p('os2')]);
     }
     // Both derive their keys from the same secret: each accepts the tokens the other issued.
     for (const [issuer, validator] of [
@@ -345,7 +375,7 @@ describe("the seed's environment with the real images, configured by Puppet", ()
     // conf1's common class lists its peers.
     expect(message).toMatch(new RegExp(`  ${p('conf1')} on h2: changes applied`));
     expect(daemon.trailer(bot, 'Dockstack-Kick-Failed')).toBe('');
-    expect(await execText('ha1', ['grep', '-c', 'server config', '/etc/haproxy/haproxy.cfg'])).toBe(
+    expect(await execText('ha1', ['grep', '-c', ':8082 check', '/etc/haproxy/haproxy.cfg'])).toBe(
       '2',
     );
     const both = await waitFor(
@@ -365,6 +395,66 @@ describe("the seed's environment with the real images, configured by Puppet", ()
     // Reloaded, not restarted: the same master process.
     expect(await execText('ha1', ['cat', '/run/dockstack/haproxy.pid'])).toBe(master);
   }, 700_000);
+
+  it('moves os1 and os2 to a new tag one at a time, each drained in HAProxy: every token asked through the VIP meanwhile is issued', async () => {
+    untag = await tagRealImage('openstack', NEXT_TAG);
+    await execText('ha2', [
+      'bash',
+      '-c',
+      'printf %s "$1" > /tmp/auth.json && rm -f /tmp/codes /tmp/stop /tmp/stopped',
+      '_',
+      PASSWORD_AUTH,
+    ]);
+    // A token through the VIP every 0.2 s until told to stop: one HTTP status a line.
+    await execDetached('ha2', [
+      'bash',
+      '-c',
+      `while [ ! -e /tmp/stop ]; do curl -s -o /dev/null -w '%{http_code}\\n' --max-time 10 ` +
+        `-H 'Content-Type: application/json' -d @/tmp/auth.json http://${VIP}:5000/v3/auth/tokens ` +
+        '>> /tmp/codes; sleep 0.2; done; touch /tmp/stopped',
+    ]);
+    let bot: string;
+    try {
+      const moved = daemon.push(
+        environment(
+          { os1: 'local', os2: 'h2' },
+          { conf1: 'h2', conf2: 'local' },
+          {
+            openstack: NEXT_TAG,
+          },
+        ),
+        'Move openstack to a new tag',
+      );
+      bot = await daemon.botCommitFor(moved, 900_000);
+    } finally {
+      await execText('ha2', ['touch', '/tmp/stop']);
+    }
+    await waitFor('the token loop to stop', async () =>
+      (await execText('ha2', ['sh', '-c', 'test -e /tmp/stopped && echo yes'])) === 'yes'
+        ? true
+        : undefined,
+    );
+    expect(daemon.trailer(bot, 'Dockstack-Result')).toBe('converged');
+    const os = (await testContainers()).filter((c) => [p('os1'), p('os2')].includes(c.name));
+    expect(os.map((c) => `${c.name} ${c.image}`).sort()).toEqual([
+      `${p('os1')} openstack:${NEXT_TAG}`,
+      `${p('os2')} openstack:${NEXT_TAG}`,
+    ]);
+    const codes = (await execText('ha2', ['cat', '/tmp/codes'])).split('\n');
+    expect(codes.length).toBeGreaterThan(20);
+    expect(codes.filter((code) => code !== '201')).toEqual([]);
+    // Each member was taken out of both balancers before its stop, and back once ready.
+    const logs = daemon.logs().join('\n');
+    for (const short of ['os1', 'os2']) {
+      for (const said of ['container drained', 'container back in rotation']) {
+        expect([short, said, logs]).toEqual([
+          short,
+          said,
+          expect.stringMatching(new RegExp(`"container":"${p(short)}".*"msg":"${said}"`)),
+        ]);
+      }
+    }
+  }, 1_000_000);
 
   it('keeps the plain secrets out of the repo, /api/status, the dashboard and the log', async () => {
     const bare = daemon.remote().bare;
