@@ -10,11 +10,12 @@
 import { stringify } from 'yaml';
 
 import { applyPlan } from '../src/apply/apply-plan.js';
-import { containerSpecs } from '../src/environment/container-spec.js';
+import { containerSpecs, environmentName } from '../src/environment/container-spec.js';
 import { loadEnvironment } from '../src/environment/load-environment.js';
 import type { Environment } from '../src/environment/schema.js';
 import { connectHosts } from '../src/hosts/connect-hosts.js';
 import type { ObservedContainer } from '../src/hosts/observed-container.js';
+import { asSeenBy } from '../src/plan/observed.js';
 import { planChanges } from '../src/plan/plan-changes.js';
 import { connectEngines, removeBenchContainers, type Engines } from './bench-engines.js';
 import { BENCH_HOSTS, ENVIRONMENT, PREFIX } from './bench-workload.js';
@@ -55,7 +56,13 @@ async function change(engines: Engines, tag: string, way: Way): Promise<Sample> 
     const observed: ObservedContainer[] = [];
     for (const host of hosts.values()) observed.push(...(await host.listContainers()));
     const parallel = way === 'rolling' ? () => 1 : () => MEMBERS.length;
-    const plan = planChanges(containerSpecs(env), observed, ['webui'], { parallel });
+    // Only the benchmark's own environment: another's containers on the engines are foreign.
+    const plan = planChanges(
+      containerSpecs(env),
+      asSeenBy(environmentName(env), observed),
+      ['webui'],
+      { parallel },
+    );
     let below = 0;
     const sampling = { on: true };
     const sampler = (async () => {
