@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { EnvRepo } from '../../git/env-repo.js';
-import { createGitEnvRepo } from '../../git/git-env-repo.js';
-import { GitError } from '../../git/git-error.js';
 import type { GitHubApi } from '../../github/github-api.js';
 import type { GitHubConfig } from '../../github/github-config.js';
 import { GitHubError } from '../../github/github-error.js';
-import { errorMessage } from '../../util/error-message.js';
 import { fileDiff } from '../../util/file-diff.js';
 import { EXIT, ExitError, type ExitCode } from '../exit-error.js';
 import type { Output } from '../output.js';
 import type { ContainerEdit } from './container-edit.js';
 import { editAt, EditRefused } from './edit-at.js';
-import { editConfig, type EditConfig, type EditFlags } from './edit-config.js';
+import type { EditConfig, EditFlags } from './edit-config.js';
 import { nothingToCommit, reportEdit, reportRefusal } from './edit-outcome.js';
 import { proposeEdit } from './propose-edit.js';
 import { pushEdit } from './push-edit.js';
+import { withEditRepo } from './with-edit-repo.js';
 
 export interface EditDeps {
   processEnv: NodeJS.ProcessEnv;
@@ -30,49 +24,33 @@ export interface EditDeps {
  * in a temporary clone that is removed afterwards. Exit 2, with nothing committed or pushed,
  * when the input or the result is invalid; exit 1 when git or GitHub fails.
  */
-export async function editCommand(
+export function editCommand(
   edit: ContainerEdit,
   flags: EditFlags,
   out: Output,
   deps: EditDeps,
 ): Promise<ExitCode> {
-  let config: EditConfig;
-  try {
-    config = editConfig(flags, deps.processEnv);
-  } catch (error) {
-    throw new ExitError(EXIT.invalid, errorMessage(error));
-  }
-  const workDir = mkdtempSync(join(tmpdir(), 'dockstack-edit-'));
-  try {
-    const repo = createGitEnvRepo({
-      url: config.repo,
-      branch: config.branch,
-      workDir: join(workDir, 'repo'),
-      author: config.author,
-    });
-    if (config.dryRun) return await dryRun(repo, edit, config, out);
-    // GitHub is reached before anything is pushed: App credentials are checked here.
-    const github =
-      config.pullRequest === undefined ? undefined : await deps.connectGitHub(config.pullRequest);
-    const done =
-      github === undefined
-        ? await pushEdit(repo, edit, config)
-        : await proposeEdit(repo, github, edit, config);
-    reportEdit(done, config.json, out);
-    return EXIT.ok;
-  } catch (error) {
-    if (error instanceof EditRefused) {
-      reportRefusal(error.result, edit, config.json, out);
-      return EXIT.invalid;
+  return withEditRepo(flags, deps.processEnv, async (repo, config) => {
+    try {
+      if (config.dryRun) return await dryRun(repo, edit, config, out);
+      // GitHub is reached before anything is pushed: App credentials are checked here.
+      const github =
+        config.pullRequest === undefined ? undefined : await deps.connectGitHub(config.pullRequest);
+      const done =
+        github === undefined
+          ? await pushEdit(repo, edit, config)
+          : await proposeEdit(repo, github, edit, config);
+      reportEdit(done, config.json, out);
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof EditRefused) {
+        reportRefusal(error.result, edit, config.json, out);
+        return EXIT.invalid;
+      }
+      if (error instanceof GitHubError) throw new ExitError(EXIT.failed, error.message);
+      throw error;
     }
-    if (error instanceof GitError) {
-      throw new ExitError(error.kind === 'invalid' ? EXIT.invalid : EXIT.failed, error.message);
-    }
-    if (error instanceof GitHubError) throw new ExitError(EXIT.failed, error.message);
-    throw error;
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Prints the diff the edit makes to the file at the branch's head; changes nothing. */

@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { commitAndPush } from '../../git/commit-and-push.js';
-import { createGitEnvRepo } from '../../git/git-env-repo.js';
-import { GitError } from '../../git/git-error.js';
-import { errorMessage } from '../../util/error-message.js';
-import { EXIT, ExitError, type ExitCode } from '../exit-error.js';
+import { EXIT, type ExitCode } from '../exit-error.js';
 import type { Output } from '../output.js';
-import { editConfig, type EditFlags } from './edit-config.js';
+import type { EditFlags } from './edit-config.js';
+import { withEditRepo } from './with-edit-repo.js';
 
 export type RetryFlags = Pick<
   EditFlags,
@@ -20,25 +14,12 @@ export type RetryFlags = Pick<
  * environment again, members it rolled back at the old head included. Exit 2 on invalid flags
  * (nothing pushed), 1 when git fails.
  */
-export async function retryCommand(
+export function retryCommand(
   flags: RetryFlags,
   out: Output,
   processEnv: NodeJS.ProcessEnv,
 ): Promise<ExitCode> {
-  let config;
-  try {
-    config = editConfig(flags, processEnv);
-  } catch (error) {
-    throw new ExitError(EXIT.invalid, errorMessage(error));
-  }
-  const workDir = mkdtempSync(join(tmpdir(), 'dockstack-retry-'));
-  try {
-    const repo = createGitEnvRepo({
-      url: config.repo,
-      branch: config.branch,
-      workDir: join(workDir, 'repo'),
-      author: config.author,
-    });
+  return withEditRepo(flags, processEnv, async (repo, config) => {
     let subject = '';
     const commit = await commitAndPush(
       repo,
@@ -52,12 +33,5 @@ export async function retryCommand(
     if (config.json) out.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else out.stdout(`Pushed ${(commit ?? '').slice(0, 12)} to ${config.branch}: ${subject}\n`);
     return EXIT.ok;
-  } catch (error) {
-    if (error instanceof GitError) {
-      throw new ExitError(error.kind === 'invalid' ? EXIT.invalid : EXIT.failed, error.message);
-    }
-    throw error;
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
