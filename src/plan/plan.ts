@@ -83,21 +83,30 @@ export type Step =
 
 export type StepAction = Step['action'];
 
-/**
- * Create the container. The engine may create the containers of later tiers ahead of time, but
- * starts them (when `start`) only once the tiers before are up.
- */
-export interface CreateStep {
-  action: 'create';
+/** What every step on a container of the environment names: where, which, from what, and why. */
+export interface ContainerStepHead {
   host: string;
   name: string;
   service: string;
   spec: ContainerSpec;
+  reason: string;
+}
+
+/** A step on a container that is on the host: `id`. */
+export interface ExistingContainerStep extends ContainerStepHead {
+  id: string;
+}
+
+/**
+ * Create the container. The engine may create the containers of later tiers ahead of time, but
+ * starts them (when `start`) only once the tiers before are up.
+ */
+export interface CreateStep extends ContainerStepHead {
+  action: 'create';
   start: boolean;
   /** The host it is removed from in this plan's remove phase, when it moves. */
   movedFrom?: string;
   volumes?: PlannedVolumes;
-  reason: string;
 }
 
 /**
@@ -108,13 +117,8 @@ export interface CreateStep {
  * under its name, the same container with its data. Members of a service are replaced one wave
  * after another (`wave`, from 0), each ready before the next starts.
  */
-export interface RecreateStep {
+export interface RecreateStep extends ExistingContainerStep {
   action: 'recreate';
-  host: string;
-  name: string;
-  service: string;
-  spec: ContainerSpec;
-  id: string;
   start: boolean;
   /** The old container is kept aside until the new one is ready (it runs and is to run). */
   keepOld?: true;
@@ -126,42 +130,23 @@ export interface RecreateStep {
    */
   aside?: string;
   volumes?: PlannedVolumes;
-  reason: string;
 }
 
 /**
  * Bring the old container of an interrupted replacement back: there is no container under its
  * name, so the one renamed aside (`id`) takes it again, and starts when it is to run.
  */
-export interface RestoreStep {
+export interface RestoreStep extends ExistingContainerStep {
   action: 'restore';
-  host: string;
-  name: string;
-  service: string;
-  spec: ContainerSpec;
-  id: string;
   start: boolean;
-  reason: string;
 }
 
-export interface StartStep {
+export interface StartStep extends ExistingContainerStep {
   action: 'start';
-  host: string;
-  name: string;
-  service: string;
-  spec: ContainerSpec;
-  id: string;
-  reason: string;
 }
 
-export interface StopStep {
+export interface StopStep extends ExistingContainerStep {
   action: 'stop';
-  host: string;
-  name: string;
-  service: string;
-  spec: ContainerSpec;
-  id: string;
-  reason: string;
 }
 
 /** Remove a container dockstack manages (stopping it first when running). */
@@ -183,16 +168,9 @@ export interface RemoveStep {
   reason: string;
 }
 
-/** A container dockstack does not manage holds the name on the host: it is never touched. */
-export interface ConflictStep {
+/** A container dockstack does not manage (`id`) holds the name on the host: it is never touched. */
+export interface ConflictStep extends ExistingContainerStep {
   action: 'conflict';
-  host: string;
-  name: string;
-  service: string;
-  spec: ContainerSpec;
-  /** The foreign container holding the name. */
-  id: string;
-  reason: string;
 }
 
 /**
