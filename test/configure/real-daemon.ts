@@ -3,8 +3,14 @@ import { parse, stringify } from 'yaml';
 
 import { SECRET_KEYS } from '../../src/environment/schema.js';
 import { removeTestContainers } from '../apply/apply-env.js';
-import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
-import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
+import {
+  botCommitOn,
+  type DaemonProcess,
+  firstConverged,
+  startDaemon,
+  trailerOf,
+} from '../daemon/daemon-process.js';
+import { createRemote, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { removeTestNetworks, removeTestVolumes } from '../network/network-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { readyForRealImages } from './configure-testbed.js';
@@ -71,8 +77,7 @@ export function useRealDaemon(
   const base = () => daemon?.base ?? '';
   const status = async () =>
     (await fetch(`${base()}/api/status`)).json() as Promise<ConfigureStatus>;
-  const trailer = (sha: string, key: string) =>
-    git(remoteOf().bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
+  const trailer = (sha: string, key: string) => trailerOf(remoteOf().bare, sha, key);
   useTestbed({
     setup: async () => {
       await readyForRealImages();
@@ -100,11 +105,7 @@ export function useRealDaemon(
         ],
         secrets === undefined ? {} : { SOPS_AGE_KEY_FILE: secrets.keyFile },
       );
-      await waitFor(
-        'the first commit applied',
-        async () => ((await status()).lastApplied?.converged === true ? true : undefined),
-        900_000,
-      );
+      await firstConverged(status, 900_000);
     },
     setupTimeoutMs: 960_000,
     teardown: async () => {
@@ -136,15 +137,7 @@ export function useRealDaemon(
       ),
     logs: () => daemon?.logs ?? [],
     secrets: () => secrets,
-    botCommitFor: (commit, ms) =>
-      waitFor(
-        `the bot's commit that applies ${commit.slice(0, 12)}`,
-        () => {
-          const head = remoteOf().head();
-          return trailer(head, 'Dockstack-Applied') === commit ? head : undefined;
-        },
-        ms,
-      ),
+    botCommitFor: (commit, ms) => botCommitOn(remoteOf(), commit, ms),
   };
 }
 

@@ -14,7 +14,14 @@ import {
 import { createRemote, git, gitEnv, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from '../gitserver/git-http-server.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
+import {
+  botCommitOn,
+  type DaemonProcess,
+  startDaemon,
+  statusOf,
+  trailerOf,
+  waitFor,
+} from './daemon-process.js';
 
 const NAME = `bot-records-test-${String(process.pid)}`;
 const BOT = { name: 'dockstack bot', email: 'bot@dockstack.test' };
@@ -42,25 +49,15 @@ describe('the daemon takes only its own signed commits for its records', () => {
   let remote: RemoteFixture;
   let daemon: DaemonProcess | undefined;
 
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   /** The status once the pass that applied `commit` has finished (its push comes first). */
   const statusAfter = (commit: string) =>
     waitFor(`the status after applying ${commit.slice(0, 12)}`, async () => {
       const seen = await status();
       return seen.lastApplied?.commit === commit ? seen : undefined;
     });
-  const trailer = (sha: string, key: string) =>
-    git(remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
-  const botCommitFor = (applied: string) =>
-    waitFor(
-      `a bot commit applying ${applied.slice(0, 12)}`,
-      () => {
-        const head = remote.head();
-        return trailer(head, 'Dockstack-Applied') === applied ? head : undefined;
-      },
-      60_000,
-    );
+  const trailer = (sha: string, key: string) => trailerOf(remote.bare, sha, key);
+  const botCommitFor = (applied: string) => botCommitOn(remote, applied, 60_000);
   /** The person's clone at the remote's main, to commit on. */
   const sync = () => {
     git(remote.clone, ['fetch', '--quiet', 'origin', 'main']);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 import { ROOT } from '../cli/run-dockstack.js';
+import { git, type RemoteFixture } from '../git/git-fixture.js';
 import { listeningPort } from './listening-port.js';
 
 export interface DaemonProcess {
@@ -70,4 +71,42 @@ export async function waitFor<T>(
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The daemon's `/api/status`, read as the test's own view of it. */
+export async function statusOf<T>(daemon: DaemonProcess | undefined): Promise<T> {
+  return (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<T>;
+}
+
+/** Waits until the daemon applied its first commit and it converged. */
+export function firstConverged(
+  status: () => Promise<{ lastApplied: { converged: boolean } | null }>,
+  ms?: number,
+): Promise<true> {
+  return waitFor(
+    'the first commit applied',
+    async () => ((await status()).lastApplied?.converged === true ? true : undefined),
+    ms,
+  );
+}
+
+/** A trailer's value on a commit of a bare repository, or '' without it. */
+export function trailerOf(bare: string, sha: string, key: string): string {
+  return git(bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
+}
+
+/** Waits for the bot's commit at the head of `remote` that records `applied`; its sha. */
+export function botCommitOn(
+  remote: Pick<RemoteFixture, 'bare' | 'head'>,
+  applied: string,
+  ms?: number,
+): Promise<string> {
+  return waitFor(
+    `the bot's commit that applies ${applied.slice(0, 12)}`,
+    () => {
+      const head = remote.head();
+      return trailerOf(remote.bare, head, 'Dockstack-Applied') === applied ? head : undefined;
+    },
+    ms,
+  );
 }

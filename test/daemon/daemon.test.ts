@@ -16,7 +16,14 @@ import {
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { startGitHttpServer, type GitHttpServer } from '../gitserver/git-http-server.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
+import {
+  botCommitOn,
+  type DaemonProcess,
+  startDaemon,
+  statusOf,
+  trailerOf,
+  waitFor,
+} from './daemon-process.js';
 
 const NAME = `daemon-test-${String(process.pid)}`;
 const TOKEN = 'webhook-token-for-the-daemon-test';
@@ -41,22 +48,16 @@ describe('dockstack daemon against a smart-HTTP remote and real engines', () => 
   let daemon: DaemonProcess | undefined;
   let workdir: string;
 
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   const webhook = () =>
     fetch(`${daemon?.base ?? ''}/webhooks/push`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}` },
     });
   const show = (path: string) => git(remote.bare, ['show', `main:${path}`]);
-  const trailer = (sha: string, key: string) =>
-    git(remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
+  const trailer = (sha: string, key: string) => trailerOf(remote.bare, sha, key);
   /** The bot commit on the remote that records `applied`. */
-  const botCommitFor = (applied: string) =>
-    waitFor(`a bot commit applying ${applied.slice(0, 12)}`, () => {
-      const head = remote.head();
-      return trailer(head, 'Dockstack-Applied') === applied ? head : undefined;
-    });
+  const botCommitFor = (applied: string) => botCommitOn(remote, applied);
   const start = async () => {
     daemon = await startDaemon(
       [

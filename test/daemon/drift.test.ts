@@ -14,7 +14,13 @@ import {
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
+import {
+  type DaemonProcess,
+  firstConverged,
+  startDaemon,
+  statusOf,
+  waitFor,
+} from './daemon-process.js';
 
 const NAME = `drift-test-${String(process.pid)}`;
 const dns1 = `${PREFIX}-drift-dns1`;
@@ -45,8 +51,7 @@ describe('the daemon between commits, on real engines', () => {
   const root = tempDir();
   let remote: RemoteFixture;
   let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   const container = async (name: string) => (await testContainers()).find((c) => c.name === name);
 
   useTestbed({
@@ -68,9 +73,7 @@ describe('the daemon between commits, on real engines', () => {
         '--ready-timeout',
         '12',
       ]);
-      await waitFor('the first commit applied', async () =>
-        (await status()).lastApplied?.converged === true ? true : undefined,
-      );
+      await firstConverged(status);
     },
     teardown: async () => {
       try {

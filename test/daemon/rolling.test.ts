@@ -12,7 +12,15 @@ import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixtu
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { buildExitingImage, EXITING_LINE } from '../testbed/exiting-image.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
+import {
+  botCommitOn,
+  type DaemonProcess,
+  firstConverged,
+  startDaemon,
+  statusOf,
+  trailerOf,
+  waitFor,
+} from './daemon-process.js';
 
 const NAME = `rolling-test-${String(process.pid)}`;
 const MEMBERS = [`${PREFIX}-roll-w1`, `${PREFIX}-roll-w2`, `${PREFIX}-roll-w3`];
@@ -35,19 +43,9 @@ describe('replacing the running members of a service, on real engines', () => {
   const root = tempDir();
   let remote: RemoteFixture;
   let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
-  const trailer = (sha: string, key: string) =>
-    git(remote.bare, ['log', '-1', `--format=%(trailers:key=${key},valueonly)`, sha]).trim();
-  const botCommitFor = (applied: string) =>
-    waitFor(
-      `a bot commit applying ${applied.slice(0, 12)}`,
-      () => {
-        const head = remote.head();
-        return trailer(head, 'Dockstack-Applied') === applied ? head : undefined;
-      },
-      120_000,
-    );
+  const status = () => statusOf<Status>(daemon);
+  const trailer = (sha: string, key: string) => trailerOf(remote.bare, sha, key);
+  const botCommitFor = (applied: string) => botCommitOn(remote, applied, 120_000);
   /** The members as the engines show them: name, image and id, in order. */
   const members = async () =>
     (await testContainers())
@@ -81,11 +79,7 @@ describe('replacing the running members of a service, on real engines', () => {
         '--ready-timeout',
         '15',
       ]);
-      await waitFor(
-        'the first commit applied',
-        async () => ((await status()).lastApplied?.converged === true ? true : undefined),
-        120_000,
-      );
+      await firstConverged(status, 120_000);
     },
     teardown: async () => {
       try {

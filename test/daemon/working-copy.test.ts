@@ -13,7 +13,7 @@ import {
 } from '../apply/apply-env.js';
 import { git, tempDir } from '../git/git-fixture.js';
 import { useTestbed } from '../testbed/use-testbed.js';
-import { startDaemon, waitFor, type DaemonProcess } from './daemon-process.js';
+import { type DaemonProcess, startDaemon, statusOf, waitFor } from './daemon-process.js';
 
 const NAME = `working-copy-test-${String(process.pid)}`;
 const dns1 = `${PREFIX}-w-dns1`;
@@ -36,8 +36,7 @@ describe('dockstack daemon on a local working copy', () => {
   const root = tempDir();
   const repo = join(root.path, 'env');
   let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   const head = () => git(repo, ['rev-parse', 'HEAD']);
 
   useTestbed({

@@ -8,7 +8,7 @@ import {
   testContainers,
   type EngineContainer,
 } from '../apply/apply-env.js';
-import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
+import { type DaemonProcess, startDaemon, statusOf, waitFor } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
@@ -37,8 +37,7 @@ describe("the seed's environment on Open vSwitch over two engines, from the daem
   const root = tempDir();
   let remote: RemoteFixture;
   let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   const committedRecord = () =>
     readAddressRecord(git(remote.bare, ['show', 'main:dnsmasq/dhcp-hosts']));
   const find = findTestContainer;

@@ -3,7 +3,7 @@ import { parse, stringify } from 'yaml';
 
 import { readAddressRecord } from '../../src/network/address-record.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
-import { startDaemon, waitFor, type DaemonProcess } from '../daemon/daemon-process.js';
+import { type DaemonProcess, startDaemon, statusOf, waitFor } from '../daemon/daemon-process.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
 import { useTestbed } from '../testbed/use-testbed.js';
@@ -25,8 +25,7 @@ describe("the seed's environment over two engines, from the daemon", () => {
   const root = tempDir();
   let remote: RemoteFixture;
   let daemon: DaemonProcess | undefined;
-  const status = async (): Promise<Status> =>
-    (await fetch(`${daemon?.base ?? ''}/api/status`)).json() as Promise<Status>;
+  const status = () => statusOf<Status>(daemon);
   const committedRecord = () =>
     readAddressRecord(git(remote.bare, ['show', 'main:dnsmasq/dhcp-hosts']));
   const lookup = async (fromName: string, name: string): Promise<string | undefined> => {
