@@ -22,44 +22,12 @@ export function withDeadline<T>(
   task: (signal: AbortSignal) => Promise<T>,
   cancel?: AbortSignal,
 ): Promise<T> {
-  const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
-    const settle = (): void => {
-      clearTimeout(timer);
-      cancel?.removeEventListener('abort', onCancel);
-    };
-    const abort = (reason: unknown): void => {
-      settle();
-      controller.abort(reason);
-      reject(asError(reason));
-    };
-    const onCancel = (): void => {
-      abort(cancel?.reason);
-    };
-    const timer = setTimeout(() => {
-      abort(new DeadlineError(ms));
-    }, ms);
-    if (cancel?.aborted === true) {
-      abort(cancel.reason);
-      return;
-    }
-    cancel?.addEventListener('abort', onCancel, { once: true });
-    Promise.resolve()
-      .then(() => {
-        controller.signal.throwIfAborted();
-        return task(controller.signal);
-      })
-      .then(
-        (value) => {
-          settle();
-          resolve(value);
-        },
-        (error: unknown) => {
-          settle();
-          reject(asError(error));
-        },
-      );
-  });
+  // Patience with a host that never says it is alive: the first deadline fails the task.
+  return withPatience(
+    { deadlineMs: ms, capMs: ms, alive: () => Promise.resolve(false) },
+    task,
+    cancel,
+  );
 }
 
 /** Raised by withPatience when the host kept answering but the task outlasted the cap. */
