@@ -7,6 +7,7 @@ import { withDefaultRule, type EncryptionRules } from './encryption-rules.js';
 import { parseSopsDocument } from './read-sops-file.js';
 import { sealDocument } from './seal-document.js';
 import { sopsTime } from './sops-time.js';
+import { refusalProblems } from './sops-tree.js';
 
 export interface EncryptPlain {
   text: string;
@@ -40,11 +41,6 @@ export async function encryptPlain(
   if (sealed.ok) return sealed;
   return {
     ok: false,
-    problems: sealed.refusals.map((r) => ({
-      file: input.file,
-      ...lineCounter.linePos(r.offset),
-      message: r.message,
-      hint: r.hint,
-    })),
+    problems: refusalProblems(input.file, (offset) => lineCounter.linePos(offset), sealed.refusals),
   };
 }

@@ -6,6 +6,7 @@ import { yamlProblem } from '../environment/yaml-problem.js';
 import type { EncryptionRules } from './encryption-rules.js';
 import { readMetadata, SopsMetadata, type AgeRecipientEntry } from './sops-metadata.js';
 import { sopsTree, type SopsTree } from './sops-tree.js';
+import { refusalProblems } from './sops-tree.js';
 
 /** A secrets file is a few kilobytes; larger ones are refused before parsing. */
 export const MAX_SECRETS_BYTES = 1024 * 1024;
@@ -49,12 +50,7 @@ export function readSopsFile(source: string | Uint8Array, file: string): SopsFil
   }
   const at = (offset: number) => lineCounter.linePos(offset);
   const tree = sopsTree(doc);
-  const problems: Problem[] = tree.refusals.map((r) => ({
-    file,
-    ...at(r.offset),
-    message: r.message,
-    hint: r.hint,
-  }));
+  const problems = refusalProblems(file, at, tree.refusals);
   if (tree.metadata === undefined) {
     problems.push({
       file,

@@ -4,6 +4,7 @@ import type { OpenedSopsFile } from './open-sops-file.js';
 import { plainDocument } from './plain-document.js';
 import { sealDocument } from './seal-document.js';
 import { sopsTime } from './sops-time.js';
+import { refusalProblems } from './sops-tree.js';
 
 /**
  * An opened file encrypted again with a new data key: the same values and comments, new
@@ -41,11 +42,6 @@ export async function rotateDataKey(
   if (sealed.ok) return sealed;
   return {
     ok: false,
-    problems: sealed.refusals.map((r) => ({
-      file: sops.file,
-      ...sops.at(r.offset),
-      message: r.message,
-      hint: r.hint,
-    })),
+    problems: refusalProblems(sops.file, (offset) => sops.at(offset), sealed.refusals),
   };
 }

@@ -5,6 +5,7 @@ import type { OpenedSopsFile } from './open-sops-file.js';
 import { plainDocument } from './plain-document.js';
 import { sealDocument } from './seal-document.js';
 import { sopsTime } from './sops-time.js';
+import { refusalProblems } from './sops-tree.js';
 
 /**
  * An opened file with the value at `path` set to `value` (a string), encrypted with the same
@@ -53,11 +54,6 @@ export function setSecret(
   if (sealed.ok) return sealed;
   return {
     ok: false,
-    problems: sealed.refusals.map((r) => ({
-      file: sops.file,
-      ...sops.at(r.offset),
-      message: r.message,
-      hint: r.hint,
-    })),
+    problems: refusalProblems(sops.file, (offset) => sops.at(offset), sealed.refusals),
   };
 }

@@ -9,6 +9,8 @@ import {
   type Scalar,
 } from 'yaml';
 
+import type { Problem } from '../environment/problem.js';
+
 /** The key of the metadata block at the top of a SOPS file. */
 export const SOPS_KEY = 'sops';
 
@@ -40,6 +42,15 @@ export interface TreeRefusal {
   offset: number;
   message: string;
   hint: string;
+}
+
+/** Refusals as problems of `file`, each at the line and column `at` gives for its offset. */
+export function refusalProblems(
+  file: string,
+  at: (offset: number) => { line: number; col: number },
+  refusals: readonly TreeRefusal[],
+): Problem[] {
+  return refusals.map((r) => ({ file, ...at(r.offset), message: r.message, hint: r.hint }));
 }
 
 export interface SopsTree {
