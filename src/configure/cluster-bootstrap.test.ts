@@ -24,7 +24,11 @@ function spec(name: string, host: string): ContainerSpec {
   };
 }
 
-function setup(states: Record<string, string>, coming: Set<string> = new Set()) {
+function setup(
+  states: Record<string, string>,
+  coming: Set<string> = new Set(),
+  warnings: string[] = [],
+) {
   const specs = [spec('gal1', 'h1'), spec('gal2', 'h2')];
   const hosts = new Map(specs.map((s) => [s.host, new FakeDockerHost(s.host)]));
   const execs: string[] = [];
@@ -48,7 +52,10 @@ function setup(states: Record<string, string>, coming: Set<string> = new Set()) 
     specs,
     coming,
     clock,
-    log: silentLog,
+    log: {
+      ...silentLog,
+      warn: (meta, message) => warnings.push(`${message} ${JSON.stringify(meta)}`),
+    },
   });
   return { clusters, execs, clock, specs, hosts };
 }
@@ -112,10 +119,18 @@ describe('ClusterBootstrap', () => {
     expect(execs).toHaveLength(4);
   });
 
-  it('bootstraps nothing when a member does not answer as its contract says', async () => {
-    const { clusters, execs, specs } = setup({ gal1: waiting(7), gal2: 'mysqld is not here' });
+  it('bootstraps nothing when a member does not answer as its contract says, and says so', async () => {
+    const warnings: string[] = [];
+    const { clusters, execs, specs } = setup(
+      { gal1: waiting(7), gal2: 'mysqld is not here' },
+      new Set(),
+      warnings,
+    );
     await clusters.whileStarting(specs[0] as ContainerSpec, clustered);
     expect(execs.filter((e) => e.endsWith('bootstrap'))).toEqual([]);
+    expect(warnings).toEqual([
+      'cluster member did not say its state {"service":"galera","container":"gal2","exitCode":0}',
+    ]);
   });
 
   it('gives way when another member does not run and this pass does not bring it up', async () => {

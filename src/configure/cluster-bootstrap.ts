@@ -205,6 +205,14 @@ export class ClusterBootstrap implements ContainerHook {
     if (container === undefined || !container.running) return 'absent';
     const run = await host.exec(container.id, CLUSTER_STATE_COMMAND, { deadlineMs: 30_000 });
     const state = run.exitCode === 0 ? parseMemberState(spec.name, run.stdout) : undefined;
-    return state === undefined ? undefined : { state, host, id: container.id };
+    if (state === undefined) {
+      // Nothing is bootstrapped while a member does not say where it is: this must show.
+      this.input.log.warn(
+        { service: spec.service, container: spec.name, exitCode: run.exitCode },
+        'cluster member did not say its state',
+      );
+      return undefined;
+    }
+    return { state, host, id: container.id };
   }
 }
