@@ -115,8 +115,7 @@ export async function tagRealImage(service: string, tag: string): Promise<() => 
 
 /** Runs `command` in a test container and returns its output (stdout and stderr), trimmed. */
 export async function execText(container: string, command: string[]): Promise<string> {
-  const found = (await testContainers()).find((c) => c.name === `${PREFIX}-${container}`);
-  if (found === undefined) throw new Error(`${container} is not there`);
+  const found = await findTestContainer(`${PREFIX}-${container}`);
   const exec = await rawClient(ENGINES[found.engine])
     .getContainer(found.id)
     .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
@@ -158,8 +157,7 @@ export async function clusterUuid(container: string): Promise<string> {
 
 /** Starts `command` in a test container and leaves it running there (`docker exec -d`). */
 export async function execDetached(container: string, command: string[]): Promise<void> {
-  const found = (await testContainers()).find((c) => c.name === `${PREFIX}-${container}`);
-  if (found === undefined) throw new Error(`${container} is not there`);
+  const found = await findTestContainer(`${PREFIX}-${container}`);
   const exec = await rawClient(ENGINES[found.engine])
     .getContainer(found.id)
     .exec({ Cmd: command, AttachStdout: false, AttachStderr: false });
