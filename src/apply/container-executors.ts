@@ -190,8 +190,8 @@ export const containerExecutors: ContainerExecutors = {
 };
 
 /**
- * Creates the container with its volumes: those of the file, and one named volume for each data
- * folder its image declares. The named volumes are made first (labelled as dockstack's, or kept
+ * Creates the container with its volumes (those of the file, and one named volume for each data
+ * folder its image declares) and its image's stop timeout. The named volumes are made first (labelled as dockstack's, or kept
  * as they are when they exist), so none is ever made by the engine without its labels.
  */
 async function createWithVolumes(
@@ -212,7 +212,7 @@ async function createWithVolumes(
       await host.ensureVolume(mount.name, volumeLabelsFor(spec, mount.target));
   }
   const volumes = mounts.length === 0 ? {} : { volumes: mounts };
-  return host.createContainer({ ...spec, ...volumes }, labelsFor(spec));
+  return host.createContainer({ ...spec, ...volumes }, labelsFor(spec), image.stopTimeoutSeconds);
 }
 
 /**

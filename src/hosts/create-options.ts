@@ -7,12 +7,13 @@ import type { Mount } from '../environment/container-mounts.js';
  * The engine's create request for `spec`. On the environment's network the container joins at
  * its address; its MAC goes in the container config, where API 1.41 (Engine 20.10) reads it, and
  * in the endpoint config, where API 1.44 and later read it. Without one it joins `networkMode`,
- * the host's default.
+ * the host's default. A stop gives it `stopTimeoutSeconds` (Docker's 10 unless given).
  */
 export function createOptions(
   spec: ContainerSpec,
   labels: Record<string, string>,
   networkMode: string,
+  stopTimeoutSeconds?: number,
 ): Dockerode.ContainerCreateOptions {
   // Wired to an Open vSwitch bridge once it runs: no network of Docker's meanwhile.
   const network = spec.wiring === undefined ? (spec.network ?? networkMode) : 'none';
@@ -38,6 +39,7 @@ export function createOptions(
         : { Mounts: spec.volumes.map(mountOf) }),
     },
   };
+  if (stopTimeoutSeconds !== undefined) options.StopTimeout = stopTimeoutSeconds;
   if (spec.env !== undefined) {
     options.Env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
   }

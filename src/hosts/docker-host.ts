@@ -16,6 +16,8 @@ export interface ImageFacts {
   dataFolders: string[];
   /** Its labels: the contracts it follows (images/README.md). */
   labels: Record<string, string>;
+  /** Seconds a stopping container of it gets before it is killed, when it names them. */
+  stopTimeoutSeconds?: number;
 }
 
 /** The run state of one container, as the engine reports it. */
@@ -40,9 +42,20 @@ export interface DockerHost {
   /** What dockstack reads of the image; undefined when the host does not have it. */
   inspectImage(reference: string): Promise<ImageFacts | undefined>;
   pullImage(reference: string): Promise<void>;
-  /** Creates (does not start) the container for `spec` under the Docker name `spec.name`; returns its id. */
-  createContainer(spec: ContainerSpec, labels: Record<string, string>): Promise<string>;
+  /**
+   * Creates (does not start) the container for `spec` under the Docker name `spec.name`, with
+   * `stopTimeoutSeconds` when its image names them; returns its id.
+   */
+  createContainer(
+    spec: ContainerSpec,
+    labels: Record<string, string>,
+    stopTimeoutSeconds?: number,
+  ): Promise<string>;
   startContainer(id: string): Promise<void>;
+  /**
+   * Stops the container, giving it the seconds it was created with (its image's stop timeout),
+   * or the host's default, before the engine kills it.
+   */
   stopContainer(id: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
   /** Gives container `id` the Docker name `name`; a name in use is a conflict. */

@@ -22,6 +22,7 @@ import type { Health, ObservedContainer } from './observed-container.js';
 import type { ObservedVolume } from './observed-volume.js';
 import { runHelperContainer, startHelperContainer, type PrivilegeMemory } from './run-helper.js';
 import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
+import { labelledStopTimeout } from './stop-timeout.js';
 import { statusCodeOf } from './to-host-error.js';
 import { VolumeCalls } from './volume-calls.js';
 
@@ -37,7 +38,10 @@ export interface DockerodeHostOptions {
   patienceMs?: number;
   /** How long a pull may take; 5 min unless given. */
   pullDeadlineMs?: number;
-  /** Seconds a stopping container gets before the engine kills it; 10 unless given. */
+  /**
+   * Seconds a stopping container gets before the engine kills it, when neither it nor its image
+   * names its own (see stop-timeout.ts); 10 unless given.
+   */
   stopTimeoutSeconds?: number;
   /** The network new containers join: `bridge` unless given; `none` for a network driver. */
   networkMode?: string;
@@ -78,7 +82,6 @@ class DockerodeHost implements DockerHost {
       deadlineMs: options.deadlineMs ?? 10_000,
       patienceMs: options.patienceMs ?? 300_000,
       pullDeadlineMs: options.pullDeadlineMs ?? 300_000,
-      stopTimeoutSeconds: this.stopTimeoutSeconds,
       onRequest: options.onRequest,
     });
     this.networks = new NetworkCalls(this.caller);
@@ -114,9 +117,19 @@ class DockerodeHost implements DockerHost {
             statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
           }),
       )) as ImageAnswer | null;
+      const labels = { ...(answer?.Config?.Labels ?? {}) };
+      const stop = labelledStopTimeout(labels);
+      if (stop.problem !== undefined) {
+        throw new HostError(
+          this.name,
+          'engine',
+          `the image ${reference} on ${this.name} says ${stop.problem}: fix the image's label`,
+        );
+      }
       return {
         dataFolders: imageDataFolders(this.name, reference, answer ?? {}),
-        labels: { ...(answer?.Config?.Labels ?? {}) },
+        labels,
+        ...(stop.seconds === undefined ? {} : { stopTimeoutSeconds: stop.seconds }),
       };
     } catch (error) {
       if (error instanceof HostError && error.kind === 'not-found') return undefined;
@@ -150,14 +163,18 @@ class DockerodeHost implements DockerHost {
     );
   }
 
-  async createContainer(spec: ContainerSpec, labels: Record<string, string>): Promise<string> {
+  async createContainer(
+    spec: ContainerSpec,
+    labels: Record<string, string>,
+    stopTimeoutSeconds?: number,
+  ): Promise<string> {
     const action = `create container ${spec.name}`;
     try {
       const created = await this.caller.call(
         { method: 'create', action, notFound: 'image-unavailable' },
         (docker, abortSignal) =>
           docker.createContainer({
-            ...createOptions(spec, labels, this.networkMode),
+            ...createOptions(spec, labels, this.networkMode, stopTimeoutSeconds),
             abortSignal,
           }),
       );
@@ -183,12 +200,31 @@ class DockerodeHost implements DockerHost {
     );
   }
 
-  /** Stopping a stopped or absent container succeeds: either way it does not run. */
+  /**
+   * Stopping a stopped or absent container succeeds: either way it does not run. The container
+   * gets the seconds it was created with, or those its image's label names (a container created
+   * before dockstack read the label), or the host's default.
+   */
   async stopContainer(id: string): Promise<void> {
-    const t = this.stopTimeoutSeconds;
+    let config: { StopTimeout?: number; Labels?: Record<string, string> | null };
+    try {
+      config = (
+        await this.caller.call(
+          { method: 'inspect', action: `inspect container ${id}` },
+          (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
+        )
+      ).Config;
+    } catch (error) {
+      if (error instanceof HostError && error.kind === 'not-found') return;
+      throw error;
+    }
+    const t =
+      config.StopTimeout ??
+      labelledStopTimeout(config.Labels ?? {}).seconds ??
+      this.stopTimeoutSeconds;
     await this.caller.idempotent(
       [304, 404],
-      { method: 'stop', action: `stop container ${id}`, pace: 'stop' },
+      { method: 'stop', action: `stop container ${id}`, waitsSeconds: t, streaming: true },
       (docker, abortSignal) => docker.getContainer(id).stop({ t, abortSignal }),
     );
   }

@@ -16,19 +16,16 @@ export interface EngineCallerOptions {
   deadlineMs: number;
   /** How long a pull may take. */
   pullDeadlineMs: number;
-  /** Seconds a stopping container gets before the engine kills it. */
-  stopTimeoutSeconds: number;
   /** How long a call may take in all while the engine answers pings. */
   patienceMs: number;
   onRequest?: ((request: HostRequest) => void) | undefined;
 }
 
 /**
- * How a call is timed: ordinary calls and stops (which wait for the container to exit first)
- * ping the engine when unanswered past their deadline and wait on while it answers; a pull has
- * one deadline for the whole transfer.
+ * How a call is timed: ordinary calls ping the engine when unanswered past their deadline and
+ * wait on while it answers; a pull has one deadline for the whole transfer.
  */
-export type Pace = 'ordinary' | 'stop' | 'pull';
+export type Pace = 'ordinary' | 'pull';
 
 /** One call: what it is, for onRequest and messages, and how its failures are classed. */
 export interface CallSpec {
@@ -43,6 +40,11 @@ export interface CallSpec {
   refused?: HostErrorKind;
   /** `ordinary` unless given. */
   pace?: Pace;
+  /**
+   * Seconds the engine rightly takes before it answers, added to an ordinary call's deadline: a
+   * stop waits for the container to exit, up to its stop timeout.
+   */
+  waitsSeconds?: number;
   /** Sent on a connection without idle timeout: the answer streams for as long as it lasts. */
   streaming?: boolean;
 }
@@ -89,7 +91,7 @@ export class EngineCaller {
         // A pull's deadline bounds the whole transfer; a live engine does not extend it.
         return await withDeadline(this.options.pullDeadlineMs, task, this.closing.signal);
       }
-      const deadlineMs = this.deadlineOf(pace);
+      const deadlineMs = this.options.deadlineMs + (spec.waitsSeconds ?? 0) * 1000;
       return await withPatience(
         {
           deadlineMs,
@@ -215,11 +217,7 @@ export class EngineCaller {
   private connect(endpoint: Endpoint): Clients | HostError {
     try {
       const connection = engineConnection(endpoint);
-      const longest = Math.max(
-        this.options.patienceMs,
-        this.options.pullDeadlineMs,
-        this.deadlineOf('stop'),
-      );
+      const longest = Math.max(this.options.patienceMs, this.options.pullDeadlineMs);
       return {
         connection,
         ordinary: connection.client(longest + this.options.deadlineMs),
@@ -232,18 +230,6 @@ export class EngineCaller {
         'unreachable',
         `cannot connect to Docker host ${this.host} (${this.endpointText}): ${reason}`,
       );
-    }
-  }
-
-  private deadlineOf(pace: Pace): number {
-    switch (pace) {
-      case 'ordinary':
-        return this.options.deadlineMs;
-      case 'stop':
-        // A stop waits for the container to exit, up to the stop timeout, before it answers.
-        return this.options.deadlineMs + this.options.stopTimeoutSeconds * 1000;
-      case 'pull':
-        return this.options.pullDeadlineMs;
     }
   }
 }

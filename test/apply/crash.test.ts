@@ -6,7 +6,7 @@ import { LABELS } from '../../src/hosts/ownership-labels.js';
 import { ROOT } from '../cli/run-dockstack.js';
 import { removeTestVolumes } from '../network/network-testbed.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
-import { buildExitingImage } from '../testbed/exiting-image.js';
+import { buildExitingImage } from '../testbed/test-images.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   ENVIRONMENT_NAME,

@@ -1,9 +1,6 @@
-import { Readable } from 'node:stream';
-
 import { describe, expect, it } from 'vitest';
 
 import { LABELS } from '../../src/hosts/ownership-labels.js';
-import { tarArchive } from '../../src/hosts/tar-archive.js';
 import {
   environmentText,
   PREFIX,
@@ -13,6 +10,7 @@ import {
 } from '../apply/apply-env.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
+import { buildTestImage } from '../testbed/test-images.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   type DaemonProcess,
@@ -225,19 +223,12 @@ describe('the daemon between commits, on real engines', () => {
 /** An image whose health check stays `starting` for a minute, then fails. */
 const SLOW = 'dsa-drift-slow:latest';
 
-async function buildSlowStarter(): Promise<void> {
-  const docker = rawClient(ENGINES.local);
-  const dockerfile =
-    'FROM healthy:latest\nHEALTHCHECK --interval=1s --timeout=1s --start-period=60s --retries=1 CMD false\n';
-  const stream = await docker.buildImage(Readable.from([tarOf('Dockerfile', dockerfile)]), {
-    t: SLOW,
-  });
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error) => {
-      if (error) reject(error);
-      else resolve();
-    });
-  });
+function buildSlowStarter(): Promise<void> {
+  return buildTestImage(
+    ENGINES.local,
+    SLOW,
+    'FROM healthy:latest\nHEALTHCHECK --interval=1s --timeout=1s --start-period=60s --retries=1 CMD false\n',
+  );
 }
 
 /** Points FLAKY at `image` on the local engine. */
@@ -246,9 +237,4 @@ async function pointFlakyAt(image: string): Promise<void> {
   await rawClient(ENGINES.local)
     .getImage(image)
     .tag({ repo: repo ?? '', tag: tag ?? '' });
-}
-
-/** A tar archive holding one file. */
-function tarOf(name: string, content: string): Buffer {
-  return tarArchive([{ path: name, content, mode: 0o644 }]);
 }

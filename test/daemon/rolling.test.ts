@@ -10,7 +10,7 @@ import {
 } from '../apply/apply-env.js';
 import { createRemote, git, tempDir, type RemoteFixture } from '../git/git-fixture.js';
 import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
-import { buildExitingImage, EXITING_LINE } from '../testbed/exiting-image.js';
+import { buildExitingImage, EXITING_LINE } from '../testbed/test-images.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import {
   botCommitOn,

@@ -6,6 +6,8 @@ import { createDockerodeHost, type HostRequest } from '../../src/hosts/dockerode
 import type { Endpoint } from '../../src/hosts/host-endpoint.js';
 import { HostError } from '../../src/hosts/host-error.js';
 import { H2, LOCAL, rawClient, removeTestContainers } from '../testbed/docker-testbed.js';
+import { STOP_TIMEOUT_LABEL } from '../../src/hosts/stop-timeout.js';
+import { buildTestImage } from '../testbed/test-images.js';
 import { useTestbed } from '../testbed/use-testbed.js';
 import { containerNames, randomMac, testLabels, testSpec } from './test-spec.js';
 
@@ -152,6 +154,54 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
     expect((await failure(host.startContainer(id))).kind).toBe('not-found');
   });
 
+  it('gives a stopping container the seconds its image names, and the host default otherwise', async () => {
+    // busybox's sleep as PID 1 ignores TERM: each stop lasts its whole timeout.
+    const slow = `dsh-${SUITE}-slow-stop:latest`;
+    const wrong = `dsh-${SUITE}-wrong-stop:latest`;
+    const plainImage = `dsh-${SUITE}-plain-stop:latest`;
+    const sleeper = 'FROM healthy:latest\nCMD ["sleep", "3600"]\n';
+    await buildTestImage(endpoint, plainImage, sleeper);
+    await buildTestImage(endpoint, slow, `${sleeper}LABEL ${STOP_TIMEOUT_LABEL}=3\n`);
+    await buildTestImage(endpoint, wrong, `${sleeper}LABEL ${STOP_TIMEOUT_LABEL}=soon\n`);
+    const quick = createDockerodeHost(engine, endpoint, { networkMode, stopTimeoutSeconds: 1 });
+    try {
+      expect((await quick.inspectImage(slow))?.stopTimeoutSeconds).toBe(3);
+      const refused = await failure(quick.inspectImage(wrong));
+      expect(refused.message).toContain(`${STOP_TIMEOUT_LABEL}="soon" is not whole seconds`);
+      expect(refused.message).toContain(wrong);
+
+      async function stopSeconds(image: string, stopTimeout?: number): Promise<number> {
+        const spec = testSpec(nextName(), { image });
+        const id = await quick.createContainer(spec, testLabels(spec, SUITE), stopTimeout);
+        await quick.startContainer(id);
+        const begin = Date.now();
+        await quick.stopContainer(id);
+        expect(await quick.containerStatus(id)).toMatchObject({ running: false });
+        return (Date.now() - begin) / 1000;
+      }
+      // Created with its image's timeout, as the executor does.
+      const created = await stopSeconds(slow, 3);
+      expect(created).toBeGreaterThanOrEqual(2.9);
+      expect(created).toBeLessThan(8);
+      // Created before the label was read: the label still counts.
+      const labelled = await stopSeconds(slow);
+      expect(labelled).toBeGreaterThanOrEqual(2.9);
+      expect(labelled).toBeLessThan(8);
+      // An image without the label: the host's default.
+      const plain = await stopSeconds(plainImage);
+      expect(plain).toBeGreaterThanOrEqual(0.9);
+      expect(plain).toBeLessThan(2.9);
+    } finally {
+      quick.close();
+      await removeTestContainers(endpoint, SUITE);
+      for (const image of [slow, wrong, plainImage])
+        await raw
+          .getImage(image)
+          .remove()
+          .catch(() => undefined);
+    }
+  }, 60_000);
+
   it('refuses to remove a running container, which keeps running', async () => {
     const [id] = await create();
     await host.startContainer(id);
@@ -229,6 +279,8 @@ describe.each(engines)('DockerodeHost on $engine', ({ engine, endpoint, networkM
       'create!',
       'image',
       'start!',
+      'inspect',
+      // A stop reads the container's stop timeout first.
       'inspect',
       'stop!',
       'remove!',
