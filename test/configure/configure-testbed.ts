@@ -12,7 +12,7 @@ import {
   seedOverTwoEngines,
 } from '../network/network-testbed.js';
 import { execIn, findTestContainer } from '../network/network-testbed.js';
-import { ENGINES, rawClient } from '../testbed/docker-testbed.js';
+import { ENGINES, rawClient, TEST_LABEL } from '../testbed/docker-testbed.js';
 
 /** The tag of the real application images, as `TAG=real images/build.sh --app` tags them. */
 export const REAL_APP_TAG = REAL_DNS_TAG;
@@ -123,15 +123,18 @@ export async function execText(container: string, command: string[]): Promise<st
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   await new Promise((resolve) => stream.on('end', resolve));
-  // The multiplexed stream: an 8-byte header before each frame.
-  const raw = Buffer.concat(chunks);
+  return demultiplexed(Buffer.concat(chunks)).trim();
+}
+
+/** The text of a multiplexed output stream: an 8-byte header before each frame. */
+function demultiplexed(raw: Buffer): string {
   let text = '';
   for (let at = 0; at + 8 <= raw.length;) {
     const size = raw.readUInt32BE(at + 4);
     text += raw.subarray(at + 8, at + 8 + size).toString('utf8');
     at += 8 + size;
   }
-  return text.trim();
+  return text;
 }
 
 /**
@@ -178,6 +181,33 @@ export async function healthOf(name: string): Promise<string | undefined> {
   if (found === undefined) return undefined;
   const info = await rawClient(ENGINES[found.engine]).getContainer(found.id).inspect();
   return info.State.Health?.Status;
+}
+
+/**
+ * The text of `file` in the named volume on `engine`, read by a short-lived container of the test
+ * bed's busybox image; the volume is mounted read-only.
+ */
+export async function fileInVolume(
+  engine: keyof typeof ENGINES,
+  volume: string,
+  file: string,
+): Promise<string> {
+  const docker = rawClient(ENGINES[engine]);
+  const reader = await docker.createContainer({
+    Image: 'healthy:latest',
+    Cmd: ['cat', `/volume/${file}`],
+    Labels: { [TEST_LABEL]: '1' },
+    HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: '/volume', ReadOnly: true }] },
+  });
+  try {
+    await reader.start();
+    await reader.wait();
+    const output = await reader.logs({ stdout: true, stderr: true, follow: false });
+    // Logs of a container without a terminal come multiplexed: strip each frame's header.
+    return demultiplexed(output).trim();
+  } finally {
+    await reader.remove({ force: true });
+  }
 }
 
 /**

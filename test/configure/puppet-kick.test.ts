@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { volumeName } from '../../src/environment/container-mounts.js';
 import { PREFIX, testContainers } from '../apply/apply-env.js';
 import { waitFor } from '../daemon/daemon-process.js';
 import { git } from '../git/git-fixture.js';
@@ -7,6 +8,7 @@ import {
   clusterSize,
   clusterUuid,
   execRun,
+  fileInVolume,
   galeraEnvironment,
   healthOf,
   REAL_APP_TAG,
@@ -200,6 +202,14 @@ describe('the configure stage, with a puppet server and Galera', () => {
     expect(daemon.trailer(bot, 'Dockstack-Kicked')).toBe('1');
     expect(message(bot)).toContain(`members of galera changed: − ${fqdn('gal2')}`);
     expect((await testContainers()).map((c) => c.name)).not.toContain(p('gal2'));
+    // gal2 shut down cleanly, leaving the cluster: MariaDB writes its position on a clean
+    // shutdown, and leaves seqno -1 when it is killed.
+    const grastate = await fileInVolume(
+      'h2',
+      volumeName(NAME, p('gal2'), '/var/lib/mysql'),
+      'grastate.dat',
+    );
+    expect(grastate).toMatch(/^seqno:\s+\d+$/m);
     await waitFor(
       'a cluster of one again',
       async () => ((await clusterSize('gal1')) === 1 ? true : undefined),
