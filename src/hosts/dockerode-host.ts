@@ -206,21 +206,21 @@ class DockerodeHost implements DockerHost {
    * before dockstack read the label), or the host's default.
    */
   async stopContainer(id: string): Promise<void> {
-    let config: { StopTimeout?: number; Labels?: Record<string, string> | null };
+    let config: { StopTimeout?: unknown; Labels?: Record<string, string> | null } | undefined;
     try {
-      config = (
-        await this.caller.call(
-          { method: 'inspect', action: `inspect container ${id}` },
-          (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
-        )
-      ).Config;
+      const info: unknown = await this.caller.call(
+        { method: 'inspect', action: `inspect container ${id}` },
+        (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
+      );
+      config = (info as { Config?: typeof config } | null)?.Config;
     } catch (error) {
       if (error instanceof HostError && error.kind === 'not-found') return;
       throw error;
     }
+    const own = config?.StopTimeout;
     const t =
-      config.StopTimeout ??
-      labelledStopTimeout(config.Labels ?? {}).seconds ??
+      (typeof own === 'number' && Number.isInteger(own) && own >= 0 ? own : undefined) ??
+      labelledStopTimeout(config?.Labels ?? {}).seconds ??
       this.stopTimeoutSeconds;
     await this.caller.idempotent(
       [304, 404],
