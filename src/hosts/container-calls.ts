@@ -1,6 +1,8 @@
 import { dialEngine } from './dial-engine.js';
 import type { EngineCaller } from './engine-caller.js';
+import { HostError } from './host-error.js';
 import { OutputCollector } from './output-collector.js';
+import { labelledStopTimeout } from './stop-timeout.js';
 
 /** Gives container `id` the name `name` (a name in use is a conflict). */
 export async function renameContainer(
@@ -45,4 +47,37 @@ export async function containerLogs(
     },
   );
   return `${output.stdout}${output.stderr}`;
+}
+
+/**
+ * Stops container `id`, giving it the seconds it was created with, or those its image's label
+ * names (a container created before they were read), or `fallbackSeconds`. A stopped or absent
+ * container counts as stopped.
+ */
+export async function stopContainer(
+  caller: EngineCaller,
+  id: string,
+  fallbackSeconds: number,
+): Promise<void> {
+  let config: { StopTimeout?: unknown; Labels?: Record<string, string> | null } | undefined;
+  try {
+    const info: unknown = await caller.call(
+      { method: 'inspect', action: `inspect container ${id}` },
+      (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
+    );
+    config = (info as { Config?: typeof config } | null)?.Config;
+  } catch (error) {
+    if (error instanceof HostError && error.kind === 'not-found') return;
+    throw error;
+  }
+  const own = config?.StopTimeout;
+  const t =
+    (typeof own === 'number' && Number.isInteger(own) && own >= 0 ? own : undefined) ??
+    labelledStopTimeout(config?.Labels ?? {}).seconds ??
+    fallbackSeconds;
+  await caller.idempotent(
+    [304, 404],
+    { method: 'stop', action: `stop container ${id}`, waitsSeconds: t, streaming: true },
+    (docker, abortSignal) => docker.getContainer(id).stop({ t, abortSignal }),
+  );
 }

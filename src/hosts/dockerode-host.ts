@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import type { ContainerSpec } from '../environment/container-spec.js';
 import type { ContainerEvent, EventsOptions } from './container-event.js';
 import { createOptions } from './create-options.js';
-import { containerLogs, renameContainer } from './container-calls.js';
+import { containerLogs, renameContainer, stopContainer } from './container-calls.js';
 import { dialEngine } from './dial-engine.js';
 import type { ContainerStatus, DockerHost, ImageFacts } from './docker-host.js';
 import { EngineCaller } from './engine-caller.js';
@@ -18,11 +18,12 @@ import { HostError } from './host-error.js';
 import type { HostRequest } from './host-request.js';
 import { NetworkCalls } from './network-calls.js';
 import type { NetworkAttachment, NetworkSpec, ObservedNetwork } from './network-spec.js';
-import type { Health, ObservedContainer } from './observed-container.js';
+import { observedContainer } from './listed-container.js';
+import type { ObservedContainer } from './observed-container.js';
 import type { ObservedVolume } from './observed-volume.js';
 import { runHelperContainer, startHelperContainer, type PrivilegeMemory } from './run-helper.js';
 import { containerFolder, tarArchive, type UploadFile } from './tar-archive.js';
-import { labelledStopTimeout } from './stop-timeout.js';
+import { imageStopTimeout } from './stop-timeout.js';
 import { statusCodeOf } from './to-host-error.js';
 import { VolumeCalls } from './volume-calls.js';
 
@@ -118,18 +119,11 @@ class DockerodeHost implements DockerHost {
           }),
       )) as ImageAnswer | null;
       const labels = { ...(answer?.Config?.Labels ?? {}) };
-      const stop = labelledStopTimeout(labels);
-      if (stop.problem !== undefined) {
-        throw new HostError(
-          this.name,
-          'engine',
-          `the image ${reference} on ${this.name} says ${stop.problem}: fix the image's label`,
-        );
-      }
+      const stopTimeoutSeconds = imageStopTimeout(this.name, reference, labels);
       return {
         dataFolders: imageDataFolders(this.name, reference, answer ?? {}),
         labels,
-        ...(stop.seconds === undefined ? {} : { stopTimeoutSeconds: stop.seconds }),
+        ...(stopTimeoutSeconds === undefined ? {} : { stopTimeoutSeconds }),
       };
     } catch (error) {
       if (error instanceof HostError && error.kind === 'not-found') return undefined;
@@ -205,28 +199,8 @@ class DockerodeHost implements DockerHost {
    * gets the seconds it was created with, or those its image's label names (a container created
    * before dockstack read the label), or the host's default.
    */
-  async stopContainer(id: string): Promise<void> {
-    let config: { StopTimeout?: unknown; Labels?: Record<string, string> | null } | undefined;
-    try {
-      const info: unknown = await this.caller.call(
-        { method: 'inspect', action: `inspect container ${id}` },
-        (docker, abortSignal) => docker.getContainer(id).inspect({ abortSignal }),
-      );
-      config = (info as { Config?: typeof config } | null)?.Config;
-    } catch (error) {
-      if (error instanceof HostError && error.kind === 'not-found') return;
-      throw error;
-    }
-    const own = config?.StopTimeout;
-    const t =
-      (typeof own === 'number' && Number.isInteger(own) && own >= 0 ? own : undefined) ??
-      labelledStopTimeout(config?.Labels ?? {}).seconds ??
-      this.stopTimeoutSeconds;
-    await this.caller.idempotent(
-      [304, 404],
-      { method: 'stop', action: `stop container ${id}`, waitsSeconds: t, streaming: true },
-      (docker, abortSignal) => docker.getContainer(id).stop({ t, abortSignal }),
-    );
+  stopContainer(id: string): Promise<void> {
+    return stopContainer(this.caller, id, this.stopTimeoutSeconds);
   }
 
   /**
@@ -384,34 +358,6 @@ class DockerodeHost implements DockerHost {
   }
 }
 
-/** A listed container in dockstack's terms, with its addresses and networks. */
-function observedContainer(host: string, c: Docker.ContainerInfo): ObservedContainer {
-  const entries = Object.entries(c.NetworkSettings.Networks);
-  const addresses = entries.map(([, n]) => n.IPAddress).filter((address) => address !== '');
-  const networks = entries.map(([name, n]) => ({
-    name,
-    ...(n.IPAddress === '' ? {} : { ipv4: n.IPAddress }),
-    ...(n.MacAddress === '' ? {} : { macAddress: n.MacAddress }),
-  }));
-  return {
-    host,
-    name: nameOf(c.Names),
-    id: c.Id,
-    running: c.State === 'running',
-    labels: { ...c.Labels },
-    image: c.Image,
-    ...(addresses.length === 0 ? {} : { addresses }),
-    ...(networks.length === 0 ? {} : { networks }),
-    ...healthOf(c.Status),
-  };
-}
-
-/** The health in the engine's status text (`Up 3 minutes (healthy)`), when it shows one. */
-function healthOf(status: string | undefined): { health?: Health } {
-  const found = /\((?:health: )?(starting|healthy|unhealthy)\)\s*$/.exec(status ?? '')?.[1];
-  return found === undefined ? {} : { health: found as Health };
-}
-
 /** An HTTP 404 about the folder, not about the container (the engine's own words tell). */
 function folderMissing(error: unknown): boolean {
   if (statusCodeOf(error) !== 404) return false;
@@ -419,10 +365,4 @@ function folderMissing(error: unknown): boolean {
   const message =
     typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : '';
   return !/^no such container/i.test(message);
-}
-
-/** The container's own name: the one without a link alias's extra path, without its '/'. */
-function nameOf(names: readonly string[]): string {
-  const own = names.find((n) => n.lastIndexOf('/') === 0) ?? names[0] ?? '';
-  return own.replace(/^\//, '');
 }

@@ -1,3 +1,5 @@
+import { HostError } from './host-error.js';
+
 /**
  * The image label that names how many seconds a stopping container gets before the engine kills
  * it, for images whose clean shutdown takes longer than Docker's 10 s (a Galera member that has
@@ -23,4 +25,24 @@ export function labelledStopTimeout(labels: Record<string, string>): LabelledSto
   return {
     problem: `${STOP_TIMEOUT_LABEL}=${JSON.stringify(value)} is not whole seconds from 1 to ${String(MOST_SECONDS)}`,
   };
+}
+
+/**
+ * The stop timeout the image `reference` on `host` names; undefined when it names none. A label
+ * that is not whole seconds is the image's mistake, reported as such: no stop is timed on a guess.
+ */
+export function imageStopTimeout(
+  host: string,
+  reference: string,
+  labels: Record<string, string>,
+): number | undefined {
+  const read = labelledStopTimeout(labels);
+  if (read.problem !== undefined) {
+    throw new HostError(
+      host,
+      'engine',
+      `the image ${reference} on ${host} says ${read.problem}: fix the image's label`,
+    );
+  }
+  return read.seconds;
 }
