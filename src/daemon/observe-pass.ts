@@ -60,7 +60,12 @@ export function observePass(
   }
   for (const kick of result.configured.kicked) {
     metrics.kicks.inc({ outcome: kick.outcome });
-    const fields = { container: kick.name, host: kick.host, outcome: kick.outcome };
+    const fields = {
+      container: kick.name,
+      host: kick.host,
+      outcome: kick.outcome,
+      durationMs: kick.durationMs,
+    };
     if (kick.outcome === 'failed') log.warn({ ...fields, error: kick.error }, 'kick failed');
     else log.info({ ...fields, reasons: kick.reasons }, 'kicked');
   }
