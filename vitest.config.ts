@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +7,9 @@ export default defineConfig({
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The files that need no engine run two at a time even on two cores (vitest's default is one
+    // fewer than the cores); the docker project's run one at a time regardless.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['./test/testbed/temp-dirs.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
