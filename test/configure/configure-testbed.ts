@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml';
 
 import { DEFAULT_ORDER } from '../../src/environment/tier-order.js';
 import { LABELS } from '../../src/hosts/ownership-labels.js';
+import { OutputCollector } from '../../src/hosts/output-collector.js';
 import { DNS_SERVICE } from '../../src/network/address-environment.js';
 import { PREFIX, removeTestContainers, testContainers } from '../apply/apply-env.js';
 import {
@@ -202,9 +203,9 @@ export async function fileInVolume(
   try {
     await reader.start();
     await reader.wait();
-    const output = await reader.logs({ stdout: true, stderr: true, follow: false });
-    // Logs of a container without a terminal come multiplexed: strip each frame's header.
-    return demultiplexed(output).trim();
+    const collector = new OutputCollector();
+    collector.push(await reader.logs({ stdout: true, stderr: false, follow: false }));
+    return collector.output().stdout.trim();
   } finally {
     await reader.remove({ force: true });
   }

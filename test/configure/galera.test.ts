@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 
 import { volumeName } from '../../src/environment/container-mounts.js';
@@ -23,6 +23,7 @@ import {
   tagRealImage,
 } from './configure-testbed.js';
 import { encryptedSecrets, type EncryptedSecrets } from './encrypted-secrets.js';
+import { type ConfigureStatus, showDaemonLinesOnFailure } from './real-daemon.js';
 
 const NAME = `kick-test-${String(process.pid)}`;
 const p = (short: string) => `${PREFIX}-${short}`;
@@ -36,16 +37,6 @@ const GALERA_PASSWORD = 'gal-pw-in-sops-2c9d';
 const NEW_GALERA_PASSWORD = 'gal-pw-changed-by-pr-6a1f';
 /** The tag the galera members move to: the same image under another name. */
 const NEXT_TAG = `${REAL_APP_TAG}-next`;
-/** How many of the daemon's lines a failed test prints. */
-const LOG_LINES_ON_FAILURE = 80;
-
-/** What the tests read of `/api/status`. */
-interface Status {
-  containers?: { name: string; service: string | null; ok: boolean }[];
-  lastApplied: { commit: string; converged: boolean } | null;
-  lastConfigured: { commit: string; kicked: { name: string }[] } | null;
-}
-
 /**
  * Where a member stands, as it says: `Primary Synced`, `Primary Donor/Desynced`, ...; '' while
  * nothing runs under its name or it does not answer.
@@ -103,12 +94,7 @@ describe('a Galera cluster under the daemon', () => {
       }
     },
   });
-  // A failed test shows what the daemon was doing: its last lines.
-  afterEach((context) => {
-    if (context.task.result?.state !== 'fail') return;
-    const last = stack.daemon.logs.slice(-LOG_LINES_ON_FAILURE).join('\n');
-    process.stderr.write(`the daemon's last ${String(LOG_LINES_ON_FAILURE)} lines:\n${last}\n`);
-  });
+  showDaemonLinesOnFailure(() => stack.daemon);
 
   const dockstack = (...verb: string[]) => openPullRequest(stack, verb);
   const planComment = (number: number) =>
@@ -121,7 +107,7 @@ describe('a Galera cluster under the daemon', () => {
   const trailer = (sha: string, key: string) => trailerOf(stack.remote.bare, sha, key);
   const message = (sha: string) => git(stack.remote.bare, ['log', '-1', '--format=%B', sha]);
   const status = async () =>
-    (await fetch(`${stack.daemon.base}/api/status`)).json() as Promise<Status>;
+    (await fetch(`${stack.daemon.base}/api/status`)).json() as Promise<ConfigureStatus>;
 
   /** Both members in one cluster of two, the same cluster state, and the row on each. */
   async function oneClusterWithTheRow(why: string, uuid: string): Promise<void> {

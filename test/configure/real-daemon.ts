@@ -47,6 +47,16 @@ export interface RealDaemon {
 /** How many of the daemon's lines a failed test prints. */
 const LOG_LINES_ON_FAILURE = 80;
 
+/** Makes each failed test of the current suite show what the daemon was doing: its last lines. */
+export function showDaemonLinesOnFailure(daemon: () => DaemonProcess | undefined): void {
+  afterEach((context) => {
+    const logs = daemon()?.logs;
+    if (context.task.result?.state !== 'fail' || logs === undefined) return;
+    const last = logs.slice(-LOG_LINES_ON_FAILURE).join('\n');
+    process.stderr.write(`the daemon's last ${String(LOG_LINES_ON_FAILURE)} lines:\n${last}\n`);
+  });
+}
+
 export interface RealDaemonOptions {
   /**
    * The secrets of `common`, by field: moved out of the environment file into an encrypted
@@ -119,12 +129,7 @@ export function useRealDaemon(
       }
     },
   });
-  // A failed test shows what the daemon was doing: its last lines.
-  afterEach((context) => {
-    if (context.task.result?.state !== 'fail' || daemon === undefined) return;
-    const last = daemon.logs.slice(-LOG_LINES_ON_FAILURE).join('\n');
-    process.stderr.write(`the daemon's last ${String(LOG_LINES_ON_FAILURE)} lines:\n${last}\n`);
-  });
+  showDaemonLinesOnFailure(() => daemon);
   return {
     remote: remoteOf,
     base,
